@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "mde-ledger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mde-ledger", targets: ["mde-ledger"]),
+        .library(name: "MDEAPI", targets: ["MDEAPI"]),
+        .library(name: "MDELedger", targets: ["MDELedger"]),
+        .library(name: "MDESimulator", targets: ["MDESimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        // The MDE REST API client: token, paging, rate limiting, retries, tolerant models. No SQLite.
+        .target(
+            name: "MDEAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The ledger: store, migrations, sync, lifecycle, reports, offboarding.
+        .target(
+            name: "MDELedger",
+            dependencies: [
+                "MDEAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A real HTTP server that speaks the MDE API over a simulated tenant. Deliberately does not
+        // import MDEAPI: its JSON is written independently so client field-name mistakes fail tests.
+        .target(
+            name: "MDESimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "mde-ledger",
+            dependencies: [
+                "MDEAPI", "MDELedger", "MDESimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "MDETestSupport",
+            dependencies: [
+                "MDESimulator", "MDELedger", "MDEAPI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/MDETestSupport"
+        ),
+        .testTarget(
+            name: "MDEAPITests",
+            dependencies: ["MDEAPI", "MDESimulator", "MDETestSupport"]
+        ),
+        .testTarget(
+            name: "MDESimulatorTests",
+            dependencies: [
+                "MDESimulator", "MDETestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "MDELedgerTests",
+            dependencies: [
+                "MDEAPI", "MDELedger", "MDESimulator", "MDETestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["MDETestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+    ]
+)

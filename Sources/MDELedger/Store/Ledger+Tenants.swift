@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// Which tenant a command means: a name (`--tenant`), or none for "the only one".
+public struct TenantSelection: Sendable, Hashable {
+    public var name: String?
+    /// Recorded on a tenant created by this run.
+    public var entraTenantId: String?
+    public var clientId: String?
+
+    public init(name: String? = nil, entraTenantId: String? = nil, clientId: String? = nil) {
+        self.name = name
+        self.entraTenantId = entraTenantId
+        self.clientId = clientId
+    }
+}
+
+/// A tenant row: one MDE tenant whose devices the ledger follows.
+public struct TenantRecord: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var tenantId: String?
+    public var clientId: String?
+}
+
+extension Ledger {
+    /// All tenants, by name.
+    public func tenants() throws -> [TenantRecord] {
+        try dbQueue.read { db in try Self.tenants(db) }
+    }
+
+    /// Finds the tenant a command works on.
+    ///
+    /// With a name, that tenant (created when `create` is set). Without one: the only tenant, or a new
+    /// tenant named `default` in an empty ledger when `create` is set; several tenants need `--tenant`.
+    public func resolveTenant(_ selection: TenantSelection, create: Bool) throws -> TenantRecord {
+        if create {
+            return try dbQueue.write { db in try Self.resolveTenant(db, selection, create: true) }
+        }
+        return try dbQueue.read { db in try Self.resolveTenant(db, selection, create: false) }
+    }
+
+    static func resolveTenant(_ db: Database, _ selection: TenantSelection, create: Bool) throws -> TenantRecord {
+        let name = selection.name
+        let entraTenantId = selection.entraTenantId
+        let clientId = selection.clientId
+        let all = try Self.tenants(db)
+        if let name {
+            if let found = all.first(where: { $0.name == name }) { return found }
+            guard create else {
+                let known = all.map(\.name).joined(separator: ", ")
+                throw LedgerError(
+                    "unknown tenant '\(name)'" + (known.isEmpty ? "; the ledger has no tenants yet" : "; known: \(known)"))
+            }
+            return try Self.insertTenant(db, name: name, entraTenantId: entraTenantId, clientId: clientId)
+        }
+        switch all.count {
+        case 1: return all[0]
+        case 0 where create:
+            return try Self.insertTenant(db, name: "default", entraTenantId: entraTenantId, clientId: clientId)
+        case 0: throw LedgerError("the ledger has no tenants yet; run 'mde-ledger sync' or an import first")
+        default:
+            throw LedgerError(
+                "the ledger has several tenants (\(all.map(\.name).joined(separator: ", "))); pass --tenant NAME")
+        }
+    }
+
+    static func tenants(_ db: Database) throws -> [TenantRecord] {
+        try Row.fetchAll(db, sql: "SELECT id, name, tenant_id, client_id FROM tenants ORDER BY name").map {
+            TenantRecord(id: $0[0], name: $0[1], tenantId: $0[2], clientId: $0[3])
+        }
+    }
+
+    static func insertTenant(_ db: Database, name: String, entraTenantId: String?, clientId: String?) throws
+        -> TenantRecord
+    {
+        try db.execute(
+            sql: "INSERT INTO tenants (name, tenant_id, client_id, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [name, entraTenantId, clientId, UTCClock.nowText()])
+        return TenantRecord(id: db.lastInsertedRowID, name: name, tenantId: entraTenantId, clientId: clientId)
+    }
+}

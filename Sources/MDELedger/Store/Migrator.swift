@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// The state of one migration in a ledger file.
+public struct MigrationStatus: Sendable, Hashable {
+    public enum State: String, Sendable { case applied, pending }
+    public var name: String
+    public var state: State
+    public var appliedAt: String?
+    public var checksum: String
+}
+
+/// Applies `migrations/*.sql` in order, each with its bookkeeping row in one transaction.
+///
+/// Unlike GRDB's `DatabaseMigrator` it records a checksum per migration and refuses a ledger whose applied
+/// migrations differ from this binary's files, or that has migrations this binary does not know: silently
+/// running on a schema we did not write would undermine every audit answer the ledger gives.
+struct Migrator {
+    var migrations: [Migration] = Migration.bundled
+
+    static let bookkeepingSQL = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL,
+            checksum    TEXT NOT NULL,
+            applied_at  TEXT NOT NULL
+        ) STRICT
+        """
+
+    /// Applied and pending migrations, read-only. Throws when the ledger disagrees with this binary.
+    func status(_ db: Database) throws -> [MigrationStatus] {
+        let applied = try appliedRows(db)
+        try check(applied: applied)
+        return migrations.map { migration in
+            let row = applied.first { $0.version == migration.version }
+            return MigrationStatus(
+                name: migration.name, state: row == nil ? .pending : .applied,
+                appliedAt: row?.appliedAt, checksum: migration.checksum)
+        }
+    }
+
+    /// Applies every pending migration. Returns the names applied.
+    func migrate(_ writer: some DatabaseWriter) throws -> [String] {
+        let applied = try writer.write { db in
+            try db.execute(sql: Self.bookkeepingSQL)
+            return try appliedRows(db)
+        }
+        try check(applied: applied)
+        var done: [String] = []
+        for migration in migrations where !applied.contains(where: { $0.version == migration.version }) {
+            try writer.write { db in
+                try db.execute(sql: migration.sql)
+                try db.execute(
+                    sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                    arguments: [migration.version, migration.name, migration.checksum, UTCClock.nowText()])
+            }
+            done.append(migration.name)
+        }
+        return done
+    }
+
+    /// The highest applied version, or 0 for an empty file.
+    func currentVersion(_ db: Database) throws -> Int {
+        try appliedRows(db).map(\.version).max() ?? 0
+    }
+
+    private struct AppliedRow {
+        var version: Int
+        var name: String
+        var checksum: String
+        var appliedAt: String
+    }
+
+    private func appliedRows(_ db: Database) throws -> [AppliedRow] {
+        guard try db.tableExists("schema_migrations") else { return [] }
+        return try Row.fetchAll(db, sql: "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version")
+            .map { AppliedRow(version: $0[0], name: $0[1], checksum: $0[2], appliedAt: $0[3]) }
+    }
+
+    private func check(applied: [AppliedRow]) throws {
+        for row in applied {
+            guard let known = migrations.first(where: { $0.version == row.version }) else {
+                throw MigrationError(
+                    "the ledger has migration \(row.name), which this mde-ledger does not know; "
+                        + "use a newer mde-ledger with this ledger")
+            }
+            guard known.checksum == row.checksum else {
+                throw MigrationError(
+                    "migration \(row.name) was applied with checksum \(row.checksum.prefix(12))… but this "
+                        + "mde-ledger's file has \(known.checksum.prefix(12))…; released migrations must never be "
+                        + "edited — restore migrations/\(row.name).sql or use the mde-ledger that created the ledger")
+            }
+        }
+    }
+}

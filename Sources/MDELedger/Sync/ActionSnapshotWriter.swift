@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+/// Writes the staged machine actions: status history rows, the current-state table, and events.
+enum ActionSnapshotWriter {
+    static func apply(_ ctx: SnapshotContext) throws {
+        let all = ActionColumns.all
+        let differs = (all + ["raw_json"]).map { "s.\($0) IS NOT a.\($0)" }.joined(separator: " OR ")
+        let sql = """
+            SELECT s.id, \(all.map { "s.\($0)" }.joined(separator: ", ")), s.raw_json,
+                   a.id IS NULL, \(ActionColumns.tracked.map { "a.\($0)" }.joined(separator: ", "))
+            FROM temp.staged_actions s
+            LEFT JOIN machine_actions a ON a.tenant = ? AND a.id = s.id
+            WHERE a.id IS NULL OR \(differs)
+            ORDER BY s.created_at, s.id
+            """
+        let rows = try Row.fetchCursor(ctx.db, sql: sql, arguments: [ctx.tenant])
+        let n = all.count
+        while let row = try rows.next() {
+            let id: String = row[0]
+            let values = Array(row.databaseValues[1...n])
+            let raw: String = row[n + 1]
+            let isNew: Bool = row[n + 2]
+            let oldTracked = Array(row.databaseValues[(n + 3)...])
+            let byName = Dictionary(uniqueKeysWithValues: zip(all, values))
+            let newTracked = ActionColumns.tracked.map { byName[$0]! }
+            if isNew || oldTracked != newTracked {
+                try insertObservation(ctx, id: id, byName: byName, raw: raw)
+            }
+            try upsertCurrent(ctx, id: id, values: values, raw: raw)
+            if isNew {
+                ctx.actionsNew += 1
+                var payload: [String: JSONValue] = [:]
+                for column in ["type", "status", "machine_id", "computer_dns_name", "requestor", "requestor_comment",
+                    "created_at"]
+                {
+                    payload[column] = byName[column]!.json
+                }
+                try ctx.event("action_observed", subject: id, payload)
+            } else if oldTracked[0] != newTracked[0] {
+                ctx.actionStatusChanges += 1
+                try ctx.event(
+                    "action_status_changed", subject: id,
+                    [
+                        "type": byName["type"]!.json, "machine_id": byName["machine_id"]!.json,
+                        "from": oldTracked[0].json, "to": newTracked[0].json,
+                        "last_update_at": byName["last_update_at"]!.json,
+                    ])
+            }
+        }
+    }
+
+    private static func insertObservation(
+        _ ctx: SnapshotContext, id: String, byName: [String: DatabaseValue], raw: String
+    ) throws {
+        let columns = ["tenant", "action_id", "run", "observed_at"] + ActionColumns.observed + ["raw_json"]
+        let statement = try ctx.db.cachedStatement(sql: insertSQL("machine_action_observations", columns))
+        let head: [DatabaseValue] = [
+            ctx.tenant.databaseValue, id.databaseValue, ctx.run.databaseValue, ctx.observedAt.databaseValue,
+        ]
+        try statement.execute(
+            arguments: StatementArguments(head + ActionColumns.observed.map { byName[$0]! } + [raw.databaseValue]))
+        ctx.actionObservationsWritten += 1
+    }
+
+    private static func upsertCurrent(_ ctx: SnapshotContext, id: String, values: [DatabaseValue], raw: String) throws {
+        let all = ActionColumns.all
+        let columns = ["tenant", "id"] + all + ["raw_json", "first_observed_at"]
+        let sql =
+            insertSQL("machine_actions", columns) + " ON CONFLICT (tenant, id) DO UPDATE SET "
+            + (all + ["raw_json"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let statement = try ctx.db.cachedStatement(sql: sql)
+        let args: [DatabaseValue] =
+            [ctx.tenant.databaseValue, id.databaseValue] + values + [raw.databaseValue, ctx.observedAt.databaseValue]
+        try statement.execute(arguments: StatementArguments(args))
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+extension Ledger {
+    /// Writes the staged snapshot as one run, in one transaction: all of it or none of it.
+    func commitStaged(_ info: RunInfo) async throws -> RunSummary {
+        try await dbQueue.write { db in
+            // The tenant is created here, inside the run's transaction, so a first run that fails leaves no trace.
+            let tenant = try Self.resolveTenant(db, info.tenant, create: true)
+            try db.execute(
+                sql: """
+                    INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
+                        machines_seen, actions_seen, api_calls, throttled, retries)
+                    VALUES (?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    tenant.id, info.kind, info.complete, info.startedAt, UTCClock.nowText(), info.observedAt,
+                    info.source, info.machinesSeen, info.actionsSeen, info.apiCalls, info.throttled, info.retries,
+                ])
+            let run = db.lastInsertedRowID
+            let ctx = try SnapshotContext(
+                db: db, tenant: tenant.id, run: run, observedAt: info.observedAt, complete: info.complete)
+            try MachineSnapshotWriter.apply(ctx)
+            try ActionSnapshotWriter.apply(ctx)
+            if ctx.observationsWritten + ctx.actionObservationsWritten > 0 {
+                try ctx.event(
+                    "run_committed", subject: "run:\(run)",
+                    [
+                        "kind": .string(info.kind), "complete": .bool(info.complete), "source": .string(info.source),
+                        "machines_seen": .int(Int64(info.machinesSeen)), "actions_seen": .int(Int64(info.actionsSeen)),
+                        "observations": .int(Int64(ctx.observationsWritten)),
+                        "action_observations": .int(Int64(ctx.actionObservationsWritten)),
+                        "observations_sha256": .string(try RunDigest.compute(db, run: run)),
+                    ])
+            }
+            try db.execute(
+                sql: "UPDATE sync_runs SET observations_written = ?, events_written = ?, finished_at = ? WHERE id = ?",
+                arguments: [
+                    ctx.observationsWritten + ctx.actionObservationsWritten, ctx.events.written, UTCClock.nowText(), run,
+                ])
+            return RunSummary(
+                run: run, kind: info.kind, tenant: tenant.name, observedAt: info.observedAt,
+                complete: info.complete, machinesSeen: info.machinesSeen, actionsSeen: info.actionsSeen,
+                observationsWritten: ctx.observationsWritten, actionObservationsWritten: ctx.actionObservationsWritten,
+                eventsWritten: ctx.events.written, discovered: ctx.discovered, changed: ctx.changed,
+                removed: ctx.removed, reappeared: ctx.reappeared, actionsNew: ctx.actionsNew,
+                actionStatusChanges: ctx.actionStatusChanges, apiCalls: info.apiCalls, throttled: info.throttled,
+                retries: info.retries, warnings: ctx.warnings)
+        }
+    }
+
+    /// Records a failed run in its own small transaction. It touches nothing but `sync_runs`, so the
+    /// previous committed run stays the current snapshot. Never throws: the original error matters more.
+    func recordFailedRun(_ info: RunInfo, error: String) async {
+        try? await dbQueue.write { db in
+            // A tenant this failed run would have created does not exist: then there is nowhere to record it.
+            guard let tenant = try? Self.resolveTenant(db, info.tenant, create: false) else { return }
+            try db.execute(
+                sql: """
+                    INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
+                        machines_seen, actions_seen, api_calls, throttled, retries, error)
+                    VALUES (?, ?, 'failed', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    tenant.id, info.kind, info.complete, info.startedAt, UTCClock.nowText(), info.source,
+                    info.machinesSeen, info.actionsSeen, info.apiCalls, info.throttled, info.retries, error,
+                ])
+        }
+    }
+}

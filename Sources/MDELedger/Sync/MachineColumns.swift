@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+/// The explicit field → column map for machines (`GET /api/machines`).
+///
+/// The same list names the columns of the staging table, the current `machines` table and the
+/// append-only `machine_observations`, so change detection compares exactly what history records.
+enum MachineColumns {
+    /// Tracked columns: a change in any of them writes an observation row.
+    static let tracked = [
+        "computer_dns_name", "aad_device_id", "os_platform", "os_version", "onboarding_status", "health_status",
+        "first_seen", "last_seen", "rbac_group_id", "rbac_group_name", "machine_tags", "merged_into_machine_id",
+        "is_excluded",
+    ]
+
+    /// Tracked columns that change as a matter of course and so do not by themselves make an event.
+    static let quiet: Set<String> = ["last_seen", "first_seen"]
+
+    /// Values in `tracked` order.
+    static func values(_ m: Machine) -> [DatabaseValue] {
+        [
+            m.computerDnsName.databaseValue, m.aadDeviceId.databaseValue, m.osPlatform.databaseValue,
+            m.osVersion.databaseValue, m.onboardingStatus.databaseValue, m.healthStatus.databaseValue,
+            m.firstSeen.databaseValue, m.lastSeen.databaseValue, m.rbacGroupId.databaseValue,
+            m.rbacGroupName.databaseValue, tagsJSON(m.machineTags).databaseValue,
+            m.mergedIntoMachineId.databaseValue, m.isExcluded.databaseValue,
+        ]
+    }
+
+    /// Tags as a sorted JSON array, so a reordering by the service is not a change.
+    static func tagsJSON(_ tags: [String]) -> String {
+        JSONValue.array(tags.sorted().map(JSONValue.string)).canonicalText()
+    }
+
+    static let stagingDDL = """
+        CREATE TEMP TABLE staged_machines (
+            id TEXT PRIMARY KEY, \(tracked.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
+        )
+        """
+}
+
+/// The explicit field → column map for machine actions (`GET /api/machineactions`).
+enum ActionColumns {
+    /// Every column of `machine_actions` that comes from the API, in `values` order.
+    static let all = [
+        "type", "scope", "status", "machine_id", "computer_dns_name", "requestor", "requestor_comment",
+        "request_source", "external_id", "title", "created_at", "last_update_at", "cancellation_requestor",
+        "cancellation_comment", "cancelled_at",
+    ]
+
+    /// Tracked columns: a change writes a `machine_action_observations` row.
+    static let tracked = ["status", "machine_id", "cancellation_requestor", "cancellation_comment", "cancelled_at"]
+
+    /// Columns of an action observation row besides its bookkeeping.
+    static let observed = ["status", "machine_id", "last_update_at", "cancellation_requestor",
+        "cancellation_comment", "cancelled_at"]
+
+    static func values(_ a: MachineAction) -> [DatabaseValue] {
+        [
+            a.type, a.scope, a.status, a.machineId, a.computerDnsName, a.requestor, a.requestorComment,
+            a.requestSource, a.externalId, a.title, a.creationDateTimeUtc, a.lastUpdateDateTimeUtc,
+            a.cancellationRequestor, a.cancellationComment, a.cancellationDateTimeUtc,
+        ].map(\.databaseValue)
+    }
+
+    static let stagingDDL = """
+        CREATE TEMP TABLE staged_actions (
+            id TEXT PRIMARY KEY, \(all.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
+        )
+        """
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// What a committed sync or import did.
+public struct RunSummary: Sendable, Hashable, Codable {
+    public var run: Int64
+    public var kind: String
+    public var tenant: String
+    /// The time the snapshot describes (the API's `Date` header, or an import's capture time).
+    public var observedAt: String
+    public var complete: Bool
+    public var machinesSeen = 0
+    public var actionsSeen = 0
+    public var observationsWritten = 0
+    public var actionObservationsWritten = 0
+    public var eventsWritten = 0
+    public var discovered = 0
+    public var changed = 0
+    public var removed = 0
+    public var reappeared = 0
+    public var actionsNew = 0
+    public var actionStatusChanges = 0
+    public var apiCalls = 0
+    public var throttled = 0
+    public var retries = 0
+    public var warnings: [String] = []
+}
+
+/// The facts about a run that are known before its commit.
+struct RunInfo: Sendable {
+    var tenant: TenantSelection
+    var kind: String
+    var complete: Bool
+    var startedAt: String
+    var observedAt: String
+    var source: String
+    var machinesSeen = 0
+    var actionsSeen = 0
+    var apiCalls = 0
+    var throttled = 0
+    var retries = 0
+}

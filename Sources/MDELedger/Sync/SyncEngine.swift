@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import MDEAPI
+
+/// Progress of a running sync, for a terminal progress line or log lines.
+public enum SyncProgress: Sendable {
+    case fetched(resource: String, items: Int, pages: Int)
+    case committing
+    /// A wait the run cannot avoid, such as a rate limit ("waiting 37 s (rate limit)").
+    case waiting(String)
+}
+
+/// One sync run: fetch the complete snapshot from the MDE API, then commit it in one transaction.
+///
+/// ```swift
+/// let engine = SyncEngine(ledger: ledger, client: client, tenant: TenantSelection(name: nil))
+/// let summary = try await engine.run()
+/// ```
+public struct SyncEngine: Sendable {
+    public var ledger: Ledger
+    public var client: MDEClient
+    public var tenant: TenantSelection
+    /// Shown in the run log (`sync_runs.source`): the API base URL.
+    public var source: String
+    public var logger: Logger
+
+    public init(
+        ledger: Ledger, client: MDEClient, tenant: TenantSelection, source: String = "",
+        logger: Logger = Logger(label: "mde-ledger.sync")
+    ) {
+        self.ledger = ledger
+        self.client = client
+        self.tenant = tenant
+        self.source = source
+        self.logger = logger
+    }
+
+    /// Runs the sync. On any failure the ledger keeps its previous committed run, the failure is recorded
+    /// in `sync_runs`, and the error is rethrown.
+    public func run(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async throws -> RunSummary {
+        let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
+        defer { withExtendedLifetime(lock) {} }
+        // Fail on an ambiguous tenant before any API call rather than after fetching everything.
+        if tenant.name == nil && (try ledger.tenants().count) > 1 {
+            _ = try ledger.resolveTenant(tenant, create: false)
+        }
+        var info = RunInfo(
+            tenant: tenant, kind: "sync", complete: true, startedAt: UTCClock.nowText(),
+            observedAt: UTCClock.nowText(), source: source)
+        let staging = Staging(dbQueue: ledger.dbQueue)
+        do {
+            try await staging.reset()
+            try await fetch(into: staging, info: &info, progress: progress)
+            progress(.committing)
+            let summary = try await ledger.commitStaged(info)
+            await staging.drop()
+            return summary
+        } catch {
+            await staging.drop()
+            let stats = client.statistics()
+            info.apiCalls = stats.calls
+            info.throttled = stats.throttled
+            info.retries = stats.retries
+            await ledger.recordFailedRun(info, error: String(describing: error))
+            throw error
+        }
+    }
+
+    private func fetch(
+        into staging: Staging, info: inout RunInfo, progress: @escaping @Sendable (SyncProgress) -> Void
+    ) async throws {
+        var firstDate: Date?
+        var pages = 0
+        for try await page in client.machines() {
+            if firstDate == nil { firstDate = page.serverDate ?? Date() }
+            try await staging.add(machines: page.items)
+            info.machinesSeen += page.items.count
+            pages += 1
+            progress(.fetched(resource: "machines", items: info.machinesSeen, pages: pages))
+        }
+        // The snapshot describes the moment the service answered the first page: lastSeen values in it
+        // are at or before that time, which is what every as-of answer compares against.
+        info.observedAt = UTCTime.format(firstDate ?? Date())
+        pages = 0
+        for try await page in client.machineActions() {
+            try await staging.add(actions: page.items)
+            info.actionsSeen += page.items.count
+            pages += 1
+            progress(.fetched(resource: "machine actions", items: info.actionsSeen, pages: pages))
+        }
+        let stats = client.statistics()
+        info.apiCalls = stats.calls
+        info.throttled = stats.throttled
+        info.retries = stats.retries
+    }
+}
