@@ -23,7 +23,10 @@ public final class Ledger: Sendable {
     ///   - create: create the file (readable by its owner only) and apply pending migrations. Without it a
     ///     missing file or an out-of-date schema is an error that says to run `mde-ledger init`.
     ///   - readOnly: open without write access (for `migrate --list`, `verify`, reports).
-    public static func open(path: String, create: Bool = false, readOnly: Bool = false) throws -> Ledger {
+    ///   - allowPending: accept a ledger with pending migrations (for `migrate --list` and `verify`).
+    public static func open(path: String, create: Bool = false, readOnly: Bool = false, allowPending: Bool = false)
+        throws -> Ledger
+    {
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists {
             guard create else {
@@ -49,7 +52,7 @@ public final class Ledger: Sendable {
         let migrator = Migrator()
         if create && !readOnly {
             _ = try migrator.migrate(queue)
-        } else {
+        } else if !allowPending {
             let pending = try queue.read { db in try migrator.status(db) }.filter { $0.state == .pending }
             if !pending.isEmpty {
                 let names = pending.map(\.name).joined(separator: ", ")

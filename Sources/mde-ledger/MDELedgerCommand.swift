@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+
+/// The `mde-ledger` command: a thin layer over the `MDELedger` library, one subcommand per file.
+struct MDELedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mde-ledger",
+        abstract: "An audit and compliance ledger of Microsoft Defender for Endpoint devices, in SQLite.",
+        discussion: """
+            Pulls machines and machine actions from the MDE API into an append-only, hash-chained ledger,
+            follows every device through its lifecycle, and answers whether retired devices still send telemetry.
+
+            Credentials come from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or
+            AZURE_CLIENT_SECRET_FILE), never from the command line. The ledger is --db, else $MDE_LEDGER_DB,
+            else ./mde-ledger.sqlite.
+
+            Exit codes: 0 ok, 1 error, 2 findings present, 64 bad usage.
+            """,
+        subcommands: [
+            InitCommand.self, MigrateCommand.self, SyncCommand.self, VerifyCommand.self, SimulateCommand.self,
+        ]
+    )
+}
+
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try MDELedgerCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIFailure {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            exit(error.code)
+        } catch let error as CustomStringConvertible where !(error is ExitCode) && isDomainError(error) {
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            exit(1)
+        } catch {
+            // Usage errors (exit 64), --help and explicit exit codes keep ArgumentParser's handling.
+            MDELedgerCommand.exit(withError: error)
+        }
+    }
+
+    /// Errors from the libraries carry a message meant for the user; ArgumentParser's own errors do not
+    /// conform to our error types and keep its formatting and exit codes.
+    private static func isDomainError(_ error: Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("MDE")
+    }
+}
+
+/// An error the CLI reports as `error: message` with a chosen exit code.
+struct CLIFailure: Error {
+    var message: String
+    var code: Int32 = 1
+}

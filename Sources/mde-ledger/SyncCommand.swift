@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import MDEAPI
+import MDELedger
+
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Pull every machine and machine action from the MDE API into the ledger.",
+        discussion: """
+            A sync fetches the complete snapshot (all machine pages, then machine actions) before it writes
+            anything, then commits it in one transaction: a run that fails or is killed leaves the ledger as the
+            last committed run left it. An unchanged tenant writes no history. The ledger is created on first use.
+
+            Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE).
+            Endpoints: --base-url / MDE_API_BASE_URL (default https://api.security.microsoft.com) and
+            --token-url / MDE_TOKEN_URL (default the tenant's Entra v2 token endpoint). Plain http:// is accepted
+            only for loopback addresses (the simulator).
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: "The ledger tenant to record under (needed when the ledger has several).")
+    var tenant: String?
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The MDE API base URL.", valueName: "url"))
+    var baseURL: String?
+
+    @Option(name: .customLong("token-url"), help: ArgumentHelp("The OAuth2 token endpoint.", valueName: "url"))
+    var tokenURL: String?
+
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp("A PEM file of extra CA certificates to trust (a TLS-inspecting proxy).", valueName: "pem"))
+    var caFile: String?
+
+    @Option(
+        name: .customLong("rate-limit"),
+        help: ArgumentHelp("Client-side API call limits, e.g. 100/60s,1500/3600s.", valueName: "spec"))
+    var rateLimit: String?
+
+    @Flag(name: .customLong("no-progress"), help: "Do not show the progress line on a terminal.")
+    var noProgress = false
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let credentials = try ClientCredentials.fromEnvironment(env)
+        let base = baseURL ?? env["MDE_API_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? MDEEndpoints.defaultBaseURL
+        let token =
+            tokenURL ?? env["MDE_TOKEN_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? MDEEndpoints.defaultTokenURL(tenantId: credentials.tenantId)
+        let endpoints = try MDEEndpoints(baseURL: base, tokenURL: token)
+        let policy = try rateLimit.map { try RateLimitPolicy(parsing: $0) } ?? .mdeDefault
+        let opened = try ledger.open(create: true)
+        let progress = ProgressLine(enabled: !noProgress)
+        let httpClient = try MDEHTTPClient.make(additionalCAFile: caFile)
+        defer { try? httpClient.syncShutdown() }
+        let client = MDEClient(
+            endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient,
+            waitObserver: { progress.show($0) })
+        let engine = SyncEngine(
+            ledger: opened, client: client,
+            tenant: TenantSelection(name: tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
+            source: endpoints.baseURL.absoluteString)
+        let summary: RunSummary
+        do {
+            summary = try await engine.run { event in progress.show(event.text) }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        print(summary.text)
+        for warning in summary.warnings { printError("warning: \(warning)") }
+    }
+}
+
+extension SyncProgress {
+    var text: String {
+        switch self {
+        case .fetched(let resource, let items, let pages): "fetched \(items) \(resource) (\(pages) pages)"
+        case .committing: "committing"
+        case .waiting(let why): why
+        }
+    }
+}
+
+extension RunSummary {
+    /// The lines `sync` and `import` print when a run commits.
+    var text: String {
+        """
+        \(kind) run \(run) committed for tenant \(tenant), as of \(observedAt): \(machinesSeen) machines, \(actionsSeen) machine actions
+          devices: \(discovered) discovered, \(changed) changed, \(removed) removed, \(reappeared) reappeared
+          actions: \(actionsNew) new, \(actionStatusChanges) status changes
+          written: \(observationsWritten) machine observations, \(actionObservationsWritten) action observations, \(eventsWritten) events
+          api: \(apiCalls) calls, \(throttled) throttled (429), \(retries) retries
+        """
+    }
+}

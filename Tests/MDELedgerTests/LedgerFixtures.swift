@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import MDEAPI
+@testable import MDELedger
+
+/// A fresh temporary folder per test, removed when the value goes away.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("mde-ledger-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Builds MDE-shaped JSON objects and commits them as runs, without HTTP.
+enum LedgerFixtures {
+    static func machine(
+        _ id: String, name: String = "ws-0001.contoso.com", lastSeen: String = "2026-11-01T08:00:00.1234567Z",
+        health: String = "Active", onboarding: String = "Onboarded", tags: [String] = []
+    ) throws -> Machine {
+        let tagList = tags.map { "\"\($0)\"" }.joined(separator: ",")
+        return try Machine(json: JSONValue.parse("""
+            {"id":"\(id)","computerDnsName":"\(name)","firstSeen":"2026-01-01T00:00:00Z","lastSeen":"\(lastSeen)",
+             "osPlatform":"Windows11","onboardingStatus":"\(onboarding)","healthStatus":"\(health)","rbacGroupId":140,
+             "machineTags":[\(tagList)],"aadDeviceId":null,"riskScore":"Low"}
+            """))
+    }
+
+    static func action(
+        _ id: String, machine: String, type: String = "Offboard", status: String = "Pending",
+        created: String = "2026-11-01T09:00:00Z"
+    ) throws -> MachineAction {
+        try MachineAction(json: JSONValue.parse("""
+            {"id":"\(id)","type":"\(type)","status":"\(status)","machineId":"\(machine)",
+             "requestor":"admin@contoso.com","requestorComment":"retired","creationDateTimeUtc":"\(created)",
+             "lastUpdateDateTimeUtc":"\(created)","computerDnsName":null}
+            """))
+    }
+
+    /// Stages and commits one run exactly as a sync does after fetching.
+    @discardableResult
+    static func commit(
+        _ ledger: Ledger, machines: [Machine], actions: [MachineAction] = [], observedAt: String,
+        complete: Bool = true, tenant: String? = nil
+    ) async throws -> RunSummary {
+        let staging = Staging(dbQueue: ledger.dbQueue)
+        try await staging.reset()
+        try await staging.add(machines: machines)
+        try await staging.add(actions: actions)
+        let info = RunInfo(
+            tenant: TenantSelection(name: tenant), kind: "sync", complete: complete, startedAt: observedAt,
+            observedAt: observedAt, source: "test", machinesSeen: machines.count, actionsSeen: actions.count)
+        defer { Task { await staging.drop() } }
+        return try await ledger.commitStaged(info)
+    }
+
+    /// Row counts of the history tables.
+    static func historyCounts(_ path: String) throws -> [String: Int] {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            var counts: [String: Int] = [:]
+            for table in ["machine_observations", "machine_action_observations", "events", "machines", "sync_runs"] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import Testing
+@testable import MDELedger
+
+@Suite struct VerifyTests {
+    private func populatedLedger(_ folder: TemporaryFolder) async throws -> Ledger {
+        let ledger = try Ledger.open(path: folder.path("ledger.sqlite"), create: true)
+        let machines = try (1...5).map { try LedgerFixtures.machine(String(repeating: "\($0)", count: 40), name: "ws-\($0)") }
+        try await LedgerFixtures.commit(ledger, machines: machines, observedAt: "2026-11-01T09:00:00Z")
+        let later = try (1...5).map {
+            try LedgerFixtures.machine(String(repeating: "\($0)", count: 40), name: "ws-\($0)", lastSeen: "2026-11-02T08:00:00Z")
+        }
+        try await LedgerFixtures.commit(ledger, machines: later, observedAt: "2026-11-02T09:00:00Z")
+        return ledger
+    }
+
+    @Test func goodLedgerVerifies() async throws {
+        let folder = try TemporaryFolder()
+        let report = try await populatedLedger(folder).verify()
+        #expect(report.ok, "\(report.problems)")
+        #expect(report.eventsChecked == 7)  // 5 discovered + 2 run_committed
+        #expect(report.runsChecked == 2)
+        #expect(report.headHash != EventChain.genesis)
+    }
+
+    @Test func triggersRefuseEditingHistory() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try await populatedLedger(folder)
+        let queue = try DatabaseQueue(path: ledger.path)
+        for sql in [
+            "UPDATE events SET payload = '{}' WHERE seq = 2", "DELETE FROM events WHERE seq = 7",
+            "UPDATE machine_observations SET last_seen = '2030-01-01T00:00:00Z'",
+            "DELETE FROM machine_action_observations",
+        ] {
+            #expect(throws: DatabaseError.self, "\(sql)") { try queue.write { try $0.execute(sql: sql) } }
+        }
+    }
+
+    @Test func editedEventIsNamed() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try await populatedLedger(folder)
+        let queue = try DatabaseQueue(path: ledger.path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER events_no_update")
+            try db.execute(sql: "UPDATE events SET subject = 'forged' WHERE seq = 3")
+        }
+        let report = try ledger.verify()
+        #expect(!report.ok)
+        #expect(report.problems.contains { $0.contains("trigger events_no_update is missing") })
+        #expect(report.problems.contains { $0.contains("first broken link: event 3") })
+    }
+
+    @Test func deletedEventIsNamed() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try await populatedLedger(folder)
+        let queue = try DatabaseQueue(path: ledger.path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 4")
+        }
+        let problems = try ledger.verify().problems
+        #expect(problems.contains { $0.contains("events 4…4 are missing before event 5") })
+    }
+
+    @Test func editedObservationBreaksItsRunDigest() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try await populatedLedger(folder)
+        let queue = try DatabaseQueue(path: ledger.path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER machine_observations_no_update")
+            try db.execute(sql: "UPDATE machine_observations SET last_seen = '2026-10-01T00:00:00Z' WHERE seq = 7")
+        }
+        let problems = try ledger.verify().problems
+        #expect(problems.contains { $0.contains("observations of run 2 were altered") })
+    }
+}
