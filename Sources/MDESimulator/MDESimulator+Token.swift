@@ -1,0 +1,98 @@
+import Foundation
+
+/// The Entra ID v2.0 client-credentials token endpoint, with AAD's error codes for the usual mistakes.
+extension MDESimulator {
+    /// Scopes that yield an MDE token (the documented one and the alias in Microsoft's curl sample).
+    static let mdeScopes: Set<String> = [
+        "https://api.securitycenter.microsoft.com/.default",
+        "https://securitycenter.onmicrosoft.com/windowsatpservice/.default",
+    ]
+    /// The Defender XDR resource: AAD issues a token, but MDE's machine API refuses it with 403.
+    static let otherScopes: Set<String> = ["https://api.security.microsoft.com/.default"]
+
+    /// Real seconds a token stays valid (Entra says 3599).
+    static let tokenLifetime: Int = 3599
+
+    func issueToken(tenant: String, _ request: SimRequest) -> SimReply {
+        guard tenant.lowercased() == configuration.tenantId.lowercased() else {
+            return .oauthError(
+                400, "invalid_request",
+                "AADSTS90002: Tenant '\(tenant)' not found. Check to make sure you have the correct tenant ID "
+                    + "and are signing into the correct cloud.")
+        }
+        let form = FormDecoding.pairs(String(decoding: request.body, as: UTF8.self))
+        func value(_ name: String) -> String? { form.first { $0.name == name }?.value }
+        guard let grant = value("grant_type"), grant == "client_credentials" else {
+            return .oauthError(
+                400, "unsupported_grant_type",
+                "AADSTS70003: The app requested an unsupported grant type '\(value("grant_type") ?? "")'.")
+        }
+        let clientId = value("client_id") ?? ""
+        guard clientId == configuration.clientId else {
+            return .oauthError(
+                401, "invalid_client",
+                "AADSTS700016: Application with identifier '\(clientId)' was not found in the directory "
+                    + "'\(configuration.tenantId)'.")
+        }
+        guard value("client_secret") == configuration.clientSecret else {
+            return .oauthError(
+                401, "invalid_client",
+                "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is "
+                    + "the client secret value, not the client secret ID, for a secret added to app "
+                    + "'\(clientId)'.")
+        }
+        guard let scope = value("scope") else {
+            return .oauthError(
+                400, "invalid_request", "AADSTS90014: The required field 'scope' is missing from the credential.")
+        }
+        let forMDE = Self.mdeScopes.contains(scope.lowercased())
+        guard forMDE || Self.otherScopes.contains(scope.lowercased()) else {
+            return .oauthError(
+                400, "invalid_scope",
+                "AADSTS1002012: The provided value for scope \(scope) is not valid. Client credential flows must "
+                    + "have a scope value with /.default suffixed to the resource identifier; MDE uses "
+                    + "https://api.securitycenter.microsoft.com/.default.")
+        }
+        let token = state.withLock { state in
+            state.tokensIssued += 1
+            var rng = SplitMix64(seed: configuration.seed ^ (state.tokensIssued &* 0x9E37_79B9_7F4A_7C15))
+            let token = "sim.\(state.tokensIssued).\(rng.hex(48))"
+            state.tokens[token] = IssuedToken(
+                clientId: clientId, expires: .now + .seconds(Self.tokenLifetime), forMDE: forMDE)
+            return token
+        }
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("token_type", "Bearer")
+        w.field("expires_in", Self.tokenLifetime)
+        w.field("ext_expires_in", Self.tokenLifetime)
+        w.field("access_token", token)
+        w.endObject()
+        var reply = SimReply.json(200, w, contentType: "application/json; charset=utf-8")
+        reply.headers.append(("Cache-Control", "no-store, no-cache"))
+        return reply
+    }
+
+    /// Nil when the request carries a live MDE token; otherwise the 401/403 MDE would send.
+    func authorize(_ request: SimRequest, target: String) -> SimReply? {
+        guard let header = request.authorization, header.lowercased().hasPrefix("bearer ") else {
+            return .mdeError(
+                401, "Unauthorized", "Authorization header is missing or not a Bearer token.", target: target)
+        }
+        let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let issued = state.withLock { $0.tokens[token] }
+        guard let issued else {
+            return .mdeError(401, "Unauthorized", "The access token is invalid.", target: target)
+        }
+        guard issued.expires > .now else {
+            return .mdeError(401, "Unauthorized", "The access token has expired.", target: target)
+        }
+        guard issued.forMDE else {
+            return .mdeError(
+                403, "Forbidden",
+                "The application does not have any of the required application permissions "
+                    + "(Machine.Read.All, Machine.ReadWrite.All) to access the resource.", target: target)
+        }
+        return nil
+    }
+}

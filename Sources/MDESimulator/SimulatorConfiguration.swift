@@ -1,0 +1,55 @@
+import Foundation
+
+/// Settings for one simulated MDE tenant and the HTTP server that serves it.
+///
+/// Everything the tenant contains is derived from `seed` and `devices`, so two simulators with the same
+/// configuration serve byte-identical JSON.
+///
+/// ```swift
+/// let simulator = MDESimulator(configuration: .init(seed: 7, devices: 25_001, port: 0))
+/// ```
+public struct SimulatorConfiguration: Sendable, Equatable {
+    /// The tenant id the simulator uses by default.
+    public static let defaultTenantId = "00000000-0000-4000-8000-000000000001"
+    /// The virtual clock's default start, 2026-11-02T09:00:00Z.
+    public static let defaultStart = Date(timeIntervalSince1970: 1_793_610_000)
+
+    /// Seed of the deterministic generator.
+    public var seed: UInt64
+    /// Number of machines in the tenant.
+    public var devices: Int
+    /// The Entra tenant id expected in the token URL.
+    public var tenantId: String
+    /// The only client id the token endpoint accepts.
+    public var clientId: String
+    /// The only client secret the token endpoint accepts.
+    public var clientSecret: String
+    /// Address to bind; the simulator has no TLS, so keep it on loopback.
+    public var host: String
+    /// Port to bind; 0 lets the system choose one.
+    public var port: Int
+    /// Virtual "now" when the simulator starts. The clock moves only when told to.
+    public var start: Date
+
+    /// Creates a configuration; every parameter has a readable, deterministic default.
+    public init(
+        seed: UInt64 = 1,
+        devices: Int = 200,
+        tenantId: String = SimulatorConfiguration.defaultTenantId,
+        clientId: String = "sim-client",
+        clientSecret: String = "sim-secret",
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        start: Date = SimulatorConfiguration.defaultStart
+    ) {
+        precondition(devices >= 0, "devices must not be negative")
+        self.seed = seed
+        self.devices = devices
+        self.tenantId = tenantId
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.host = host
+        self.port = port
+        self.start = start
+    }
+}

@@ -1,0 +1,66 @@
+/// A route and a response status, the key of the simulator's request counts.
+///
+/// `route` is the method and route pattern, for example `GET /api/machines/{id}`.
+public struct RouteStatus: Hashable, Sendable, CustomStringConvertible {
+    public var route: String
+    public var status: Int
+
+    public init(route: String, status: Int) {
+        self.route = route
+        self.status = status
+    }
+
+    public var description: String { "\(route) \(status)" }
+}
+
+/// How an injected failure breaks a request.
+public enum InjectedFault: Sendable, Equatable {
+    /// Answer with this HTTP status and MDE's error body for it (429 also carries `Retry-After: 1`).
+    case status(Int)
+    /// Close the connection without answering.
+    case reset
+    /// Send the headers and half of the real body, then close the connection.
+    case truncate
+}
+
+/// "The `occurrence`-th matching request from now fails with `fault`."
+struct FailRule: Sendable {
+    var method: String
+    /// A request path (`/api/machines`) or route pattern (`/api/machines/{id}`).
+    var path: String
+    var remaining: Int
+    var fault: InjectedFault
+
+    func matches(method: String, path: String, pattern: String) -> Bool {
+        self.method == method && (self.path == path || self.path == pattern)
+    }
+}
+
+struct IssuedToken: Sendable {
+    var clientId: String
+    var expires: ContinuousClock.Instant
+    /// False for a token whose scope names another API, which MDE answers with 403.
+    var forMDE: Bool
+}
+
+/// Everything mutable in a running simulator, guarded by one lock.
+struct SimulatorState: Sendable {
+    var tenant: Tenant
+    var tokens: [String: IssuedToken] = [:]
+    var tokensIssued: UInt64 = 0
+    var requestsSeen: UInt64 = 0
+    var counts: [RouteStatus: Int] = [:]
+    var failRules: [FailRule] = []
+    var boundPort: Int?
+
+    /// Counts the request against every rule for it and returns the fault of the first rule that fires.
+    mutating func takeFault(method: String, path: String, pattern: String) -> InjectedFault? {
+        var fired: InjectedFault?
+        for i in failRules.indices where failRules[i].matches(method: method, path: path, pattern: pattern) {
+            failRules[i].remaining -= 1
+            if failRules[i].remaining == 0, fired == nil { fired = failRules[i].fault }
+        }
+        failRules.removeAll { $0.remaining <= 0 }
+        return fired
+    }
+}

@@ -1,0 +1,46 @@
+/// The simulated tenant: its machines (ordered by id), machine actions (ordered by creation) and virtual clock.
+struct Tenant: Sendable {
+    var now: SimTime
+    private(set) var machines: [SimMachine]
+    private(set) var actions: [SimMachineAction]
+    private var machineIndex: [String: Int] = [:]
+    private var actionIndex: [String: Int] = [:]
+
+    init(seed: UInt64, devices: Int, now: SimTime) {
+        self.now = now
+        (machines, actions) = TenantGenerator(seed: seed, count: devices, now: now).generate()
+        reindex()
+    }
+
+    private mutating func reindex() {
+        machineIndex = Dictionary(uniqueKeysWithValues: machines.enumerated().map { ($1.id, $0) })
+        actionIndex = Dictionary(uniqueKeysWithValues: actions.enumerated().map { ($1.id.lowercased(), $0) })
+    }
+
+    /// A machine by its id or, as MDE allows, by its computer name (the most recently seen one wins, since
+    /// a re-imaged device leaves an older entity with the same name).
+    func machine(idOrName key: String) -> SimMachine? {
+        if let index = machineIndex[key.lowercased()] { return machines[index] }
+        let name = key.lowercased()
+        return machines.filter { $0.computerDnsName.lowercased() == name }.max { $0.lastSeen < $1.lastSeen }
+    }
+
+    func action(id: String) -> SimMachineAction? {
+        actionIndex[id.lowercased()].map { actions[$0] }
+    }
+
+    /// The page of `items` matching `query`, plus the total number of matches.
+    static func page<T>(_ items: [T], _ predicate: ((T) -> Bool)?, skip: Int, top: Int) -> (page: [T], total: Int) {
+        guard let predicate else {
+            let start = min(skip, items.count)
+            return (Array(items[start..<min(items.count, start + top)]), items.count)
+        }
+        var page: [T] = []
+        var seen = 0
+        for item in items where predicate(item) {
+            if seen >= skip, page.count < top { page.append(item) }
+            seen += 1
+        }
+        return (page, seen)
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import MDESimulator
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Serve a simulated MDE tenant on loopback, for demos, tests and benchmarks.",
+        discussion: """
+            Runs a local HTTP server that speaks the Microsoft Defender for Endpoint API: the Entra token \
+            endpoint, /api/machines and /api/machineactions with OData $filter, $top and $skip paging. The \
+            tenant is generated from --seed and --devices, so the same flags always serve the same data. Its \
+            clock is virtual and only moves when told to (POST /_sim/clock?advance=SECONDS), so an unchanged \
+            re-sync sees exactly the same devices.
+
+            On start it prints the tenant id, client id and secret, the base and token URLs, and an export line \
+            that points `mde-ledger sync` at it. Test controls live under /_sim (stats, fail, clock). The server \
+            has no TLS and fake credentials, so it only binds to loopback. Stop it with Ctrl-C.
+            """
+    )
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(help: "Loopback address to bind (127.0.0.1, ::1 or localhost).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Number of devices in the simulated tenant.")
+    var devices = 200
+
+    @Option(help: "Seed of the deterministic tenant generator.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("tenant-id"), help: "Tenant id the token endpoint expects.")
+    var tenantId = SimulatorConfiguration.defaultTenantId
+
+    @Option(name: .customLong("client-id"), help: "Client id the token endpoint accepts.")
+    var clientId = "sim-client"
+
+    @Option(name: .customLong("client-secret"), help: "Client secret the token endpoint accepts (a fake one).")
+    var clientSecret = "sim-secret"
+
+    func validate() throws {
+        guard Self.isLoopback(host) else {
+            throw ValidationError(
+                "refusing to bind \(host): the simulator has no TLS and fake credentials; use 127.0.0.1 or ::1")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard devices >= 0 else { throw ValidationError("--devices must not be negative") }
+    }
+
+    func run() async throws {
+        let configuration = SimulatorConfiguration(
+            seed: seed, devices: devices, tenantId: tenantId, clientId: clientId, clientSecret: clientSecret,
+            host: host, port: port)
+        let simulator = MDESimulator(configuration: configuration)
+        let application = simulator.buildApplication { port in
+            let hostPart = host.contains(":") ? "[\(host)]" : host
+            let base = "http://\(hostPart):\(port)"
+            let token = "\(base)/\(tenantId)/oauth2/v2.0/token"
+            let lines = [
+                "tenant-id: \(tenantId)",
+                "client-id: \(clientId)",
+                "client-secret: \(clientSecret)",
+                "base-url: \(base)",
+                "token-url: \(token)",
+                "export AZURE_TENANT_ID=\(tenantId) AZURE_CLIENT_ID=\(clientId) AZURE_CLIENT_SECRET=\(clientSecret)"
+                    + " MDE_API_BASE_URL=\(base) MDE_TOKEN_URL=\(token)",
+            ]
+            // Written unbuffered: whoever started the server reads these lines while it keeps running.
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        try await application.runService()
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt8($0) }
+        return octets.count == 4 && octets[0] == 127
+    }
+}
