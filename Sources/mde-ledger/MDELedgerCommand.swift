@@ -35,8 +35,8 @@ enum Main {
         } catch let error as CLIFailure {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             exit(error.code)
-        } catch let error as CustomStringConvertible where !(error is ExitCode) && isDomainError(error) {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+        } catch where !isArgumentParserError(error) {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             exit(1)
         } catch {
             // Usage errors (exit 64), --help and explicit exit codes keep ArgumentParser's handling.
@@ -44,10 +44,10 @@ enum Main {
         }
     }
 
-    /// Errors from the libraries carry a message meant for the user; ArgumentParser's own errors do not
-    /// conform to our error types and keep its formatting and exit codes.
-    private static func isDomainError(_ error: Error) -> Bool {
-        String(reflecting: type(of: error)).hasPrefix("MDE")
+    /// ArgumentParser's own errors (usage, help, `ExitCode`) keep its formatting and exit codes; every other
+    /// error carries a message meant for the user and becomes `error: …` with exit 1.
+    private static func isArgumentParserError(_ error: Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 

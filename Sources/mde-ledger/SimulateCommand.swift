@@ -14,8 +14,14 @@ struct SimulateCommand: AsyncParsableCommand {
             re-sync sees exactly the same devices.
 
             On start it prints the tenant id, client id and secret, the base and token URLs, and an export line \
-            that points `mde-ledger sync` at it. Test controls live under /_sim (stats, fail, clock). The server \
-            has no TLS and fake credentials, so it only binds to loopback. Stop it with Ctrl-C.
+            that points `mde-ledger sync` at it. Test controls live under /_sim (stats, fail, clock, faults, \
+            rate-limit). The server has no TLS and fake credentials, so it only binds to loopback. Stop it with \
+            Ctrl-C.
+
+            --rate-limit takes CALLS/SECONDSs windows per client id (MDE allows 100/60s,1500/3600s); a caller \
+            over a limit gets 429 with Retry-After. --faults takes KIND@PROBABILITY items for the /api routes: \
+            an HTTP status (500@0.05), reset (close without answering), truncate (cut the body mid-JSON), \
+            delay=2s, plus token-ttl=120s to make tokens expire early. Faults follow --seed, so a run repeats.
             """
     )
 
@@ -40,7 +46,24 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .customLong("client-secret"), help: "Client secret the token endpoint accepts (a fake one).")
     var clientSecret = "sim-secret"
 
+    @Option(
+        name: .customLong("rate-limit"),
+        help: ArgumentHelp("Per-client API call limits, or none.", valueName: "spec"))
+    var rateLimit = SimulatedRateLimits.mde.description
+
+    @Option(
+        help: ArgumentHelp(
+            "Random API faults, e.g. 500@0.05,429@0.02,reset@0.01,truncate@0.01,delay=2s@0.01,token-ttl=120s.",
+            valueName: "spec"))
+    var faults = "none"
+
     func validate() throws {
+        do throws(SimulatorSpecError) {
+            _ = try SimulatedRateLimits(parsing: rateLimit)
+            _ = try SimulatedFaults(parsing: faults)
+        } catch {
+            throw ValidationError(error.message)
+        }
         guard Self.isLoopback(host) else {
             throw ValidationError(
                 "refusing to bind \(host): the simulator has no TLS and fake credentials; use 127.0.0.1 or ::1")
@@ -52,7 +75,8 @@ struct SimulateCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = SimulatorConfiguration(
             seed: seed, devices: devices, tenantId: tenantId, clientId: clientId, clientSecret: clientSecret,
-            host: host, port: port)
+            host: host, port: port, rateLimits: try SimulatedRateLimits(parsing: rateLimit),
+            faults: try SimulatedFaults(parsing: faults))
         let simulator = MDESimulator(configuration: configuration)
         let application = simulator.buildApplication { port in
             let hostPart = host.contains(":") ? "[\(host)]" : host

@@ -55,10 +55,8 @@ struct SyncCommand: AsyncParsableCommand {
         let opened = try ledger.open(create: true)
         let progress = ProgressLine(enabled: !noProgress)
         let httpClient = try MDEHTTPClient.make(additionalCAFile: caFile)
-        defer { try? httpClient.syncShutdown() }
-        let client = MDEClient(
-            endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient,
-            waitObserver: { progress.show($0) })
+        let client = MDEClient(endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient)
+        client.setWaitObserver { progress.show($0) }
         let engine = SyncEngine(
             ledger: opened, client: client,
             tenant: TenantSelection(name: tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
@@ -68,9 +66,11 @@ struct SyncCommand: AsyncParsableCommand {
             summary = try await engine.run { event in progress.show(event.text) }
         } catch {
             progress.finish()
+            try? await httpClient.shutdown()
             throw error
         }
         progress.finish()
+        try? await httpClient.shutdown()
         print(summary.text)
         for warning in summary.warnings { printError("warning: \(warning)") }
     }

@@ -72,7 +72,7 @@ CREATE TABLE machines (
     first_observed_at       TEXT NOT NULL,
     raw_json                TEXT NOT NULL,               -- the object as last received
     PRIMARY KEY (tenant, id)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE INDEX machines_by_name ON machines (tenant, computer_dns_name);
 CREATE INDEX machines_by_aad ON machines (tenant, aad_device_id);
 
@@ -123,7 +123,7 @@ CREATE TABLE machine_actions (
     first_observed_at         TEXT NOT NULL,
     raw_json                  TEXT NOT NULL,
     PRIMARY KEY (tenant, id)
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE INDEX machine_actions_by_machine ON machine_actions (tenant, machine_id, type, created_at);
 
 -- Append-only status history of machine actions: first sight and every change of a tracked field.

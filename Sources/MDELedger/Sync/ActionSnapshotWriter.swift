@@ -19,10 +19,11 @@ enum ActionSnapshotWriter {
         let n = all.count
         while let row = try rows.next() {
             let id: String = row[0]
-            let values = Array(row.databaseValues[1...n])
+            let columns = Array(row.databaseValues)
+            let values = Array(columns[1...n])
             let raw: String = row[n + 1]
             let isNew: Bool = row[n + 2]
-            let oldTracked = Array(row.databaseValues[(n + 3)...])
+            let oldTracked = Array(columns[(n + 3)...])
             let byName = Dictionary(uniqueKeysWithValues: zip(all, values))
             let newTracked = ActionColumns.tracked.map { byName[$0]! }
             if isNew || oldTracked != newTracked {

@@ -25,11 +25,12 @@ enum MachineSnapshotWriter {
         let n = tracked.count
         while let row = try rows.next() {
             let id: String = row[0]
-            let new = Array(row.databaseValues[1...n])
+            let columns = Array(row.databaseValues)
+            let new = Array(columns[1...n])
             let raw: String = row[n + 1]
             let isNew: Bool = row[n + 2]
             let wasPresent = (row[n + 3] as Int64?) == 1
-            let old = Array(row.databaseValues[(n + 4)...])
+            let old = Array(columns[(n + 4)...])
             let changedColumns = isNew ? [] : zip(tracked, zip(old, new)).filter { $0.1.0 != $0.1.1 }
             if isNew || !wasPresent || !changedColumns.isEmpty {
                 try insertObservation(ctx, id: id, present: true, values: new, raw: raw)
@@ -72,7 +73,7 @@ enum MachineSnapshotWriter {
         }
         for row in missing {
             let id: String = row[0]
-            let values = Array(row.databaseValues[1...])
+            let values = Array(Array(row.databaseValues)[1...])
             try insertObservation(ctx, id: id, present: false, values: values, raw: nil)
             try ctx.db.execute(
                 sql: "UPDATE machines SET present = 0 WHERE tenant = ? AND id = ?", arguments: [ctx.tenant, id])

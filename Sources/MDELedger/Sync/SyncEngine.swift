@@ -41,7 +41,7 @@ public struct SyncEngine: Sendable {
         let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
         defer { withExtendedLifetime(lock) {} }
         // Fail on an ambiguous tenant before any API call rather than after fetching everything.
-        if tenant.name == nil && (try ledger.tenants().count) > 1 {
+        if try tenant.name == nil && ledger.tenants().count > 1 {
             _ = try ledger.resolveTenant(tenant, create: false)
         }
         var info = RunInfo(
