@@ -55,6 +55,42 @@ extension MDESimulator {
         return .json(200, w, contentType: "application/json; charset=utf-8")
     }
 
+    func faultsControl(_ request: SimRequest) -> SimReply {
+        switch request.method {
+        case "DELETE": setFaults(.none)
+        case "POST":
+            do throws(SimulatorSpecError) {
+                setFaults(try SimulatedFaults(parsing: request.queryValue("spec") ?? ""))
+            } catch {
+                return controlError(error.message)
+            }
+        default: break
+        }
+        return specReply(faults.description)
+    }
+
+    func rateLimitControl(_ request: SimRequest) -> SimReply {
+        switch request.method {
+        case "DELETE": setRateLimits(.unlimited)
+        case "POST":
+            do throws(SimulatorSpecError) {
+                setRateLimits(try SimulatedRateLimits(parsing: request.queryValue("spec") ?? ""))
+            } catch {
+                return controlError(error.message)
+            }
+        default: break
+        }
+        return specReply(rateLimits.description)
+    }
+
+    private func specReply(_ spec: String) -> SimReply {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("spec", spec)
+        w.endObject()
+        return .json(200, w, contentType: "application/json; charset=utf-8")
+    }
+
     private func controlOK() -> SimReply {
         var w = JSONWriter()
         w.beginObject()

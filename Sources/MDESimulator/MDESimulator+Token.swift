@@ -57,8 +57,9 @@ extension MDESimulator {
             state.tokensIssued += 1
             var rng = SplitMix64(seed: configuration.seed ^ (state.tokensIssued &* 0x9E37_79B9_7F4A_7C15))
             let token = "sim.\(state.tokensIssued).\(rng.hex(48))"
-            state.tokens[token] = IssuedToken(
-                clientId: clientId, expires: .now + .seconds(Self.tokenLifetime), forMDE: forMDE)
+            // A token-ttl fault makes tokens die early while the response still promises the usual hour.
+            let lifetime = state.faults.tokenLifetime ?? Double(Self.tokenLifetime)
+            state.tokens[token] = IssuedToken(clientId: clientId, expires: .now + .seconds(lifetime), forMDE: forMDE)
             return token
         }
         var w = JSONWriter()
@@ -73,26 +74,32 @@ extension MDESimulator {
         return reply
     }
 
-    /// Nil when the request carries a live MDE token; otherwise the 401/403 MDE would send.
-    func authorize(_ request: SimRequest, target: String) -> SimReply? {
+    enum Authorization {
+        case client(String)
+        case denied(SimReply)
+    }
+
+    /// The client id of a live MDE token, or the 401/403 MDE would send.
+    func authorize(_ request: SimRequest, target: String) -> Authorization {
         guard let header = request.authorization, header.lowercased().hasPrefix("bearer ") else {
-            return .mdeError(
-                401, "Unauthorized", "Authorization header is missing or not a Bearer token.", target: target)
+            return .denied(
+                .mdeError(401, "Unauthorized", "Authorization header is missing or not a Bearer token.", target: target)
+            )
         }
         let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-        let issued = state.withLock { $0.tokens[token] }
-        guard let issued else {
-            return .mdeError(401, "Unauthorized", "The access token is invalid.", target: target)
+        guard let issued = state.withLock({ $0.tokens[token] }) else {
+            return .denied(.mdeError(401, "Unauthorized", "The access token is invalid.", target: target))
         }
         guard issued.expires > .now else {
-            return .mdeError(401, "Unauthorized", "The access token has expired.", target: target)
+            return .denied(.mdeError(401, "Unauthorized", "The access token has expired.", target: target))
         }
         guard issued.forMDE else {
-            return .mdeError(
-                403, "Forbidden",
-                "The application does not have any of the required application permissions "
-                    + "(Machine.Read.All, Machine.ReadWrite.All) to access the resource.", target: target)
+            return .denied(
+                .mdeError(
+                    403, "Forbidden",
+                    "The application does not have any of the required application permissions "
+                        + "(Machine.Read.All, Machine.ReadWrite.All) to access the resource.", target: target))
         }
-        return nil
+        return .client(issued.clientId)
     }
 }

@@ -20,7 +20,7 @@ public final class MDESimulator: Sendable {
     public init(configuration: SimulatorConfiguration = .init()) {
         self.configuration = configuration
         let tenant = Tenant(seed: configuration.seed, devices: configuration.devices, now: SimTime(configuration.start))
-        state = Locked(SimulatorState(tenant: tenant))
+        state = Locked(SimulatorState(tenant: tenant, configuration: configuration))
     }
 
     /// Runs the HTTP server until the task is cancelled or the process gets SIGINT/SIGTERM.

@@ -30,6 +30,10 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var port: Int
     /// Virtual "now" when the simulator starts. The clock moves only when told to.
     public var start: Date
+    /// Per-client call limits of the `/api/…` routes; MDE's 100 a minute and 1,500 an hour by default.
+    public var rateLimits: SimulatedRateLimits
+    /// Random faults of the `/api/…` routes; none by default.
+    public var faults: SimulatedFaults
 
     /// Creates a configuration; every parameter has a readable, deterministic default.
     public init(
@@ -40,7 +44,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         clientSecret: String = "sim-secret",
         host: String = "127.0.0.1",
         port: Int = 8080,
-        start: Date = SimulatorConfiguration.defaultStart
+        start: Date = SimulatorConfiguration.defaultStart,
+        rateLimits: SimulatedRateLimits = .mde,
+        faults: SimulatedFaults = .none
     ) {
         precondition(devices >= 0, "devices must not be negative")
         self.seed = seed
@@ -51,5 +57,7 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.host = host
         self.port = port
         self.start = start
+        self.rateLimits = rateLimits
+        self.faults = faults
     }
 }

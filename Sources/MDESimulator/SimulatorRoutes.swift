@@ -17,6 +17,14 @@
 /// - `DELETE /_sim/fail` — forget all pending failures.
 /// - `GET /_sim/clock` — `{"now":"2026-11-02T09:00:00Z"}`, the virtual clock.
 /// - `POST /_sim/clock?advance=86400` — move the virtual clock forward by that many seconds.
+/// - `GET /_sim/faults` — `{"spec":"500@0.05,reset@0.01"}`, the random faults in force (`none` if none).
+/// - `POST /_sim/faults?spec=500@0.05,429@0.02,reset@0.01,truncate@0.01,delay=2s@0.01,token-ttl=120s` — set
+///   them (same syntax as `--faults`; the seeded fault sequence restarts); `DELETE /_sim/faults` — no faults.
+/// - `GET /_sim/rate-limit` — `{"spec":"100/60s,1500/3600s"}`; `POST /_sim/rate-limit?spec=5/60s` sets the
+///   per-client limits (same syntax as `--rate-limit`); `DELETE /_sim/rate-limit` — no limits.
+///
+/// Random faults and rate limits apply to the `/api/…` routes only, after the token check; 429s carry
+/// `Retry-After` (seconds). A `/_sim/fail` rule applies to any non-control route, the token endpoint included.
 enum SimulatorRoute: Equatable {
     case token(tenant: String)
     case machines
@@ -26,6 +34,8 @@ enum SimulatorRoute: Equatable {
     case stats
     case fail
     case clock
+    case faults
+    case rateLimit
     case notFound
     case methodNotAllowed
 
@@ -44,6 +54,8 @@ enum SimulatorRoute: Equatable {
         case 2 where lower == ["_sim", "stats"]: route = .stats
         case 2 where lower == ["_sim", "fail"]: (route, allowed) = (.fail, ["POST", "DELETE"])
         case 2 where lower == ["_sim", "clock"]: (route, allowed) = (.clock, ["GET", "POST"])
+        case 2 where lower == ["_sim", "faults"]: (route, allowed) = (.faults, ["GET", "POST", "DELETE"])
+        case 2 where lower == ["_sim", "rate-limit"]: (route, allowed) = (.rateLimit, ["GET", "POST", "DELETE"])
         default: route = .notFound
         }
         self = route == .notFound || allowed.contains(method) ? route : .methodNotAllowed
@@ -60,11 +72,13 @@ enum SimulatorRoute: Equatable {
         case .stats: "/_sim/stats"
         case .fail: "/_sim/fail"
         case .clock: "/_sim/clock"
+        case .faults: "/_sim/faults"
+        case .rateLimit: "/_sim/rate-limit"
         case .notFound, .methodNotAllowed: "(unmatched)"
         }
     }
 
-    var isControl: Bool { self == .stats || self == .fail || self == .clock }
+    var isControl: Bool { [.stats, .fail, .clock, .faults, .rateLimit].contains(self) }
     var needsToken: Bool {
         switch self {
         case .machines, .machine, .actions, .action: true
@@ -86,9 +100,12 @@ extension MDESimulator {
         }
         var reply: SimReply
         if let fault {
-            reply = injected(fault, for: route, request, target: target)
-        } else if route.needsToken, let denied = authorize(request, target: target) {
-            reply = denied
+            reply = await injected(fault, for: route, request, target: target)
+        } else if route.needsToken {
+            switch authorize(request, target: target) {
+            case .denied(let denial): reply = denial
+            case .client(let client): reply = await answerAPI(route, request, client: client, target: target)
+            }
         } else {
             reply = dispatch(route, request, target: target)
         }
@@ -101,7 +118,7 @@ extension MDESimulator {
         return reply
     }
 
-    private func dispatch(_ route: SimulatorRoute, _ request: SimRequest, target: String) -> SimReply {
+    func dispatch(_ route: SimulatorRoute, _ request: SimRequest, target: String) -> SimReply {
         switch route {
         case .token(let tenant): return issueToken(tenant: tenant, request)
         case .machines: return listMachines(request, target: target)
@@ -111,6 +128,8 @@ extension MDESimulator {
         case .stats: return statsReply()
         case .fail: return failControl(request)
         case .clock: return clockControl(request)
+        case .faults: return faultsControl(request)
+        case .rateLimit: return rateLimitControl(request)
         case .notFound:
             return .mdeError(404, "ResourceNotFound", "no route for \(request.method) \(request.path)", target: target)
         case .methodNotAllowed:
@@ -120,7 +139,7 @@ extension MDESimulator {
     }
 
     /// The reply for an injected fault; `truncate` carries the real body so half of it can be sent.
-    private func injected(_ fault: InjectedFault, for route: SimulatorRoute, _ request: SimRequest, target: String)
+    func injected(_ fault: InjectedFault, for route: SimulatorRoute, _ request: SimRequest, target: String) async
         -> SimReply
     {
         switch fault {
@@ -130,6 +149,9 @@ extension MDESimulator {
             var reply = dispatch(route, request, target: target)
             reply.transport = .truncate
             return reply
+        case .delay(let seconds):
+            try? await Task.sleep(for: .seconds(seconds))
+            return dispatch(route, request, target: target)
         case .status(let status):
             var reply = SimReply.mdeError(status, Self.errorCode(status), Self.errorMessage(status), target: target)
             if status == 429 { reply.headers.append(("Retry-After", "1")) }

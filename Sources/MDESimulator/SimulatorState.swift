@@ -21,6 +21,8 @@ public enum InjectedFault: Sendable, Equatable {
     case reset
     /// Send the headers and half of the real body, then close the connection.
     case truncate
+    /// Wait this many (real) seconds, then answer normally.
+    case delay(Double)
 }
 
 /// "The `occurrence`-th matching request from now fails with `fault`."
@@ -52,6 +54,20 @@ struct SimulatorState: Sendable {
     var counts: [RouteStatus: Int] = [:]
     var failRules: [FailRule] = []
     var boundPort: Int?
+    var limiter: SlidingWindowLimiter
+    var faults: SimulatedFaults
+    /// Draws one number per admitted API call to pick its random fault.
+    var faultRNG: SplitMix64
+
+    init(tenant: Tenant, configuration: SimulatorConfiguration) {
+        self.tenant = tenant
+        limiter = SlidingWindowLimiter(limits: configuration.rateLimits)
+        faults = configuration.faults
+        faultRNG = Self.faultRNG(seed: configuration.seed)
+    }
+
+    /// The fault stream restarts from the seed whenever faults are set, so a run is repeatable.
+    static func faultRNG(seed: UInt64) -> SplitMix64 { SplitMix64(seed: seed).fork(3) }
 
     /// Counts the request against every rule for it and returns the fault of the first rule that fires.
     mutating func takeFault(method: String, path: String, pattern: String) -> InjectedFault? {
