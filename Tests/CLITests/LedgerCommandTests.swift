@@ -30,7 +30,7 @@ import Testing
         let db = scratch.path("l.sqlite")
         _ = try await CLIRunner.run(["init", "--db", db])
         let queue = try DatabaseQueue(path: db)
-        try queue.write { db in try db.execute(sql: "DROP TRIGGER events_no_update") }
+        try await queue.write { db in try db.execute(sql: "DROP TRIGGER events_no_update") }
         let result = try await CLIRunner.run(["verify", "--db", db])
         #expect(result.status == 1)
         #expect(result.stderr.contains("trigger events_no_update is missing"))

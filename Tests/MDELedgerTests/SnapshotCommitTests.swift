@@ -37,7 +37,7 @@ import Testing
             observedAt: "2026-11-02T09:00:00Z")
         #expect(run.observationsWritten == 1 && run.changed == 0)
         #expect(try kinds(ledger.path) == ["device_discovered", "run_committed", "run_committed"])
-        let lastSeen = try DatabaseQueue(path: ledger.path).read {
+        let lastSeen = try await DatabaseQueue(path: ledger.path).read {
             try String.fetchAll($0, sql: "SELECT last_seen FROM machine_observations ORDER BY seq")
         }
         #expect(lastSeen == ["2026-11-01T08:00:00Z", "2026-11-02T07:59:59Z"])
@@ -50,7 +50,7 @@ import Testing
         try await LedgerFixtures.commit(
             ledger, machines: [try LedgerFixtures.machine(a, name: "ws-renamed", health: "Inactive")],
             observedAt: "2026-11-09T09:00:00Z")
-        let payload = try DatabaseQueue(path: ledger.path).read {
+        let payload = try await DatabaseQueue(path: ledger.path).read {
             try String.fetchOne($0, sql: "SELECT payload FROM events WHERE kind = 'device_changed'")
         }
         #expect(payload?.contains("\"computer_dns_name\":[\"ws-0001.contoso.com\",\"ws-renamed\"]") == true)
@@ -78,7 +78,7 @@ import Testing
         #expect(complete.removed == 1)
         let back = try await LedgerFixtures.commit(ledger, machines: both, observedAt: "2026-11-04T09:00:00Z")
         #expect(back.reappeared == 1)
-        let rows = try DatabaseQueue(path: ledger.path).read {
+        let rows = try await DatabaseQueue(path: ledger.path).read {
             try Row.fetchAll($0, sql: "SELECT present, last_seen, run FROM machine_observations WHERE machine_id = ? ORDER BY seq", arguments: [b])
         }
         #expect(rows.map { $0[0] as Int } == [1, 0, 1])
@@ -105,7 +105,7 @@ import Testing
             ledger, machines: [m], actions: [try LedgerFixtures.action("act-1", machine: a, status: "Succeeded")],
             observedAt: "2026-11-01T10:00:00Z")
         #expect(run.actionStatusChanges == 1 && run.actionObservationsWritten == 1)
-        let payload = try DatabaseQueue(path: ledger.path).read {
+        let payload = try await DatabaseQueue(path: ledger.path).read {
             try String.fetchOne($0, sql: "SELECT payload FROM events WHERE kind = 'action_status_changed'")
         }
         #expect(payload?.contains("\"from\":\"Pending\"") == true && payload?.contains("\"to\":\"Succeeded\"") == true)

@@ -33,7 +33,7 @@ import Testing
             "UPDATE machine_observations SET last_seen = '2030-01-01T00:00:00Z'",
             "DELETE FROM machine_action_observations",
         ] {
-            #expect(throws: DatabaseError.self, "\(sql)") { try queue.write { try $0.execute(sql: sql) } }
+            await #expect(throws: DatabaseError.self, "\(sql)") { try await queue.write { try $0.execute(sql: sql) } }
         }
     }
 
@@ -41,7 +41,7 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try await populatedLedger(folder)
         let queue = try DatabaseQueue(path: ledger.path)
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER events_no_update")
             try db.execute(sql: "UPDATE events SET subject = 'forged' WHERE seq = 3")
         }
@@ -55,7 +55,7 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try await populatedLedger(folder)
         let queue = try DatabaseQueue(path: ledger.path)
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 4")
         }
         let problems = try ledger.verify().problems
@@ -66,7 +66,7 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try await populatedLedger(folder)
         let queue = try DatabaseQueue(path: ledger.path)
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER machine_observations_no_update")
             try db.execute(sql: "UPDATE machine_observations SET last_seen = '2026-10-01T00:00:00Z' WHERE seq = 7")
         }

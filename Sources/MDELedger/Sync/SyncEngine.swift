@@ -22,6 +22,8 @@ public struct SyncEngine: Sendable {
     public var tenant: TenantSelection
     /// Shown in the run log (`sync_runs.source`): the API base URL.
     public var source: String
+    /// `$top` of each page request; the API's maximum, 10,000, keeps the number of calls lowest.
+    public var pageSize = 10_000
     public var logger: Logger
 
     public init(
@@ -71,7 +73,7 @@ public struct SyncEngine: Sendable {
     ) async throws {
         var firstDate: Date?
         var pages = 0
-        for try await page in client.machines() {
+        for try await page in client.machines(pageSize: pageSize) {
             if firstDate == nil { firstDate = page.serverDate ?? Date() }
             try await staging.add(machines: page.items)
             info.machinesSeen += page.items.count
@@ -82,7 +84,7 @@ public struct SyncEngine: Sendable {
         // are at or before that time, which is what every as-of answer compares against.
         info.observedAt = UTCTime.format(firstDate ?? Date())
         pages = 0
-        for try await page in client.machineActions() {
+        for try await page in client.machineActions(pageSize: pageSize) {
             try await staging.add(actions: page.items)
             info.actionsSeen += page.items.count
             pages += 1
