@@ -1,0 +1,76 @@
+import Foundation
+
+/// An Entra ID app's client credentials. `description` and `dump` never show the secret.
+public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var tenantId: String
+    public var clientId: String
+    public var clientSecret: String
+
+    public init(tenantId: String, clientId: String, clientSecret: String) {
+        self.tenantId = tenantId
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+    }
+
+    public var description: String { "tenant \(tenantId), client \(clientId), secret <redacted>" }
+    public var debugDescription: String { "ClientCredentials(\(description))" }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["tenantId": tenantId, "clientId": clientId, "clientSecret": "<redacted>"])
+    }
+
+    /// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`, or instead of the secret
+    /// `AZURE_CLIENT_SECRET_FILE` (a file readable by its owner only; surrounding whitespace is trimmed).
+    /// - Throws: `MDEConfigurationError` naming the missing variable, or the file and the `chmod 600` fix.
+    public static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ClientCredentials {
+        func required(_ name: String, _ what: String) throws -> String {
+            guard let value = env[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+                throw MDEConfigurationError("\(name) is not set; export it (\(what))")
+            }
+            return value
+        }
+        let tenantId = try required("AZURE_TENANT_ID", "the Entra tenant id")
+        let clientId = try required("AZURE_CLIENT_ID", "the app registration's client id")
+        let secret = env["AZURE_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let secretFile = env["AZURE_CLIENT_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (secret, secretFile) {
+        case (let secret?, nil):
+            return ClientCredentials(tenantId: tenantId, clientId: clientId, clientSecret: secret)
+        case (nil, let path?):
+            return ClientCredentials(tenantId: tenantId, clientId: clientId, clientSecret: try readSecret(at: path))
+        case (.some, .some):
+            throw MDEConfigurationError(
+                "both AZURE_CLIENT_SECRET and AZURE_CLIENT_SECRET_FILE are set; unset one of them")
+        case (nil, nil):
+            throw MDEConfigurationError(
+                "AZURE_CLIENT_SECRET is not set; export it or point AZURE_CLIENT_SECRET_FILE at a file holding it")
+        }
+    }
+
+    static func readSecret(at path: String) throws -> String {
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read; check the path")
+        }
+        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        // A secret other users can read is already leaked; refuse rather than use it quietly.
+        guard mode & 0o077 == 0 else {
+            throw MDEConfigurationError(
+                "AZURE_CLIENT_SECRET_FILE '\(path)' is readable by group or others (mode \(String(mode, radix: 8))); "
+                    + "run chmod 600 '\(path)'")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
+        else {
+            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read as UTF-8 text")
+        }
+        let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !secret.isEmpty else {
+            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' is empty; write the client secret to it")
+        }
+        return secret
+    }
+}

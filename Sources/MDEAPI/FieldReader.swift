@@ -1,0 +1,77 @@
+/// Reads typed fields from one JSON object, tolerating absence and `null`, refusing wrong types.
+struct FieldReader {
+    let members: [String: JSONValue]
+
+    init(_ json: JSONValue, what: String) throws {
+        guard case .object(let members) = json else {
+            throw MDEDecodingError("expected \(what) object, found \(json.kindDescription)")
+        }
+        self.members = members
+    }
+
+    /// The value of the first of `keys` that is present and not null.
+    func value(_ keys: [String]) -> (key: String, value: JSONValue)? {
+        for key in keys {
+            if let value = members[key], !value.isNull { return (key, value) }
+        }
+        return nil
+    }
+
+    func requiredID() throws -> String {
+        guard let found = value(["id"]) else { throw MDEDecodingError("missing 'id'") }
+        guard let id = found.value.stringValue, !id.isEmpty else {
+            throw MDEDecodingError("'id' is \(found.value.kindDescription), expected a non-empty string")
+        }
+        return id
+    }
+
+    func string(_ keys: String...) throws -> String? {
+        guard let found = value(keys) else { return nil }
+        guard case .string(let text) = found.value else {
+            throw MDEDecodingError("'\(found.key)' is \(found.value.kindDescription), expected a string")
+        }
+        return text
+    }
+
+    /// A string or a number, as text (the service sends some ids as numbers although the docs say string).
+    func stringOrNumber(_ key: String) throws -> String? {
+        guard let found = value([key]) else { return nil }
+        guard let text = found.value.stringValue else {
+            throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected a string or a number")
+        }
+        return text
+    }
+
+    /// A timestamp as canonical UTC text.
+    func time(_ keys: String...) throws -> String? {
+        guard let found = value(keys) else { return nil }
+        guard case .string(let text) = found.value else {
+            throw MDEDecodingError("'\(found.key)' is \(found.value.kindDescription), expected a date-time string")
+        }
+        guard let canonical = UTCTime.canonical(text) else {
+            throw MDEDecodingError("'\(found.key)' is not an ISO-8601 date-time with a zone: '\(text)'")
+        }
+        return canonical
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        guard let found = value([key]) else { return nil }
+        guard case .bool(let flag) = found.value else {
+            throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected a boolean")
+        }
+        return flag
+    }
+
+    func stringArray(_ key: String) throws -> [String] {
+        guard let found = value([key]) else { return [] }
+        guard case .array(let elements) = found.value else {
+            throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected an array of strings")
+        }
+        return try elements.enumerated().map { offset, element in
+            guard case .string(let text) = element else {
+                throw MDEDecodingError("'\(key)[\(offset)]' is \(element.kindDescription), expected a string")
+            }
+            return text
+        }
+    }
+}

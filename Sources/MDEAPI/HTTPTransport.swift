@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+
+/// One HTTP exchange as the client needs it: status, `Date` and `Retry-After` headers, and the whole body.
+struct RawResponse: Sendable {
+    var status: Int
+    var serverDate: Date?
+    var retryAfter: String?
+    var body: Data
+}
+
+/// Sends single requests and keeps the shared counters, observer and waiting logic of one `MDEClient`.
+final class HTTPTransport: Sendable {
+    let httpClient: HTTPClient
+    let logger: Logger
+    let retryPolicy: RetryPolicy
+    let statistics = LockedBox(MDECallStatistics())
+    let waitObserver = LockedBox<(@Sendable (String) -> Void)?>(nil)
+    // Larger than any real page (10,000 machines are about 20 MB), small enough to stop a runaway response.
+    static let maxBodyBytes = 512 * 1024 * 1024
+
+    init(httpClient: HTTPClient, logger: Logger, retryPolicy: RetryPolicy) {
+        self.httpClient = httpClient
+        self.logger = logger
+        self.retryPolicy = retryPolicy
+    }
+
+    /// Sends one request; throws transport errors as they come (the caller decides about retries).
+    func execute(
+        method: String, url: String, headers: [(String, String)], body: Data?
+    ) async throws -> RawResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "mde-ledger")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(body) }
+        let timeout = retryPolicy.requestTimeout.components
+        let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000
+        let response = try await httpClient.execute(request, timeout: .milliseconds(milliseconds), logger: logger)
+        let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+        return RawResponse(
+            status: Int(response.status.code),
+            serverDate: response.headers.first(name: "Date").flatMap(HTTPDate.parse),
+            retryAfter: response.headers.first(name: "Retry-After"),
+            body: Data(buffer.readableBytesView))
+    }
+
+    func count(_ update: (inout MDECallStatistics) -> Void) {
+        statistics.withLock { update(&$0) }
+    }
+
+    /// Sleeps `seconds`, counting the wait and telling the observer when it is long enough to notice.
+    func wait(seconds: Double, reason: String) async throws {
+        guard seconds > 0 else { return }
+        count { $0.waitedSeconds += seconds }
+        if seconds >= 1 {
+            let text = "waiting \(Int(seconds.rounded(.up))) s (\(reason))"
+            logger.notice("\(text)")
+            waitObserver.withLock { $0 }?(text)
+        }
+        try await Task.sleep(for: .seconds(seconds))
+    }
+}

@@ -1,0 +1,90 @@
+/// A failed API call, with the service's own error code and message when it sent them.
+///
+/// Example description: `GET /api/machines failed: 403 Forbidden: The application does not have any of the
+/// required application permissions (Machine.Read.All, Machine.ReadWrite.All) to access the resource
+/// (target |b1838e63-40a6640ddd2719ac.); check the app's API permissions (Machine.Read.All) and admin consent`.
+public struct MDEAPIError: Error, CustomStringConvertible, Sendable {
+    /// The HTTP status; `nil` for transport errors (connection refused or reset, timeout) and paging problems.
+    public var status: Int?
+    public var method: String
+    /// The path only (`/api/machines`), never a query, token or secret.
+    public var endpoint: String
+    /// From the body `{"error":{"code","message","target"}}` when present.
+    public var code: String?
+    public var message: String?
+    /// The service's request tracking id, an opaque string.
+    public var target: String?
+    /// What to do about it (`check the app's API permissions … and admin consent`).
+    public var hint: String?
+
+    public init(
+        status: Int?, method: String, endpoint: String, code: String? = nil, message: String? = nil,
+        target: String? = nil, hint: String? = nil
+    ) {
+        self.status = status
+        self.method = method
+        self.endpoint = endpoint
+        self.code = code
+        self.message = message
+        self.target = target
+        self.hint = hint
+    }
+
+    public var description: String {
+        var text = "\(method) \(endpoint) failed"
+        if let status { text += ": \(status) \(Self.reasonPhrase(status))" }
+        if let message, !message.isEmpty {
+            text += ": " + message
+        } else if let code {
+            text += ": " + code
+        }
+        if let target { text += " (target \(target))" }
+        if let hint { text += "; " + hint }
+        return text
+    }
+
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 409: return "Conflict"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        case 504: return "Gateway Timeout"
+        default: return status >= 500 ? "Server Error" : "Error"
+        }
+    }
+}
+
+/// The token endpoint refused or failed, e.g. `token request failed: 401 invalid_client: AADSTS7000215: Invalid
+/// client secret provided. …; check AZURE_CLIENT_ID and the client secret`. Never contains the secret.
+public struct MDETokenError: Error, CustomStringConvertible, Sendable {
+    /// The HTTP status; `nil` for transport errors or an unreadable response.
+    public var status: Int?
+    /// Entra's `error` (`invalid_client`, `unauthorized_client`, `invalid_request`, …).
+    public var error: String?
+    /// The first line of Entra's `error_description`.
+    public var errorDescription: String?
+    public var hint: String?
+
+    public init(status: Int?, error: String?, errorDescription: String?, hint: String? = nil) {
+        self.status = status
+        self.error = error
+        self.errorDescription = errorDescription
+        self.hint = hint
+    }
+
+    public var description: String {
+        var text = "token request failed"
+        if let status { text += ": \(status)" }
+        if let error { text += (status == nil ? ": " : " ") + error }
+        if let errorDescription, !errorDescription.isEmpty { text += ": " + errorDescription }
+        if let hint { text += "; " + hint }
+        return text
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// One API call as the client's methods describe it.
+struct APIRequest: Sendable {
+    var method: String
+    /// The path for messages and, unless `url` is set, for the request (`/api/machines`).
+    var path: String
+    /// The full URL when it is not `baseURL + path` (a query, or an `@odata.nextLink`).
+    var url: String?
+    var body: Data?
+    var accepted: Set<Int> = [200]
+    /// A 404 answer is returned (with a `null` body) instead of thrown.
+    var notFoundIsAnswer = false
+    /// Safe to send twice: transport errors, 5xx and unreadable bodies are retried.
+    var idempotent = true
+    /// The application permission the call needs, for 401/403 hints.
+    var permission = "Machine.Read.All"
+    var hint404: String?
+}
+
+struct APIResponse: Sendable {
+    var status: Int
+    var json: JSONValue
+    var serverDate: Date?
+}
+
+extension MDEClient {
+    /// Sends one API call with rate limiting, the token, and the retry rules of issue #3:
+    /// 429 → wait `Retry-After`; 5xx, transport errors and unreadable bodies → bounded backoff (idempotent calls
+    /// only); 401 → one token refresh; other 4xx → no retry.
+    func send(_ request: APIRequest) async throws -> APIResponse {
+        let policy = transport.retryPolicy
+        var transientRetries = 0
+        var throttledRetries = 0
+        var refreshedToken = false
+        var attempts = 0
+        func failure(_ status: Int?, _ message: String?, hint: String?) -> MDEAPIError {
+            MDEAPIError(status: status, method: request.method, endpoint: request.path, message: message, hint: hint)
+        }
+        while true {
+            if attempts > 0 { transport.count { $0.retries += 1 } }
+            attempts += 1
+            let delay = await limiter.reserve(policy: rateLimit)
+            try await transport.wait(seconds: delay.seconds, reason: "rate limit")
+            let token = try await tokens.token()
+            transport.count { $0.calls += 1 }
+            let response: RawResponse
+            do {
+                var headers = [("Authorization", "Bearer \(token)")]
+                if request.body != nil { headers.append(("Content-Type", "application/json")) }
+                response = try await transport.execute(
+                    method: request.method, url: request.url ?? endpoints.baseURL.absoluteString + request.path,
+                    headers: headers, body: request.body)
+            } catch {
+                try Task.checkCancellation()
+                guard request.idempotent else {
+                    throw failure(nil, "\(error)", hint: Self.notIdempotentHint)
+                }
+                guard transientRetries < policy.maxRetries else {
+                    throw failure(
+                        nil, "\(error)", hint: "gave up after \(transientRetries) retries; check the network")
+                }
+                transientRetries += 1
+                transport.logger.warning("\(request.method) \(request.path): \(error); retrying")
+                try await transport.wait(
+                    seconds: policy.backoff(retry: transientRetries),
+                    reason: "retry \(transientRetries) of \(policy.maxRetries) after a connection error")
+                continue
+            }
+            let status = response.status
+            if request.accepted.contains(status) || (status == 404 && request.notFoundIsAnswer) {
+                if status == 404 { return APIResponse(status: status, json: .null, serverDate: response.serverDate) }
+                do {
+                    let json = try JSONValue.parse(response.body)
+                    return APIResponse(status: status, json: json, serverDate: response.serverDate)
+                } catch let error as MDEDecodingError {
+                    guard request.idempotent, transientRetries < policy.maxRetries else {
+                        throw failure(
+                            status, "the response body does not parse (\(error.problem))",
+                            hint: request.idempotent
+                                ? "gave up after \(transientRetries) retries; try again later"
+                                : Self.notIdempotentHint)
+                    }
+                    transientRetries += 1
+                    transport.logger.warning("\(request.method) \(request.path): unreadable body; retrying")
+                    try await transport.wait(
+                        seconds: policy.backoff(retry: transientRetries),
+                        reason: "retry \(transientRetries) of \(policy.maxRetries) after an unreadable response")
+                    continue
+                }
+            }
+            switch status {
+            case 401 where !refreshedToken:
+                // The token may have been revoked or expired early; one fresh token settles it.
+                refreshedToken = true
+                await tokens.invalidate(token)
+                transport.logger.notice("\(request.method) \(request.path): 401; fetching a new token")
+                continue
+            case 429:
+                transport.count { $0.throttled += 1 }
+                guard throttledRetries < policy.maxThrottledRetries else {
+                    throw apiError(
+                        response, request,
+                        hint: "still throttled after \(throttledRetries) retries; wait a while and run again")
+                }
+                throttledRetries += 1
+                let seconds = retryAfter(response)
+                transport.logger.warning("\(request.method) \(request.path): 429; waiting \(seconds) s")
+                try await transport.wait(seconds: seconds, reason: "throttled by the service (429)")
+                continue
+            case 500...599 where request.idempotent && transientRetries < policy.maxRetries:
+                transientRetries += 1
+                transport.logger.warning("\(request.method) \(request.path): \(status); retrying")
+                let seconds =
+                    response.retryAfter == nil ? policy.backoff(retry: transientRetries) : retryAfter(response)
+                try await transport.wait(
+                    seconds: seconds, reason: "retry \(transientRetries) of \(policy.maxRetries) after \(status)")
+                continue
+            default:
+                throw apiError(response, request, hint: hint(status: status, request, retries: transientRetries))
+            }
+        }
+    }
+
+    static let notIdempotentHint =
+        "the request may have reached the service; check the machine's actions before sending it again"
+
+    /// The `Retry-After` wait, defaulted and capped by the retry policy.
+    private func retryAfter(_ response: RawResponse) -> Double {
+        let policy = transport.retryPolicy
+        let seconds = response.retryAfter.flatMap { HTTPDate.retryAfterSeconds($0, serverDate: response.serverDate) }
+        return min(seconds ?? policy.defaultRetryAfter, policy.maxRetryAfter)
+    }
+
+    private func hint(status: Int, _ request: APIRequest, retries: Int) -> String? {
+        switch status {
+        case 401:
+            return "a fresh token was refused too; check the app's API permissions (\(request.permission)) "
+                + "and admin consent"
+        case 403: return "check the app's API permissions (\(request.permission)) and admin consent"
+        case 404: return request.hint404
+        case 500...599:
+            return request.idempotent ? "gave up after \(retries) retries; try again later" : Self.notIdempotentHint
+        default: return nil
+        }
+    }
+
+    /// An error from a response, with the service's `{"error":{code,message,target}}` when the body has one.
+    private func apiError(_ response: RawResponse, _ request: APIRequest, hint: String?) -> MDEAPIError {
+        let error = (try? JSONValue.parse(response.body))?["error"]
+        var message = error?["message"]?.stringValue
+        if message == nil, error == nil, !response.body.isEmpty {
+            // Not the documented shape (a proxy's HTML page, plain text): show its start, on one line.
+            let text = String(decoding: response.body.prefix(200), as: UTF8.self)
+            message = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
+        return MDEAPIError(
+            status: response.status, method: request.method, endpoint: request.path,
+            code: error?["code"]?.stringValue, message: message, target: error?["target"]?.stringValue, hint: hint)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Where the API and the token endpoint live. Plain `http` is allowed only for loopback hosts (the simulator).
+public struct MDEEndpoints: Sendable, Hashable {
+    /// The documented API host (mde-api.md §2); regional and legacy hosts also work.
+    public static let defaultBaseURL = "https://api.security.microsoft.com"
+    /// The token scope, the same whichever API host is called.
+    public static let scope = "https://api.securitycenter.microsoft.com/.default"
+
+    /// The API base, without a trailing slash; paths such as `/api/machines` are appended.
+    public var baseURL: URL
+    public var tokenURL: URL
+
+    /// Validates both URLs: `https` is always accepted; plain `http` only when the host is loopback
+    /// (`127.0.0.0/8`, `::1`, `localhost`), because the bearer token and the secret would travel in clear text.
+    /// Pure: never connects.
+    /// - Throws: `MDEConfigurationError` naming the URL and the fix.
+    public init(baseURL: String, tokenURL: String) throws {
+        self.baseURL = try Self.validated(baseURL, name: "API base URL")
+        self.tokenURL = try Self.validated(tokenURL, name: "token URL")
+    }
+
+    /// The Entra ID v2 token endpoint of a tenant.
+    public static func defaultTokenURL(tenantId: String) -> String {
+        let tenant = tenantId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
+        return "https://login.microsoftonline.com/\(tenant ?? tenantId)/oauth2/v2.0/token"
+    }
+
+    /// `true` for `localhost`, any `127.x.y.z` and `::1` (with or without brackets).
+    public static func isLoopback(host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host == "localhost." { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets[0] == "127",
+            octets.allSatisfy({ $0.count <= 3 && $0.allSatisfy(\.isASCII) && UInt8($0) != nil })
+        {
+            return true
+        }
+        // ::1 in any of its spellings (0:0:0:0:0:0:0:1, ::0001); an IPv6 parse would do the same.
+        let groups = host.split(separator: ":", omittingEmptySubsequences: true)
+        guard host.contains(":"), let last = groups.last, UInt16(last, radix: 16) == 1 else { return false }
+        let leading = groups.dropLast()
+        guard leading.allSatisfy({ UInt16($0, radix: 16) == 0 }) else { return false }
+        return host.contains("::") ? leading.count < 7 : leading.count == 7
+    }
+
+    static func validated(_ text: String, name: String) throws -> URL {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+            let host = url.host, !host.isEmpty
+        else {
+            throw MDEConfigurationError("\(name) '\(text)' is not an absolute URL; use e.g. \(defaultBaseURL)")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw MDEConfigurationError("\(name) must not contain a user name or password; remove them")
+        }
+        guard url.query == nil, url.fragment == nil else {
+            throw MDEConfigurationError("\(name) '\(text)' must not have a query or fragment; remove it")
+        }
+        switch scheme {
+        case "https":
+            return url
+        case "http" where isLoopback(host: host):
+            return url
+        case "http":
+            throw MDEConfigurationError(
+                "\(name) '\(text)' uses plain http to a non-loopback host; "
+                    + "use https (plain http is only for loopback hosts such as 127.0.0.1)")
+        default:
+            throw MDEConfigurationError("\(name) '\(text)' has scheme '\(scheme)'; use https")
+        }
+    }
+}

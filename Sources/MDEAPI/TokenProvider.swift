@@ -1,0 +1,110 @@
+import Foundation
+
+/// Fetches and caches the OAuth2 client-credentials token; concurrent callers share one refresh.
+actor TokenProvider {
+    private struct Token {
+        var value: String
+        var refreshAt: ContinuousClock.Instant
+    }
+
+    private let endpoints: MDEEndpoints
+    private let credentials: ClientCredentials
+    private let transport: HTTPTransport
+    private var current: Token?
+    private var refreshing: Task<Token, any Error>?
+
+    init(endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport) {
+        self.endpoints = endpoints
+        self.credentials = credentials
+        self.transport = transport
+    }
+
+    /// A token valid for a while yet: the cached one, or a new one.
+    func token() async throws -> String {
+        if let current, ContinuousClock.now < current.refreshAt { return current.value }
+        if let refreshing { return try await refreshing.value.value }
+        let task = Task { [endpoints, credentials, transport] in
+            try await Self.fetch(endpoints: endpoints, credentials: credentials, transport: transport)
+        }
+        refreshing = task
+        defer { refreshing = nil }
+        let token = try await task.value
+        current = token
+        return token.value
+    }
+
+    /// Forgets `token` after the API refused it, unless another caller already replaced it.
+    func invalidate(_ token: String) {
+        if current?.value == token { current = nil }
+    }
+
+    private static func fetch(
+        endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport
+    ) async throws -> Token {
+        let form = [
+            ("grant_type", "client_credentials"), ("client_id", credentials.clientId),
+            ("client_secret", credentials.clientSecret), ("scope", MDEEndpoints.scope),
+        ].map { "\($0)=\(formEncoded($1))" }.joined(separator: "&")
+        let policy = transport.retryPolicy
+        var retries = 0
+        while true {
+            transport.count { $0.tokenRequests += 1 }
+            let started = ContinuousClock.now
+            let response: RawResponse
+            do {
+                response = try await transport.execute(
+                    method: "POST", url: endpoints.tokenURL.absoluteString,
+                    headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
+            } catch {
+                try Task.checkCancellation()
+                guard retries < policy.maxRetries else {
+                    throw MDETokenError(
+                        status: nil, error: nil, errorDescription: "\(error)",
+                        hint: "gave up after \(retries) retries; check the network and the token URL")
+                }
+                retries += 1
+                try await transport.wait(seconds: policy.backoff(retry: retries), reason: "token endpoint unreachable")
+                continue
+            }
+            let json = try? JSONValue.parse(response.body)
+            if response.status == 200, let token = json?["access_token"]?.stringValue, !token.isEmpty {
+                // expires_in is a number from the v2 endpoint and a string from v1; both are seconds.
+                let lifetime = json?["expires_in"]?.stringValue.flatMap(Double.init) ?? 3_600
+                // Refresh 5 minutes early; a short-lived token is used for half its life instead.
+                let usable = lifetime > 600 ? lifetime - 300 : lifetime / 2
+                return Token(value: token, refreshAt: started + .seconds(usable))
+            }
+            if (response.status == 429 || response.status >= 500), retries < policy.maxRetries {
+                retries += 1
+                try await transport.wait(seconds: policy.backoff(retry: retries), reason: "token endpoint busy")
+                continue
+            }
+            let description = json?["error_description"]?.stringValue?
+                .split(whereSeparator: \.isNewline).first.map(String.init)
+            throw MDETokenError(
+                status: response.status, error: json?["error"]?.stringValue,
+                errorDescription: description ?? (json == nil ? "the response is not JSON" : nil),
+                hint: hint(status: response.status))
+        }
+    }
+
+    private static func hint(status: Int) -> String {
+        switch status {
+        case 200: return "the response has no access_token; check the token URL"
+        case 400, 401: return "check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret"
+        case 404: return "check the token URL and AZURE_TENANT_ID"
+        default: return "try again later"
+        }
+    }
+
+    /// `application/x-www-form-urlencoded` value encoding: everything but unreserved characters is escaped.
+    static func formEncoded(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: QueryEncoding.unreserved) ?? value
+    }
+}
+
+enum QueryEncoding {
+    /// RFC 3986 unreserved characters; everything else is percent-encoded in query values and form fields.
+    static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

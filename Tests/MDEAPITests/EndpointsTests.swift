@@ -1,0 +1,57 @@
+import Foundation
+import MDEAPI
+import Testing
+
+@Suite struct EndpointsTests {
+    @Test(arguments: [
+        "http://127.0.0.1:8080", "http://127.1.2.3", "http://[::1]:9000", "http://localhost:8080/", "http://LOCALHOST",
+        "https://api.security.microsoft.com", "https://eu.api.security.microsoft.com/", "https://example.com:8443/x",
+    ])
+    func accepts(url: String) throws {
+        let endpoints = try MDEEndpoints(baseURL: url, tokenURL: url + "/t/oauth2/v2.0/token")
+        #expect(!endpoints.baseURL.absoluteString.hasSuffix("/"))
+    }
+
+    @Test(arguments: [
+        ("http://example.com", "plain http to a non-loopback host"),
+        ("http://127.0.0.1.example.com", "plain http to a non-loopback host"),
+        ("http://localhost.example.com", "plain http to a non-loopback host"),
+        ("http://128.0.0.1", "plain http to a non-loopback host"),
+        ("http://[::2]", "plain http to a non-loopback host"),
+        ("http://10.0.0.1", "plain http to a non-loopback host"),
+        ("ftp://127.0.0.1", "has scheme 'ftp'; use https"),
+        ("api.security.microsoft.com", "is not an absolute URL"),
+        ("https://user:pw@api.security.microsoft.com", "must not contain a user name or password"),
+        ("https://api.security.microsoft.com/?a=b", "must not have a query"),
+    ])
+    func refuses(url: String, reason: String) {
+        let error = #expect(throws: MDEConfigurationError.self) {
+            try MDEEndpoints(baseURL: url, tokenURL: "https://login.microsoftonline.com/t/oauth2/v2.0/token")
+        }
+        #expect(error?.description.contains(reason) == true, "\(String(describing: error))")
+    }
+
+    @Test func refusesPlainHTTPTokenURL() {
+        let error = #expect(throws: MDEConfigurationError.self) {
+            try MDEEndpoints(baseURL: "https://api.security.microsoft.com", tokenURL: "http://login.example.com/t")
+        }
+        #expect(error?.description.hasPrefix("token URL 'http://login.example.com/t'") == true)
+    }
+
+    @Test func defaults() {
+        #expect(MDEEndpoints.defaultBaseURL == "https://api.security.microsoft.com")
+        #expect(MDEEndpoints.scope == "https://api.securitycenter.microsoft.com/.default")
+        #expect(
+            MDEEndpoints.defaultTokenURL(tenantId: "00000000-0000-4000-8000-000000000001")
+                == "https://login.microsoftonline.com/00000000-0000-4000-8000-000000000001/oauth2/v2.0/token")
+    }
+
+    @Test(arguments: [
+        ("127.0.0.1", true), ("127.255.255.254", true), ("localhost", true), ("::1", true), ("[::1]", true),
+        ("0:0:0:0:0:0:0:1", true), ("127.0.0", false), ("127.0.0.256", false), ("::", false), ("1::1", false),
+        ("fe80::1", false), ("example.com", false), ("", false),
+    ])
+    func loopbackHosts(host: String, loopback: Bool) {
+        #expect(MDEEndpoints.isLoopback(host: host) == loopback)
+    }
+}
