@@ -17,7 +17,8 @@ struct MDELedgerCommand: AsyncParsableCommand {
             Exit codes: 0 ok, 1 error, 2 findings present, 64 bad usage.
             """,
         subcommands: [
-            InitCommand.self, MigrateCommand.self, SyncCommand.self, VerifyCommand.self, SimulateCommand.self,
+            InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
+            VerifyCommand.self, SimulateCommand.self,
         ]
     )
 }

@@ -23,6 +23,7 @@ extension Ledger {
                 db: db, tenant: tenant.id, run: run, observedAt: info.observedAt, complete: info.complete)
             try MachineSnapshotWriter.apply(ctx)
             try ActionSnapshotWriter.apply(ctx)
+            ctx.transitions = try LifecycleTransitions.apply(db, tenant: tenant.id, run: run, events: ctx.events)
             if ctx.observationsWritten + ctx.actionObservationsWritten > 0 {
                 try ctx.event(
                     "run_committed", subject: "run:\(run)",
@@ -45,7 +46,7 @@ extension Ledger {
                 observationsWritten: ctx.observationsWritten, actionObservationsWritten: ctx.actionObservationsWritten,
                 eventsWritten: ctx.events.written, discovered: ctx.discovered, changed: ctx.changed,
                 removed: ctx.removed, reappeared: ctx.reappeared, actionsNew: ctx.actionsNew,
-                actionStatusChanges: ctx.actionStatusChanges, apiCalls: info.apiCalls, throttled: info.throttled,
+                actionStatusChanges: ctx.actionStatusChanges, lifecycleTransitions: ctx.transitions, apiCalls: info.apiCalls, throttled: info.throttled,
                 retries: info.retries, warnings: ctx.warnings)
         }
     }

@@ -19,6 +19,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var reappeared = 0
     public var actionsNew = 0
     public var actionStatusChanges = 0
+    /// Devices whose lifecycle state changed with this run (each appended as an event).
+    public var lifecycleTransitions = 0
     public var apiCalls = 0
     public var throttled = 0
     public var retries = 0

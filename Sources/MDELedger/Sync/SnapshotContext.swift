@@ -19,6 +19,7 @@ final class SnapshotContext {
     var reappeared = 0
     var actionsNew = 0
     var actionStatusChanges = 0
+    var transitions = 0
     var warnings: [String] = []
 
     init(db: Database, tenant: Int64, run: Int64, observedAt: String, complete: Bool) throws {

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+/// One row of the `device_states` view: a device, its state as of T, and the facts behind it.
+///
+/// JSON uses the MDE API's field names where one exists (`id`, `computerDnsName`, `lastSeen`, …).
+public struct DeviceStateRow: Sendable, Hashable, Codable {
+    public var tenant: String
+    public var id: String
+    public var computerDnsName: String?
+    public var aadDeviceId: String?
+    public var osPlatform: String?
+    public var onboardingStatus: String?
+    public var healthStatus: String?
+    public var state: DeviceState
+    public var finding: Bool
+    public var lastSeen: String?
+    public var asOf: String
+    public var offboardActionId: String?
+    public var offboardRequestedAt: String?
+    public var offboardRequestor: String?
+    public var offboardStatus: String?
+    public var retiredAt: String?
+
+    static let selectSQL = """
+        SELECT tenant_name, machine_id, computer_dns_name, aad_device_id, os_platform, onboarding_status,
+               health_status, state, finding, last_seen, as_of, offboard_action, offboard_requested_at,
+               offboard_requestor, offboard_status, retired_at
+        FROM device_states
+        """
+
+    init(row: Row) {
+        tenant = row[0]
+        id = row[1]
+        computerDnsName = row[2]
+        aadDeviceId = row[3]
+        osPlatform = row[4]
+        onboardingStatus = row[5]
+        healthStatus = row[6]
+        let stateText: String = row[7]
+        // The view and DeviceState list the same names; a mismatch is a programming error caught by tests.
+        guard let parsed = DeviceState(rawValue: stateText) else { preconditionFailure("unknown state \(stateText)") }
+        state = parsed
+        finding = row[8]
+        lastSeen = row[9]
+        asOf = row[10]
+        offboardActionId = row[11]
+        offboardRequestedAt = row[12]
+        offboardRequestor = row[13]
+        offboardStatus = row[14]
+        retiredAt = row[15]
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// The answer to "is this device still sending telemetry?": a verdict and the evidence behind it.
+public struct DeviceStatus: Sendable, Codable {
+    /// One dated fact from the ledger's history.
+    public struct Evidence: Sendable, Hashable, Codable {
+        public var time: String
+        public var kind: String
+        public var detail: String
+    }
+
+    public var device: DeviceStateRow
+    /// One sentence: the state and its key facts.
+    public var verdict: String
+    /// The thresholds the verdict used.
+    public var policy: LifecyclePolicy
+    /// Oldest first.
+    public var evidence: [Evidence]
+}
+
+extension Ledger {
+    /// The status of one device as of a time (nil: its tenant's latest snapshot).
+    /// - Parameter query: an MDE device id, an `aadDeviceId`, or an exact DNS or host name.
+    /// - Throws: `DeviceLookupError` when nothing or several machines match (listing them).
+    public func deviceStatus(_ query: String, tenant: TenantRecord?, asOf: String?) throws -> DeviceStatus {
+        try withAsOf(asOf) { db in
+            let match = try DeviceLookup.one(db, query: query, tenant: tenant?.id)
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: DeviceStateRow.selectSQL + " WHERE tenant = ? AND machine_id = ?",
+                    arguments: [match.tenant, match.id])
+            else {
+                throw DeviceLookupError(
+                    description: "device \(match.id) was not yet known to the ledger at \(asOf ?? "that time")")
+            }
+            let device = DeviceStateRow(row: row)
+            let policy = try LifecyclePolicy.load(db, tenant: match.tenant)
+            let evidence = try DeviceEvidence.collect(db, tenant: match.tenant, machine: match.id, asOf: device.asOf)
+            return DeviceStatus(
+                device: device, verdict: VerdictText.sentence(device, policy: policy), policy: policy,
+                evidence: evidence)
+        }
+    }
+}
+
+extension LifecyclePolicy {
+    /// A tenant's thresholds from `tenant_settings`, defaults for keys not set.
+    static func load(_ db: Database, tenant: Int64) throws -> LifecyclePolicy {
+        var policy = LifecyclePolicy()
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM tenant_settings WHERE tenant = ?", arguments: [tenant]) {
+            let key: String = row[0]
+            if Self.keys.contains(key) { try policy.set(key, to: row[1]) }
+        }
+        return policy
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+/// Derives lifecycle transitions after a commit and appends each as a hash-chained event, exactly once.
+///
+/// The states come from the `device_states` view as of the tenant's latest snapshot; `device_lifecycle`
+/// remembers the last state of each device, so a re-run with nothing new appends nothing.
+enum LifecycleTransitions {
+    static func apply(_ db: Database, tenant: Int64, run: Int64?, events: EventAppender) throws -> Int {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.machine_id, s.state, s.finding, s.as_of, s.last_seen, s.offboard_action, s.offboard_status,
+                       s.offboard_requested_at, s.retired_at, s.retention_days, d.state AS previous
+                FROM device_states s
+                LEFT JOIN device_lifecycle d ON d.tenant = s.tenant AND d.machine_id = s.machine_id
+                WHERE s.tenant = ? AND d.state IS NOT s.state
+                ORDER BY s.machine_id
+                """, arguments: [tenant])
+        for row in rows {
+            let id: String = row["machine_id"]
+            let state: String = row["state"]
+            let finding: Bool = row["finding"]
+            let asOf: String = row["as_of"]
+            let previous: String? = row["previous"]
+            try db.execute(
+                sql: """
+                    INSERT INTO device_lifecycle (tenant, machine_id, state, finding, since) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (tenant, machine_id) DO UPDATE SET state = excluded.state, finding = excluded.finding,
+                        since = excluded.since
+                    """, arguments: [tenant, id, state, finding, asOf])
+            // A device first seen in an ordinary state needs no event beyond device_discovered.
+            if previous == nil && !finding && (state == "active" || state == "not-onboarded") { continue }
+            guard let kind = DeviceState(rawValue: state)?.transitionEvent else { continue }
+            var occurredAt = asOf
+            let lastSeen: String? = row["last_seen"]
+            if state == "retention-expired", let lastSeen, let date = UTCTime.parse(lastSeen) {
+                // Retention expiry happens on a computed date, not when we noticed it.
+                let days: Int = row["retention_days"]
+                occurredAt = UTCTime.format(date.addingTimeInterval(Double(days) * 86_400))
+            }
+            var payload: [String: JSONValue] = [
+                "from": previous.map(JSONValue.string) ?? .null, "to": .string(state), "finding": .bool(finding),
+                "as_of": .string(asOf),
+            ]
+            for key in ["last_seen", "offboard_action", "offboard_status", "offboard_requested_at", "retired_at"] {
+                let value: String? = row[key]
+                if let value { payload[key] = .string(value) }
+            }
+            try events.append(
+                kind: kind, subject: id, tenant: tenant, run: run, occurredAt: occurredAt, payload: .object(payload))
+        }
+        return rows.count
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import MDEAPI
+
+/// The one-sentence verdicts `status` prints.
+public enum VerdictText {
+    public static func sentence(_ d: DeviceStateRow, policy: LifecyclePolicy) -> String {
+        let lastSeen = d.lastSeen ?? "never"
+        let requested = "offboard requested \(day(d.offboardRequestedAt)) by \(d.offboardRequestor ?? "unknown")"
+        switch d.state {
+        case .active:
+            return "active: reporting normally, lastSeen \(lastSeen)"
+        case .stale:
+            return "stale: lastSeen \(lastSeen) is more than \(policy.staleHours) h old"
+        case .inactive:
+            return "inactive: no full report since \(lastSeen) (more than \(policy.inactiveDays) days)"
+        case .notOnboarded:
+            return "not onboarded: onboardingStatus \(d.onboardingStatus ?? "-") (discovered, counts no licence)"
+        case .retiredNotOffboarded:
+            return "retired \(day(d.retiredAt)) but never offboarded: it reports again whenever it is powered on;"
+                + " lastSeen \(lastSeen)"
+        case .retiredStillReporting:
+            return "still sending telemetry: retired \(day(d.retiredAt)), not offboarded, lastSeen advanced to \(lastSeen)"
+        case .offboardedStillReporting:
+            return "still sending telemetry: \(requested), lastSeen advanced to \(lastSeen)"
+        case .offboardConfirming:
+            return "offboarding: \(requested) succeeded; silence is confirmed \(policy.offboardGraceHours) h after the"
+                + " request"
+        case .offboarded:
+            return "offboarded: \(requested) succeeded, and no report since lastSeen \(lastSeen)"
+        case .offboardPending:
+            return "offboard pending: \(requested), status \(d.offboardStatus ?? "-")"
+                + (d.finding ? " for more than 7 days" : "")
+        case .offboardFailed:
+            return "offboard failed: \(requested) ended \(d.offboardStatus ?? "-"); the device is not offboarded"
+        case .retentionExpired:
+            return "retention expired: no signal since \(lastSeen); MDE deleted its data after \(policy.retentionDays)"
+                + " days"
+        case .removed:
+            return "removed: no longer listed by MDE although its retention had not expired; lastSeen \(lastSeen)"
+        }
+    }
+
+    /// The date part of a canonical time, for sentences.
+    static func day(_ time: String?) -> String {
+        time.map { String($0.prefix(10)) } ?? "on an unknown date"
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Output formats of `devices`.
+public enum DeviceListFormat: String, Sendable, CaseIterable {
+    case table, csv, json
+}
+
+/// Renders a device list as a table, CSV or JSON.
+public enum DeviceListOutput {
+    public static func render(_ rows: [DeviceStateRow], format: DeviceListFormat, withTenant: Bool) throws -> String {
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
+        case .csv:
+            return try CSVOutput.render(header: header(withTenant), rows: rows.map { cells($0, withTenant) })
+        case .table:
+            return TextTable.render(header: header(withTenant).map { $0.uppercased() }, rows: rows.map { cells($0, withTenant) })
+        }
+    }
+
+    private static func header(_ withTenant: Bool) -> [String] {
+        (withTenant ? ["tenant"] : []) + ["id", "computerDnsName", "state", "finding", "lastSeen"]
+    }
+
+    private static func cells(_ row: DeviceStateRow, _ withTenant: Bool) -> [String] {
+        (withTenant ? [row.tenant] : [])
+            + [row.id, row.computerDnsName ?? "", row.state.rawValue, row.finding ? "yes" : "no", row.lastSeen ?? ""]
+    }
+}
+
+/// A plain aligned text table for terminals.
+enum TextTable {
+    static func render(header: [String], rows: [[String]]) -> String {
+        // Control characters in attacker-controlled names would otherwise move the cursor or recolour the terminal.
+        let clean = ([header] + rows).map { $0.map(sanitize) }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in clean { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        return clean.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func sanitize(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+    }
+}

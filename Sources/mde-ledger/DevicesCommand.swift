@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MDELedger
+
+struct DevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices",
+        abstract: "List devices with their lifecycle state, now or as of a past date.",
+        discussion: """
+            States (first rule that applies): \(DeviceState.allCases.map(\.rawValue).joined(separator: ", ")).
+            Without --as-of the answer is as of the tenant's latest committed sync or import; --as-of answers from
+            the history the ledger held at that time (a date alone means 00:00 UTC). The table starts with a line
+            naming the time and thresholds used; csv and json print only the devices.
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var scope: TenantScope
+
+    @Option(help: ArgumentHelp("Only devices in this state.", valueName: "state"))
+    var state: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Answer as of this date or time.", valueName: "date"))
+    var asOf: String?
+
+    @Option(help: ArgumentHelp("table, csv or json.", valueName: "format"))
+    var format: String = "table"
+
+    func validate() throws {
+        if let state, DeviceState(rawValue: state) == nil {
+            throw ValidationError(
+                "unknown state '\(state)'; use one of: \(DeviceState.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard DeviceListFormat(rawValue: format) != nil else {
+            throw ValidationError("unknown format '\(format)'; use table, csv or json")
+        }
+        _ = try parseAsOf(asOf)
+    }
+
+    func run() throws {
+        let opened = try ledger.open()
+        let tenant = try scope.resolve(opened)
+        let rows = try opened.deviceStates(
+            tenant: tenant, asOf: try parseAsOf(asOf), state: state.flatMap(DeviceState.init(rawValue:)))
+        let outputFormat = DeviceListFormat(rawValue: format)!
+        if outputFormat == .table {
+            print(try opened.describeScope(tenant: tenant, asOf: try parseAsOf(asOf), count: rows.count))
+        }
+        print(try DeviceListOutput.render(rows, format: outputFormat, withTenant: tenant == nil), terminator: "")
+    }
+}
