@@ -43,10 +43,17 @@ extension MDESimulator {
 
     func clockControl(_ request: SimRequest) -> SimReply {
         if request.method == "POST" {
-            guard let text = request.queryValue("advance"), let seconds = Double(text), seconds >= 0 else {
-                return controlError("advance=SECONDS is required and must not be negative")
+            if let text = request.queryValue("to") {
+                guard let time = SimTime.parse(text), time >= state.withLock({ $0.tenant.now }) else {
+                    return controlError("to=\(text) must be a UTC time not before now, e.g. 2026-12-01T00:00:00Z")
+                }
+                advanceClock(to: time.date)
+            } else {
+                guard let text = request.queryValue("advance"), let seconds = Double(text), seconds >= 0 else {
+                    return controlError("pass advance=SECONDS (not negative) or to=2026-12-01T00:00:00Z")
+                }
+                advanceClock(by: seconds)
             }
-            advanceClock(by: seconds)
         }
         var w = JSONWriter()
         w.beginObject()

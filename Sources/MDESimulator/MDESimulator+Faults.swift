@@ -33,7 +33,7 @@ extension MDESimulator {
             reply.headers.append(("Retry-After", String(wait)))
             return reply
         }
-        if let fault { return await injected(fault, for: route, request, target: target) }
-        return dispatch(route, request, target: target)
+        if let fault { return await injected(fault, for: route, request, client: client, target: target) }
+        return dispatch(route, request, client: client, target: target)
     }
 }

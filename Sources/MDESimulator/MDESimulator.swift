@@ -4,7 +4,9 @@ import Foundation
 /// on a virtual clock.
 ///
 /// It speaks the token endpoint, `/api/machines` and `/api/machineactions` with OData paging and filters,
-/// and offers test controls under `/_sim/…` (see `SimulatorRoutes.swift`) and as methods.
+/// offboarding and tags, MDE's rate limits and optional faults, and offers test controls under `/_sim/…`
+/// (see `SimulatorRoutes.swift`) and as methods. Its tenant lives as the virtual clock advances: devices
+/// report daily, open actions complete or time out, silent devices turn Inactive and later leave the list.
 ///
 /// ```swift
 /// let simulator = MDESimulator(configuration: .init(devices: 500, port: 0))
@@ -19,8 +21,7 @@ public final class MDESimulator: Sendable {
     /// Generates the tenant; 25,001 devices take well under a second.
     public init(configuration: SimulatorConfiguration = .init()) {
         self.configuration = configuration
-        let tenant = Tenant(seed: configuration.seed, devices: configuration.devices, now: SimTime(configuration.start))
-        state = Locked(SimulatorState(tenant: tenant, configuration: configuration))
+        state = Locked(SimulatorState(tenant: Tenant(configuration), configuration: configuration))
     }
 
     /// Runs the HTTP server until the task is cancelled or the process gets SIGINT/SIGTERM.
@@ -49,10 +50,17 @@ public final class MDESimulator: Sendable {
     /// Number of machine actions `/api/machineactions` lists right now.
     public var actionCount: Int { state.withLock { $0.tenant.actions.count } }
 
-    /// Moves the virtual clock forward. It never moves on its own, so an unchanged re-sync sees the same data.
+    /// Moves the virtual clock forward, and the tenant with it: devices report at their daily check-in time,
+    /// pending actions complete or time out, silent devices turn Inactive and, after the retention period,
+    /// leave the list. The clock never moves on its own, so an unchanged re-sync sees the same data.
     public func advanceClock(by seconds: TimeInterval) {
         precondition(seconds >= 0, "the virtual clock only moves forward")
-        state.withLock { $0.tenant.now = $0.tenant.now + SimTime.seconds(seconds) }
+        state.withLock { $0.tenant.advance(to: $0.tenant.now + SimTime.seconds(seconds)) }
+    }
+
+    /// Moves the virtual clock forward to `date` (see ``advanceClock(by:)``); an earlier date is ignored.
+    public func advanceClock(to date: Date) {
+        state.withLock { $0.tenant.advance(to: SimTime(date)) }
     }
 
     /// Makes the `occurrence`-th request (counting from this call) to `route` fail with `fault`.

@@ -46,3 +46,28 @@ extension SimMachine {
         }
     }
 }
+
+extension SimMachine {
+    /// Whether the device still sends its daily report at time `t`.
+    func reports(at t: SimTime) -> Bool { silentFrom.map { t < $0 } ?? true }
+
+    /// Stops the device reporting after `t`: its report at `t`, if any, is its last.
+    mutating func silence(after t: SimTime) {
+        silentFrom = min(silentFrom ?? t + 1, t + 1)
+    }
+
+    /// The first daily report strictly after `t`, if the device is still reporting then.
+    func nextCheckIn(after t: SimTime) -> SimTime? {
+        var next = SimTime.lastCheckIn(before: t, timeOfDay: checkInTimeOfDay)
+        if next <= t { next = next + SimTime.ticksPerDay }
+        return reports(at: next) ? next : nil
+    }
+
+    /// Brings `lastSeen` and `healthStatus` to virtual time `now`.
+    mutating func advance(to now: SimTime) {
+        let until = silentFrom.map { min(now, $0 - 1) } ?? now
+        let latest = SimTime.lastCheckIn(before: until, timeOfDay: checkInTimeOfDay)
+        if latest > lastSeen { lastSeen = latest }
+        settleHealth(now: now)
+    }
+}

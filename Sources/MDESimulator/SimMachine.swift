@@ -47,10 +47,12 @@ struct SimMachine: Sendable, Equatable {
     var managedByStatus: String
     var vmMetadata: VMMetadata?
 
-    /// Simulation state, never serialised: the device's daily full-report time (ticks after midnight UTC)
-    /// and whether it still sends reports.
+    /// Simulation state, never serialised: the device's daily full-report time (ticks after midnight UTC),
+    /// the time from which it sends no more reports (nil: it keeps reporting), and whether it keeps
+    /// reporting after a successful offboard (an Intune profile re-onboards it).
     var checkInTimeOfDay: Int64
-    var isReporting: Bool
+    var silentFrom: SimTime?
+    var keepsReporting = false
 
     var isOnboarded: Bool { onboardingStatus == "Onboarded" }
 }

@@ -34,6 +34,11 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var rateLimits: SimulatedRateLimits
     /// Random faults of the `/api/…` routes; none by default.
     public var faults: SimulatedFaults
+    /// Days after its last report that a device leaves the machine list (MDE's default retention, 180).
+    public var retentionDays: Int
+    /// Share of devices that keep reporting after a successful offboard, because an Intune profile
+    /// re-onboards them (0.1 by default).
+    public var reonboardFraction: Double
 
     /// Creates a configuration; every parameter has a readable, deterministic default.
     public init(
@@ -46,7 +51,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         port: Int = 8080,
         start: Date = SimulatorConfiguration.defaultStart,
         rateLimits: SimulatedRateLimits = .mde,
-        faults: SimulatedFaults = .none
+        faults: SimulatedFaults = .none,
+        retentionDays: Int = 180,
+        reonboardFraction: Double = 0.1
     ) {
         precondition(devices >= 0, "devices must not be negative")
         self.seed = seed
@@ -59,5 +66,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
         self.start = start
         self.rateLimits = rateLimits
         self.faults = faults
+        precondition(retentionDays >= 1, "retention is at least a day")
+        precondition((0...1).contains(reonboardFraction), "reonboardFraction is a share from 0 to 1")
+        self.retentionDays = retentionDays
+        self.reonboardFraction = reonboardFraction
     }
 }

@@ -1,18 +1,27 @@
 /// The simulated tenant: its machines (ordered by id), machine actions (ordered by creation) and virtual clock.
 struct Tenant: Sendable {
     var now: SimTime
-    private(set) var machines: [SimMachine]
-    private(set) var actions: [SimMachineAction]
-    private var machineIndex: [String: Int] = [:]
-    private var actionIndex: [String: Int] = [:]
+    var machines: [SimMachine]
+    var actions: [SimMachineAction]
+    private(set) var machineIndex: [String: Int] = [:]
+    private(set) var actionIndex: [String: Int] = [:]
+    /// Days without a report after which a device leaves the list.
+    let retention: Int64
+    /// Ids of actions created while the simulator runs.
+    var rng: SplitMix64
 
-    init(seed: UInt64, devices: Int, now: SimTime) {
-        self.now = now
-        (machines, actions) = TenantGenerator(seed: seed, count: devices, now: now).generate()
+    init(_ configuration: SimulatorConfiguration) {
+        now = SimTime(configuration.start)
+        retention = SimTime.days(Double(configuration.retentionDays))
+        rng = SplitMix64(seed: configuration.seed).fork(4)
+        (machines, actions) = TenantGenerator(
+            seed: configuration.seed, count: configuration.devices, now: now,
+            reonboardFraction: configuration.reonboardFraction
+        ).generate()
         reindex()
     }
 
-    private mutating func reindex() {
+    mutating func reindex() {
         machineIndex = Dictionary(uniqueKeysWithValues: machines.enumerated().map { ($1.id, $0) })
         actionIndex = Dictionary(uniqueKeysWithValues: actions.enumerated().map { ($1.id.lowercased(), $0) })
     }

@@ -19,7 +19,7 @@ extension TenantGenerator {
             let index = onboarded[rng.below(onboarded.count)]
             let machine = machines[index]
             let windows = machine.osPlatform.hasPrefix("Windows")
-            if type == "Offboard", !windows || offboarded.contains(index) || !machine.isReporting {
+            if type == "Offboard", !windows || offboarded.contains(index) || !machine.reports(at: now) {
                 type = "RunAntiVirusScan"
             }
             // Actions happen while the device is known to MDE, mostly in the last 90 days.
@@ -33,10 +33,10 @@ extension TenantGenerator {
             var action = makeAction(type, created: created, machine: machine, &rng)
             if type == "Offboard" {
                 offboarded.insert(index)
-                if action.status == "Succeeded", rng.chance(0.9) {
+                if action.status == "Succeeded", !machines[index].keepsReporting {
                     // The device took the offboarding at its next report and has been silent since.
-                    machines[index].isReporting = false
                     machines[index].lastSeen = action.lastUpdateDateTimeUtc
+                    machines[index].silence(after: action.lastUpdateDateTimeUtc)
                 }
             }
             action.computerDnsName = machine.computerDnsName

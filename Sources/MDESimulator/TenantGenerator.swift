@@ -1,9 +1,13 @@
+import Foundation
+
 /// Builds the deterministic tenant a simulator starts with: machines first, then the machine-action history,
 /// which may change the machines it touched (a succeeded offboard silences its device).
 struct TenantGenerator {
     let seed: UInt64
     let count: Int
     let now: SimTime
+    /// Share of devices that keep reporting after a successful offboard.
+    let reonboardFraction: Double
 
     func generate() -> (machines: [SimMachine], actions: [SimMachineAction]) {
         var rng = SplitMix64(seed: seed)
@@ -25,7 +29,7 @@ struct TenantGenerator {
         for index in 0..<count {
             // About one device in thirty is the old entity of a re-imaged device: same name, older id.
             if index > 0, rng.chance(0.035), let newer = machines.last, newer.mergedIntoMachineId == nil,
-                !newer.isPotentialDuplication, newer.isOnboarded, newer.isReporting
+                !newer.isPotentialDuplication, newer.isOnboarded, newer.reports(at: now)
             {
                 var fresh = newer
                 var old = makeOldTwin(of: &fresh, &rng)
@@ -105,7 +109,10 @@ struct TenantGenerator {
             ipAddresses: addresses, isPotentialDuplication: false, mergedIntoMachineId: nil, isExcluded: false,
             exclusionReason: nil, managedBy: managedBy(p, &rng), managedByStatus: "Unknown",
             vmMetadata: p.kind == .server && rng.chance(0.4) ? vm(name, &rng) : nil,
-            checkInTimeOfDay: checkIn, isReporting: behaviour == 0)
+            checkInTimeOfDay: checkIn,
+            // A reporting device goes quiet some day (retired, lost, re-imaged): about 0.1% a day.
+            silentFrom: behaviour == 0 ? now + SimTime.days(-log(1 - rng.unit()) * 1000) : lastSeen + 1,
+            keepsReporting: rng.chance(reonboardFraction))
     }
 
     /// Turns `fresh` into a re-imaged device that first appeared 8–170 days ago and returns the old entity
@@ -117,7 +124,7 @@ struct TenantGenerator {
         old.lastSeen = fresh.firstSeen - SimTime.days(0.05 + rng.unit() * 2)
         old.firstSeen = old.lastSeen - SimTime.days(30 + rng.unit() * 600)
         old.aadDeviceId = old.isAadJoined ? rng.guid() : nil
-        old.isReporting = false
+        old.silence(after: old.lastSeen)
         old.machineTags = Array(old.machineTags.prefix(1))
         if rng.chance(0.5) {
             old.mergedIntoMachineId = fresh.id
