@@ -1,0 +1,58 @@
+import Foundation
+import MDESimulator
+import MDETestSupport
+import Testing
+
+@testable import MDEAPI
+
+/// The rate limiter against the simulator's own limits, and a listing under random faults (issue #3).
+@Suite struct ClientLimitTests {
+    static let tightLimits = SimulatorConfiguration(
+        devices: 20, port: 0, rateLimits: SimulatedRateLimits(windows: [.init(limit: 3, seconds: 1)]))
+
+    @Test func theClientNeverCausesA429() async throws {
+        try await withSimulator(Self.tightLimits) { sim in
+            let client = try sim.client(rateLimit: RateLimitPolicy(windows: [.init(limit: 3, seconds: 1)]))
+            let messages = LockedBox<[String]>([])
+            client.setWaitObserver { message in messages.withLock { $0.append(message) } }
+            let ids = try await collect(client.machines()).flatMap(\.items).map(\.id)
+            for id in ids.prefix(7) { _ = try await client.machine(id: id) }
+            #expect(sim.simulator.requestCount("GET /api/machines/{id}", status: 200) == 7)
+            #expect(sim.simulator.requestCount("GET /api/machines/{id}", status: 429) == 0)
+            #expect(client.statistics().throttled == 0)
+            #expect(client.statistics().waitedSeconds > 1)
+            #expect(messages.withLock { $0 }.contains { $0.hasSuffix(" s (rate limit)") })
+        }
+    }
+
+    /// The control for the test above: a client allowed more than the service answers gets 429s, and copes.
+    @Test func aLaxPolicyIsThrottledAndRecovers() async throws {
+        try await withSimulator(Self.tightLimits) { sim in
+            // 100/60s against a service allowing 3/1s; Retry-After (1 s) is honoured, not cut short.
+            let client = try sim.client(retryPolicy: RetryPolicy(baseDelay: 0.001))
+            let ids = try await collect(client.machines()).flatMap(\.items).map(\.id)
+            for id in ids.prefix(7) { _ = try await client.machine(id: id) }
+            #expect(sim.simulator.requestCount("GET /api/machines/{id}", status: 200) == 7)
+            #expect(client.statistics().throttled > 0)
+            #expect(client.statistics().throttled == sim.simulator.requestCount("GET /api/machines/{id}", status: 429))
+        }
+    }
+
+    @Test(arguments: [UInt64(1), 7, 42])
+    func aListingSurvivesRandomFaults(seed: UInt64) async throws {
+        let faults = SimulatedFaults(rules: [
+            .init(.status(500), probability: 0.08), .init(.status(503), probability: 0.04),
+            .init(.status(429), probability: 0.04), .init(.reset, probability: 0.04),
+            .init(.truncate, probability: 0.04),
+        ])
+        try await withSimulator(SimulatorConfiguration(seed: seed, devices: 3_000, port: 0, faults: faults)) { sim in
+            let client = try sim.client()
+            let machines = try await collect(client.machines(pageSize: 250)).flatMap(\.items)
+            #expect(machines.count == sim.simulator.machineCount)
+            #expect(Set(machines.map(\.id)).count == machines.count)
+            let statistics = client.statistics()
+            #expect(statistics.retries > 0)
+            #expect(statistics.calls == 13 + statistics.retries)
+        }
+    }
+}
