@@ -55,8 +55,9 @@ enum LedgerFixtures {
         let info = RunInfo(
             tenant: TenantSelection(name: tenant), kind: "sync", complete: complete, startedAt: observedAt,
             observedAt: observedAt, source: "test", machinesSeen: machines.count, actionsSeen: actions.count)
-        defer { Task { await staging.drop() } }
-        return try await ledger.commitStaged(info)
+        let summary = try await ledger.commitStaged(info)
+        await staging.drop()
+        return summary
     }
 
     /// Row counts of the history tables.
@@ -68,6 +69,23 @@ enum LedgerFixtures {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")
             }
             return counts
+        }
+    }
+}
+
+extension LedgerFixtures {
+    /// Writes retirements directly, as `import retired` would after matching (the matching has its own tests).
+    static func insertRetirements(_ ledger: Ledger, _ rows: [(machine: String, retiredAt: String)]) async throws {
+        try await ledger.dbQueue.write { db in
+            let tenant: Int64 = try Int64.fetchOne(db, sql: "SELECT id FROM tenants LIMIT 1")!
+            let run: Int64 = try Int64.fetchOne(db, sql: "SELECT max(id) FROM sync_runs")!
+            for row in rows {
+                try db.execute(
+                    sql: """
+                        INSERT INTO retirements (tenant, machine_id, retired_at, note, device_input, matched_by, source,
+                            run, imported_at) VALUES (?, ?, ?, NULL, ?, 'id', 'test', ?, '2026-01-01T00:00:00Z')
+                        """, arguments: [tenant, row.machine, row.retiredAt, row.machine, run])
+            }
         }
     }
 }

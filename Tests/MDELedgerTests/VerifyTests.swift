@@ -19,7 +19,7 @@ import Testing
         let folder = try TemporaryFolder()
         let report = try await populatedLedger(folder).verify()
         #expect(report.ok, "\(report.problems)")
-        #expect(report.eventsChecked == 7)  // 5 discovered + 2 run_committed
+        #expect(report.eventsChecked == 7)  // 5 discovered + 2 run_committed; no lifecycle change
         #expect(report.runsChecked == 2)
         #expect(report.headHash != EventChain.genesis)
     }
@@ -31,7 +31,7 @@ import Testing
         for sql in [
             "UPDATE events SET payload = '{}' WHERE seq = 2", "DELETE FROM events WHERE seq = 7",
             "UPDATE machine_observations SET last_seen = '2030-01-01T00:00:00Z'",
-            "DELETE FROM machine_action_observations",
+            "DELETE FROM machine_observations WHERE seq = 1",
         ] {
             await #expect(throws: DatabaseError.self, "\(sql)") { try await queue.write { try $0.execute(sql: sql) } }
         }

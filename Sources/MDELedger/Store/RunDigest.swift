@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 
-/// A SHA-256 over the observation rows one run wrote, stored in that run's `run_committed` event.
+/// A SHA-256 over the history rows (observations, retirements) one run wrote, stored in that run's `run_committed` event.
 ///
 /// Observation rows are not events themselves (a daily sync of many devices would flood the chain), so
 /// this digest is what makes them tamper-evident: editing, deleting or inserting an observation row of a
@@ -10,7 +10,7 @@ import GRDB
 enum RunDigest {
     static func compute(_ db: Database, run: Int64) throws -> String {
         var hasher = SHA256()
-        for table in ["machine_observations", "machine_action_observations"] {
+        for table in ["machine_observations", "machine_action_observations", "retirements"] {
             hasher.update(data: Data("\(table)\n".utf8))
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) WHERE run = ? ORDER BY seq", arguments: [run])
             while let row = try rows.next() {

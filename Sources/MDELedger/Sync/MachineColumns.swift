@@ -33,10 +33,12 @@ enum MachineColumns {
         JSONValue.array(tags.sorted().map(JSONValue.string)).canonicalText()
     }
 
+    // STRICT, so ANY keeps each value exactly as bound: in an ordinary table "ANY" means NUMERIC affinity and
+    // would turn the text "140" into the integer 140, which then differs from the ledger's text column.
     static let stagingDDL = """
         CREATE TEMP TABLE staged_machines (
             id TEXT PRIMARY KEY, \(tracked.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
-        )
+        ) STRICT
         """
 }
 
@@ -67,6 +69,6 @@ enum ActionColumns {
     static let stagingDDL = """
         CREATE TEMP TABLE staged_actions (
             id TEXT PRIMARY KEY, \(all.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
-        )
+        ) STRICT
         """
 }

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+/// What `import retired` recorded.
+public struct RetirementImportSummary: Sendable, Hashable {
+    public var run: Int64
+    public var tenant: String
+    public var rows: Int
+    public var recorded: Int
+    /// Rows identical to the device's current retirement (a re-imported list).
+    public var unchanged: Int
+    public var lifecycleTransitions: Int
+}
+
+extension Ledger {
+    /// Imports a retirement list, all or nothing: every row must name exactly one known device (by id,
+    /// aadDeviceId, or an unambiguous exact name) and carry an ISO date; otherwise nothing is imported and the
+    /// error lists every bad row with its line number and, for ambiguous names, the candidate ids.
+    public func importRetirements(path: String, tenant selection: TenantSelection) throws -> RetirementImportSummary {
+        let lock = try LedgerLock.acquire(ledgerPath: self.path, purpose: "import retired")
+        defer { withExtendedLifetime(lock) {} }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RetirementImportError(description: "cannot read \(path); check the path and its permissions")
+        }
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        let rows = try RetirementList.parse(String(decoding: data, as: UTF8.self), file: file)
+        return try dbQueue.write { db in
+            let tenant = try Self.resolveTenant(db, selection, create: false)
+            var matches: [(RetirementRow, DeviceCandidate)] = []
+            var problems: [String] = []
+            for row in rows {
+                let found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
+                switch found.count {
+                case 1: matches.append((row, found[0]))
+                case 0: problems.append("line \(row.line): no device matches '\(row.device)'")
+                default:
+                    let ids = found.map { "\($0.id) (\($0.computerDnsName ?? "-"), lastSeen \($0.lastSeen ?? "-"))" }
+                    problems.append(
+                        "line \(row.line): '\(row.device)' matches \(found.count) devices; use one id: "
+                            + ids.joined(separator: ", "))
+                }
+            }
+            if !problems.isEmpty { throw RetirementImportError(description: RetirementList.message(file, problems)) }
+            return try recordRetirements(db, tenant: tenant, file: file, matches: matches)
+        }
+    }
+
+    private func recordRetirements(
+        _ db: Database, tenant: TenantRecord, file: String, matches: [(RetirementRow, DeviceCandidate)]
+    ) throws -> RetirementImportSummary {
+        let now = UTCClock.nowText()
+        // observed_at stays NULL: a retirement list says nothing about what MDE showed, so it must not move
+        // the "latest snapshot" time that answers default to.
+        try db.execute(
+            sql: """
+                INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source)
+                VALUES (?, 'import', 'committed', 0, ?, ?, NULL, ?)
+                """, arguments: [tenant.id, now, now, "retired: \(file)"])
+        let run = db.lastInsertedRowID
+        let events = try EventAppender(db)
+        var recorded = 0
+        for (row, device) in matches {
+            let current = try Row.fetchOne(
+                db, sql: "SELECT retired_at, note FROM retirements WHERE tenant = ? AND machine_id = ? ORDER BY seq DESC LIMIT 1",
+                arguments: [tenant.id, device.id])
+            if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note { continue }
+            try db.execute(
+                sql: """
+                    INSERT INTO retirements (tenant, machine_id, retired_at, note, device_input, matched_by, source, run,
+                        imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [tenant.id, device.id, row.retiredAt, row.note, row.device, device.matchedBy,
+                    "\(file):\(row.line)", run, now])
+            recorded += 1
+            var payload: [String: JSONValue] = [
+                "retired_at": .string(row.retiredAt), "device_input": .string(row.device),
+                "matched_by": .string(device.matchedBy), "source": .string("\(file):\(row.line)"),
+            ]
+            if let note = row.note { payload["note"] = .string(note) }
+            try events.append(
+                kind: "device_retired", subject: device.id, tenant: tenant.id, run: run, occurredAt: row.retiredAt,
+                payload: .object(payload))
+        }
+        let transitions = try LifecycleTransitions.apply(db, tenant: tenant.id, run: run, events: events)
+        if recorded > 0 {
+            try events.append(
+                kind: "run_committed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: now,
+                payload: .object([
+                    "kind": .string("import"), "source": .string("retired: \(file)"),
+                    "retirements": .int(Int64(recorded)),
+                    "observations_sha256": .string(try RunDigest.compute(db, run: run)),
+                ]))
+        }
+        try db.execute(
+            sql: "UPDATE sync_runs SET events_written = ?, observations_written = ? WHERE id = ?",
+            arguments: [events.written, recorded, run])
+        return RetirementImportSummary(
+            run: run, tenant: tenant.name, rows: matches.count, recorded: recorded,
+            unchanged: matches.count - recorded, lifecycleTransitions: transitions)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+extension Ledger {
+    /// Keys `tenant set NAME KEY VALUE` accepts: the connection settings, then `LifecyclePolicy.keys`.
+    public static let tenantKeys = ["tenant_id", "client_id", "region", "base_url", "token_url"] + LifecyclePolicy.keys
+
+    /// A tenant's lifecycle thresholds: its `tenant_settings`, the documented defaults for keys not set.
+    public func policy(for tenant: TenantRecord) throws -> LifecyclePolicy {
+        try dbQueue.read { db in try LifecyclePolicy.load(db, tenant: tenant.id) }
+    }
+
+    /// Where a tenant's API lives, as stored by `tenant add` / `tenant set` (nil fields: not set).
+    public func apiSettings(for tenant: TenantRecord) throws -> TenantAPISettings {
+        try dbQueue.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT region, base_url, token_url FROM tenants WHERE id = ?", arguments: [tenant.id])
+            return TenantAPISettings(region: row?[0], baseURL: row?[1], tokenURL: row?[2])
+        }
+    }
+
+    /// Adds a tenant with its settings, and a `tenant_added` event, in one transaction.
+    /// - Throws: `LedgerError` for a taken name, a name whose secret variable another tenant already uses,
+    ///   or an invalid setting.
+    @discardableResult
+    public func addTenant(_ new: NewTenant) throws -> TenantRecord {
+        let name = try NewTenant.checkedName(new.name)
+        var new = new
+        new.tenantId = try new.tenantId.map { try Self.checkedConnectionValue("tenant_id", $0) }
+        new.clientId = try new.clientId.map { try Self.checkedConnectionValue("client_id", $0) }
+        new.api.region = try new.api.region.map { try Self.checkedConnectionValue("region", $0) }
+        new.api.baseURL = try new.api.baseURL.map { try Self.checkedConnectionValue("base_url", $0) }
+        new.api.tokenURL = try new.api.tokenURL.map { try Self.checkedConnectionValue("token_url", $0) }
+        var policy = LifecyclePolicy()
+        for (key, value) in new.settings { try policy.set(key, to: value) }
+        return try dbQueue.write { [new] db in
+            let existing = try Self.tenants(db)
+            if existing.contains(where: { $0.name == name }) {
+                throw LedgerError("tenant '\(name)' already exists; change it with 'mde-ledger tenant set \(name) KEY VALUE'")
+            }
+            if let clash = existing.first(where: { TenantSecrets.suffix(for: $0.name) == TenantSecrets.suffix(for: name) }) {
+                throw LedgerError(
+                    "tenant '\(name)' would share \(TenantSecrets.variables(for: name).secret) with tenant "
+                        + "'\(clash.name)'; choose a name that differs in more than punctuation or case")
+            }
+            let record = try Self.insertTenant(db, name: name, entraTenantId: new.tenantId, clientId: new.clientId)
+            try db.execute(
+                sql: "UPDATE tenants SET region = ?, base_url = ?, token_url = ? WHERE id = ?",
+                arguments: [new.api.region, new.api.baseURL, new.api.tokenURL, record.id])
+            var payload: [String: JSONValue] = [
+                "tenant_id": new.tenantId.map(JSONValue.string) ?? .null,
+                "client_id": new.clientId.map(JSONValue.string) ?? .null,
+                "region": new.api.region.map(JSONValue.string) ?? .null,
+                "base_url": new.api.baseURL.map(JSONValue.string) ?? .null,
+                "token_url": new.api.tokenURL.map(JSONValue.string) ?? .null,
+            ]
+            for key in new.settings.keys.sorted() {
+                try Self.storeSetting(db, tenant: record.id, key: key, value: policy[key]!)
+                payload[key] = .int(Int64(policy[key]!))
+            }
+            try EventAppender(db).append(
+                kind: "tenant_added", subject: "tenant:\(name)", tenant: record.id, run: nil,
+                occurredAt: UTCClock.nowText(), payload: .object(payload))
+            return record
+        }
+    }
+
+    /// Changes one setting of a tenant and records a `tenant_setting_changed` event with the old and new value.
+    ///
+    /// `value` `default` removes a threshold (back to the documented default) or clears a connection setting.
+    /// - Returns: the old value as text (`default` when it was not set).
+    /// - Throws: `LedgerError` for an unknown tenant or key, or an invalid value.
+    @discardableResult
+    public func setTenant(_ name: String, key: String, value: String) throws -> String {
+        guard Self.tenantKeys.contains(key) else {
+            throw LedgerError("unknown setting '\(key)'; known: \(Self.tenantKeys.joined(separator: ", "))")
+        }
+        let clear = value.lowercased() == "default"
+        return try dbQueue.write { db in
+            let tenant = try Self.resolveTenant(db, TenantSelection(name: name), create: false)
+            let old: String?
+            let new: String?
+            if LifecyclePolicy.keys.contains(key) {
+                var policy = LifecyclePolicy()
+                if !clear { try policy.set(key, to: value) }
+                old = try String.fetchOne(
+                    db, sql: "SELECT value FROM tenant_settings WHERE tenant = ? AND key = ?", arguments: [tenant.id, key])
+                new = clear ? nil : String(policy[key]!)
+                if let new {
+                    try Self.storeSetting(db, tenant: tenant.id, key: key, value: Int(new)!)
+                } else {
+                    try db.execute(
+                        sql: "DELETE FROM tenant_settings WHERE tenant = ? AND key = ?", arguments: [tenant.id, key])
+                }
+            } else {
+                new = clear ? nil : try Self.checkedConnectionValue(key, value)
+                // The column name is one of five constants checked above, never input.
+                old = try String.fetchOne(db, sql: "SELECT \(key) FROM tenants WHERE id = ?", arguments: [tenant.id])
+                try db.execute(sql: "UPDATE tenants SET \(key) = ? WHERE id = ?", arguments: [new, tenant.id])
+            }
+            try EventAppender(db).append(
+                kind: "tenant_setting_changed", subject: "tenant:\(tenant.name)", tenant: tenant.id, run: nil,
+                occurredAt: UTCClock.nowText(),
+                payload: .object([
+                    "key": .string(key), "from": old.map(JSONValue.string) ?? .null,
+                    "to": new.map(JSONValue.string) ?? .null,
+                ]))
+            return old ?? "default"
+        }
+    }
+
+    /// Every tenant with its settings, device count and latest run, by name.
+    public func tenantDetails() throws -> [TenantDetails] {
+        try dbQueue.read { db in
+            try Self.tenants(db).map { record in
+                let api = try Row.fetchOne(
+                    db, sql: "SELECT region, base_url, token_url FROM tenants WHERE id = ?", arguments: [record.id])
+                let keys = try String.fetchSet(
+                    db, sql: "SELECT key FROM tenant_settings WHERE tenant = ?", arguments: [record.id])
+                return TenantDetails(
+                    record: record, api: TenantAPISettings(region: api?[0], baseURL: api?[1], tokenURL: api?[2]),
+                    policy: try LifecyclePolicy.load(db, tenant: record.id),
+                    overridden: keys.intersection(LifecyclePolicy.keys),
+                    devices: try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM machines WHERE tenant = ? AND present = 1", arguments: [record.id])
+                        ?? 0,
+                    lastRun: try String.fetchOne(
+                        db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
+                        arguments: [record.id]))
+            }
+        }
+    }
+
+    private static func storeSetting(_ db: Database, tenant: Int64, key: String, value: Int) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO tenant_settings (tenant, key, value) VALUES (?, ?, ?)
+                ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value
+                """,
+            arguments: [tenant, key, String(value)])
+    }
+
+    private static func checkedConnectionValue(_ key: String, _ value: String) throws -> String {
+        switch key {
+        case "region": return try TenantAPISettings.checkedRegion(value)
+        case "base_url": return try TenantAPISettings.checkedURL(value, name: "base_url")
+        case "token_url": return try TenantAPISettings.checkedURL(value, name: "token_url")
+        default:
+            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+                throw LedgerError("\(key) '\(value)' is not an id; use the GUID from the Entra app registration")
+            }
+            return trimmed
+        }
+    }
+}

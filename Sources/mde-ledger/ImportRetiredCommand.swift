@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import MDELedger
+
+struct ImportRetiredCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retired",
+        abstract: "Import the retirement list from Intune or the asset system (CSV: device, retired_on[, note]).",
+        discussion: """
+            The device column may hold an MDE device id, an Entra aadDeviceId, or an exact DNS or host name; ids
+            are preferred. A name that matches several devices is refused with the candidate ids listed, because
+            offboarding the wrong device by a name match is the worst mistake such a list can cause. Dates are
+            YYYY-MM-DD (00:00 UTC) or ISO-8601 times. The file is all or nothing: any bad row is reported with its
+            line number and nothing is imported. Re-importing the same list records nothing new.
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+
+    @Option(help: ArgumentHelp("The tenant (needed when the ledger has several).", valueName: "name"))
+    var tenant: String?
+
+    @Argument(help: ArgumentHelp("The retirement list.", valueName: "file.csv"))
+    var file: String
+
+    func run() throws {
+        let opened = try ledger.open()
+        let summary = try opened.importRetirements(path: file, tenant: TenantSelection(name: tenant))
+        print(
+            "import run \(summary.run) for tenant \(summary.tenant): \(summary.rows) retirements read, "
+                + "\(summary.recorded) recorded, \(summary.unchanged) unchanged; "
+                + "lifecycle: \(summary.lifecycleTransitions) state changes")
+    }
+}
