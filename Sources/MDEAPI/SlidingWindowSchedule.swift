@@ -35,9 +35,4 @@ public struct SlidingWindowSchedule: Sendable {
         if starts.count > 2 * max(retained, 16) { starts.removeFirst(starts.count - retained) }
         return start
     }
-
-    /// How many calls started in the `seconds` before `time` (at most the retained history).
-    public func callCount(inLast seconds: Double, before time: Double) -> Int {
-        starts.reduce(0) { count, start in start > time - seconds && start <= time ? count + 1 : count }
-    }
 }

@@ -73,13 +73,6 @@ import Testing
         // Steady demand above the hourly limit is served at the hourly limit, not far below it.
         #expect(starts.last! < Double(starts.count) / 1_500 * 3_600 + 3_600)
     }
-
-    @Test func callCountSeesTheWindow() throws {
-        var schedule = SlidingWindowSchedule(margin: 0)
-        let policy = try RateLimitPolicy(parsing: "10/60s")
-        for time in [0.0, 5, 50, 61] { schedule.reserve(now: time, policy: policy) }
-        #expect(schedule.callCount(inLast: 60, before: 61) == 3)
-    }
 }
 
 struct SplitMix {
