@@ -47,7 +47,7 @@ extension Ledger {
                 eventsWritten: ctx.events.written, discovered: ctx.discovered, changed: ctx.changed,
                 removed: ctx.removed, reappeared: ctx.reappeared, actionsNew: ctx.actionsNew,
                 actionStatusChanges: ctx.actionStatusChanges, lifecycleTransitions: ctx.transitions, apiCalls: info.apiCalls, throttled: info.throttled,
-                retries: info.retries, warnings: ctx.warnings)
+                retries: info.retries, warnings: info.warnings + ctx.warnings)
         }
     }
 

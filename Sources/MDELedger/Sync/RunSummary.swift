@@ -40,4 +40,5 @@ struct RunInfo: Sendable {
     var apiCalls = 0
     var throttled = 0
     var retries = 0
+    var warnings: [String] = []
 }

@@ -12,6 +12,9 @@ public enum SyncProgress: Sendable {
 
 /// One sync run: fetch the complete snapshot from the MDE API, then commit it in one transaction.
 ///
+/// Machines are always read in full: a complete list is the only way to see devices leave it. Machine
+/// actions are read incrementally (see `ActionSyncPlan`).
+///
 /// ```swift
 /// let engine = SyncEngine(ledger: ledger, client: client, tenant: TenantSelection(name: nil))
 /// let summary = try await engine.run()
@@ -84,11 +87,21 @@ public struct SyncEngine: Sendable {
         // are at or before that time, which is what every as-of answer compares against.
         info.observedAt = UTCTime.format(firstDate ?? Date())
         pages = 0
-        for try await page in client.machineActions(pageSize: pageSize) {
+        let plan = try ledger.actionSyncPlan(tenant: tenant)
+        for try await page in client.machineActions(filter: plan.filter, pageSize: pageSize) {
             try await staging.add(actions: page.items)
             info.actionsSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machine actions", items: info.actionsSeen, pages: pages))
+        }
+        for id in plan.reread {
+            do {
+                try await staging.add(actions: [try await client.machineAction(id: id)])
+                info.actionsSeen += 1
+            } catch let error as MDEAPIError where error.status == 404 {
+                // One vanished action must not block every future sync; its last known status stays on record.
+                info.warnings.append("machine action \(id) is no longer returned by the API; kept its last status")
+            }
         }
         let stats = client.statistics()
         info.apiCalls = stats.calls
