@@ -29,6 +29,6 @@ struct ImportRetiredCommand: ParsableCommand {
         print(
             "import run \(summary.run) for tenant \(summary.tenant): \(summary.rows) retirements read, "
                 + "\(summary.recorded) recorded, \(summary.unchanged) unchanged; "
-                + "lifecycle: \(summary.lifecycleTransitions) state changes")
+                + "lifecycle: \(summary.lifecycleTransitions) transitions")
     }
 }

@@ -16,6 +16,10 @@ struct SyncCommand: AsyncParsableCommand {
             Endpoints: --base-url / MDE_API_BASE_URL (default https://api.security.microsoft.com) and
             --token-url / MDE_TOKEN_URL (default the tenant's Entra v2 token endpoint). Plain http:// is accepted
             only for loopback addresses (the simulator).
+
+            Several tenants: the tenant's row (see 'mde-ledger tenant add') supplies its tenant id, client id,
+            region, base and token URLs, and the secret comes from AZURE_CLIENT_SECRET_<NAME> or
+            AZURE_CLIENT_SECRET_FILE_<NAME> (NAME upper-cased, other characters as _), else AZURE_CLIENT_SECRET.
             """
     )
 
@@ -44,15 +48,15 @@ struct SyncCommand: AsyncParsableCommand {
     var noProgress = false
 
     func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        let credentials = try ClientCredentials.fromEnvironment(env)
-        let base = baseURL ?? env["MDE_API_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? MDEEndpoints.defaultBaseURL
-        let token =
-            tokenURL ?? env["MDE_TOKEN_URL"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? MDEEndpoints.defaultTokenURL(tenantId: credentials.tenantId)
-        let endpoints = try MDEEndpoints(baseURL: base, tokenURL: token)
+        // An existing ledger names the tenant's ids and endpoints; a missing one is created only once the
+        // credentials are known to be there.
+        let existing = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open(create: true) : nil
+        let connection = try TenantConnection.resolve(
+            ledger: existing, tenant: tenant, baseURL: baseURL, tokenURL: tokenURL,
+            env: ProcessInfo.processInfo.environment)
+        let (credentials, endpoints) = (connection.credentials, connection.endpoints)
         let policy = try rateLimit.map { try RateLimitPolicy(parsing: $0) } ?? .mdeDefault
-        let opened = try ledger.open(create: true)
+        let opened = try existing ?? ledger.open(create: true)
         let progress = ProgressLine(enabled: !noProgress)
         let httpClient = try MDEHTTPClient.make(additionalCAFile: caFile)
         let client = MDEClient(endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient)
@@ -92,7 +96,7 @@ extension RunSummary {
         """
         \(kind) run \(run) committed for tenant \(tenant), as of \(observedAt): \(machinesSeen) machines, \(actionsSeen) machine actions
           devices: \(discovered) discovered, \(changed) changed, \(removed) removed, \(reappeared) reappeared
-          actions: \(actionsNew) new, \(actionStatusChanges) status changes; lifecycle: \(lifecycleTransitions) state changes
+          actions: \(actionsNew) new, \(actionStatusChanges) status changes; lifecycle: \(lifecycleTransitions) transitions
           written: \(observationsWritten) machine observations, \(actionObservationsWritten) action observations, \(eventsWritten) events
           api: \(apiCalls) calls, \(throttled) throttled (429), \(retries) retries
         """

@@ -7,7 +7,9 @@ import MDEAPI
 /// The states come from the `device_states` view as of the tenant's latest snapshot; `device_lifecycle`
 /// remembers the last state of each device, so a re-run with nothing new appends nothing.
 enum LifecycleTransitions {
+    /// Returns the number of transition events appended.
     static func apply(_ db: Database, tenant: Int64, run: Int64?, events: EventAppender) throws -> Int {
+        var appended = 0
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -50,7 +52,8 @@ enum LifecycleTransitions {
             }
             try events.append(
                 kind: kind, subject: id, tenant: tenant, run: run, occurredAt: occurredAt, payload: .object(payload))
+            appended += 1
         }
-        return rows.count
+        return appended
     }
 }

@@ -19,7 +19,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var reappeared = 0
     public var actionsNew = 0
     public var actionStatusChanges = 0
-    /// Devices whose lifecycle state changed with this run (each appended as an event).
+    /// Lifecycle transitions this run appended as events (`went_stale`, `telemetry_after_offboard`, …).
     public var lifecycleTransitions = 0
     public var apiCalls = 0
     public var throttled = 0
