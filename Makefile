@@ -12,6 +12,11 @@ test: check-embed
 	$(SWIFT) build --product mde-ledger
 	$(SWIFT) test
 
+## Simulator → sync → five days later → sync → findings, in a scratch folder.
+demo:
+	$(SWIFT) build --product mde-ledger
+	scripts/demo $(abspath $(BIN))
+
 release:
 	$(SWIFT) build -c release --product mde-ledger
 
