@@ -16,6 +16,8 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let opened = try ledger.open(create: true)
         let applied = try opened.migrationStatus()
-        print("ledger \(opened.path) at schema version \(try opened.schemaVersion()) (\(applied.count) migrations applied)")
+        print(
+            "ledger \(opened.path) at schema version \(try opened.schemaVersion()) (\(applied.count) migrations applied)"
+        )
     }
 }

@@ -18,7 +18,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
             """,
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
-            VerifyCommand.self, SimulateCommand.self,
+            ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self,
         ]
     )
 }
@@ -36,7 +36,7 @@ enum Main {
         } catch let error as CLIFailure {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             exit(error.code)
-        } catch where !isArgumentParserError(error) {
+        } catch  where !isArgumentParserError(error) {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             exit(1)
         } catch {

@@ -14,7 +14,9 @@ struct MigrateCommand: ParsableCommand {
     var list = false
 
     func validate() throws {
-        guard list else { throw ValidationError("migrate only lists: pass --list (apply migrations with 'mde-ledger init')") }
+        guard list else {
+            throw ValidationError("migrate only lists: pass --list (apply migrations with 'mde-ledger init')")
+        }
     }
 
     func run() throws {

@@ -31,7 +31,9 @@ enum CLIRunner {
         let process = Process()
         process.executableURL = binary
         process.arguments = args
-        var env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
         env.merge(environment) { _, new in new }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }

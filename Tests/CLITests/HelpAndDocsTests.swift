@@ -8,7 +8,9 @@ import Testing
         guard let start = help.stdout.range(of: "SUBCOMMANDS:") else { return [] }
         return help.stdout[start.upperBound...].split(separator: "\n").compactMap { line in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard line.hasPrefix("  "), let word = trimmed.split(separator: " ").first, word != "See" else { return nil }
+            guard line.hasPrefix("  "), let word = trimmed.split(separator: " ").first, word != "See" else {
+                return nil
+            }
             return String(word)
         }.filter { $0 != "help" }
     }

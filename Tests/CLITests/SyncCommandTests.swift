@@ -8,7 +8,8 @@ import Testing
     @Test func syncTwiceThenQueryWithSqlite() async throws {
         let scratch = try Scratch()
         try await withSimulator(.init(devices: 250)) { sim in
-            let first = try await CLIRunner.run(["sync", "--no-progress"], environment: sim.environment, directory: scratch.url)
+            let first = try await CLIRunner.run(
+                ["sync", "--no-progress"], environment: sim.environment, directory: scratch.url)
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("250 machines"))
             #expect(first.stdout.contains("250 discovered"))
@@ -72,7 +73,8 @@ import Testing
             }
             #expect(Set(printed.map(\.csv)).count > 1, "the tenant changed between syncs")
             for (asOf, csv) in printed {
-                let again = try await CLIRunner.run(["devices", "--format", "csv", "--as-of", asOf], directory: scratch.url)
+                let again = try await CLIRunner.run(
+                    ["devices", "--format", "csv", "--as-of", asOf], directory: scratch.url)
                 #expect(again.stdout == csv, "devices --as-of \(asOf)")
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+
 @testable import MDELedger
 
 /// A fresh temporary folder per test, removed when the value goes away.
@@ -24,22 +25,26 @@ enum LedgerFixtures {
         health: String = "Active", onboarding: String = "Onboarded", tags: [String] = []
     ) throws -> Machine {
         let tagList = tags.map { "\"\($0)\"" }.joined(separator: ",")
-        return try Machine(json: JSONValue.parse("""
-            {"id":"\(id)","computerDnsName":"\(name)","firstSeen":"2026-01-01T00:00:00Z","lastSeen":"\(lastSeen)",
-             "osPlatform":"Windows11","onboardingStatus":"\(onboarding)","healthStatus":"\(health)","rbacGroupId":140,
-             "machineTags":[\(tagList)],"aadDeviceId":null,"riskScore":"Low"}
-            """))
+        return try Machine(
+            json: JSONValue.parse(
+                """
+                {"id":"\(id)","computerDnsName":"\(name)","firstSeen":"2026-01-01T00:00:00Z","lastSeen":"\(lastSeen)",
+                 "osPlatform":"Windows11","onboardingStatus":"\(onboarding)","healthStatus":"\(health)","rbacGroupId":140,
+                 "machineTags":[\(tagList)],"aadDeviceId":null,"riskScore":"Low"}
+                """))
     }
 
     static func action(
         _ id: String, machine: String, type: String = "Offboard", status: String = "Pending",
         created: String = "2026-11-01T09:00:00Z"
     ) throws -> MachineAction {
-        try MachineAction(json: JSONValue.parse("""
-            {"id":"\(id)","type":"\(type)","status":"\(status)","machineId":"\(machine)",
-             "requestor":"admin@contoso.com","requestorComment":"retired","creationDateTimeUtc":"\(created)",
-             "lastUpdateDateTimeUtc":"\(created)","computerDnsName":null}
-            """))
+        try MachineAction(
+            json: JSONValue.parse(
+                """
+                {"id":"\(id)","type":"\(type)","status":"\(status)","machineId":"\(machine)",
+                 "requestor":"admin@contoso.com","requestorComment":"retired","creationDateTimeUtc":"\(created)",
+                 "lastUpdateDateTimeUtc":"\(created)","computerDnsName":null}
+                """))
     }
 
     /// Stages and commits one run exactly as a sync does after fetching.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 /// The SQL view `device_states` and the Swift `LifecycleRules` must give every device the same verdict.
@@ -26,14 +27,18 @@ import Testing
     static func generate(count: Int, seed: UInt64) -> [Generated] {
         var rng = SeededRNG(seed: seed)
         // Offsets cluster around the thresholds so edges are hit often, not by luck.
-        let edges: [Double] = [0, 3_600, 86_400, 86_400 + 1, 2 * 86_400, 7 * 86_400, 7 * 86_400 + 1, 180 * 86_400, 200 * 86_400]
+        let edges: [Double] = [
+            0, 3_600, 86_400, 86_400 + 1, 2 * 86_400, 7 * 86_400, 7 * 86_400 + 1, 180 * 86_400, 200 * 86_400,
+        ]
         func near() -> Double { edges.randomElement(using: &rng)! + Double(Int.random(in: -2...2, using: &rng)) }
         return (0..<count).map { index in
             let lastSeen1 = o1.addingTimeInterval(-max(0, near()))
             let lastSeen2 = Bool.random(using: &rng) ? lastSeen1 : o2.addingTimeInterval(-max(0, near()))
             let offboards = (0..<Int.random(in: 0...2, using: &rng)).map { n in
-                (id: "act-\(index)-\(n)", created: o1.addingTimeInterval(-max(60, near())),
-                 status1: statuses.randomElement(using: &rng)!, status2: statuses.randomElement(using: &rng)!)
+                (
+                    id: "act-\(index)-\(n)", created: o1.addingTimeInterval(-max(60, near())),
+                    status1: statuses.randomElement(using: &rng)!, status2: statuses.randomElement(using: &rng)!
+                )
             }
             return Generated(
                 id: String(format: "%040x", index + 1), lastSeen1: lastSeen1, lastSeen2: max(lastSeen1, lastSeen2),
@@ -45,10 +50,12 @@ import Testing
     }
 
     static func machine(_ g: Generated, lastSeen: Date) throws -> Machine {
-        try Machine(json: JSONValue.parse("""
-            {"id":"\(g.id)","computerDnsName":"d-\(g.id.suffix(6))","lastSeen":"\(UTCTime.format(lastSeen))",
-             "onboardingStatus":"\(g.onboarding)","healthStatus":"Active"}
-            """))
+        try Machine(
+            json: JSONValue.parse(
+                """
+                {"id":"\(g.id)","computerDnsName":"d-\(g.id.suffix(6))","lastSeen":"\(UTCTime.format(lastSeen))",
+                 "onboardingStatus":"\(g.onboarding)","healthStatus":"Active"}
+                """))
     }
 
     static func action(_ id: String, machine: String, created: Date, status: String) throws -> MachineAction {
@@ -74,11 +81,15 @@ import Testing
         let devices = Self.generate(count: 300, seed: seed)
         try await LedgerFixtures.commit(
             ledger, machines: devices.map { try Self.machine($0, lastSeen: $0.lastSeen1) },
-            actions: devices.flatMap { g in try g.offboards.map { try Self.action($0.id, machine: g.id, created: $0.created, status: $0.status1) } },
+            actions: devices.flatMap { g in
+                try g.offboards.map { try Self.action($0.id, machine: g.id, created: $0.created, status: $0.status1) }
+            },
             observedAt: UTCTime.format(Self.o1))
         try await LedgerFixtures.commit(
             ledger, machines: devices.filter(\.inSecondSnapshot).map { try Self.machine($0, lastSeen: $0.lastSeen2) },
-            actions: devices.flatMap { g in try g.offboards.map { try Self.action($0.id, machine: g.id, created: $0.created, status: $0.status2) } },
+            actions: devices.flatMap { g in
+                try g.offboards.map { try Self.action($0.id, machine: g.id, created: $0.created, status: $0.status2) }
+            },
             observedAt: UTCTime.format(Self.o2))
         try await LedgerFixtures.insertRetirements(
             ledger, devices.compactMap { g in g.retiredAt.map { (g.id, UTCTime.format($0)) } })
@@ -94,7 +105,8 @@ import Testing
                 let row = try #require(byId[g.id])
                 #expect(
                     DeviceVerdict(row.state, finding: row.finding) == expected,
-                    "device \(g.id) at \(UTCTime.format(t)): SQL \(row.state.rawValue), Swift \(expected.state.rawValue)")
+                    "device \(g.id) at \(UTCTime.format(t)): SQL \(row.state.rawValue), Swift \(expected.state.rawValue)"
+                )
             }
         }
     }

@@ -3,6 +3,7 @@ import MDEAPI
 import MDESimulator
 import MDETestSupport
 import Testing
+
 @testable import MDELedger
 
 /// Two hundred simulated days of one tenant: offboards that work, one that a re-onboarding profile defeats,
@@ -33,10 +34,10 @@ import Testing
             }
             let list = folder.path("retired.csv")
             try """
-                device,retired_on,note
-                \(retiredLoud),\(UTCTime.format(start).prefix(10)),returned to vendor
-                \(retiredQuiet),\(UTCTime.format(start).prefix(10)),in storage
-                """.write(toFile: list, atomically: true, encoding: .utf8)
+            device,retired_on,note
+            \(retiredLoud),\(UTCTime.format(start).prefix(10)),returned to vendor
+            \(retiredQuiet),\(UTCTime.format(start).prefix(10)),in storage
+            """.write(toFile: list, atomically: true, encoding: .utf8)
             _ = try ledger.importRetirements(path: list, tenant: TenantSelection())
 
             var syncTimes: [String] = []
@@ -77,10 +78,11 @@ import Testing
             let kinds = try await ledger.dbQueue.read { db in
                 try Set(String.fetchAll(db, sql: "SELECT DISTINCT kind FROM events"))
             }
-            for kind in ["telemetry_after_offboard", "telemetry_after_retirement", "offboard_confirmed", "offboard_failed",
+            for kind in [
+                "telemetry_after_offboard", "telemetry_after_retirement", "offboard_confirmed", "offboard_failed",
                 "went_stale", "went_inactive", "retention_expired", "device_removed", "device_retired",
-                "action_status_changed"]
-            {
+                "action_status_changed",
+            ] {
                 #expect(kinds.contains(kind), "event \(kind)")
             }
             // Answers about the past stay what they were.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import MDELedger
 
 @Suite struct MigrationTests {
@@ -66,7 +67,8 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let dir = root.appendingPathComponent(folder)
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         let embedded = folder == "migrations" ? EmbeddedSQL.migrations : EmbeddedSQL.reports
         #expect(embedded.map(\.name) == files.map { String($0.dropLast(4)) })
         for (name, sql) in embedded {

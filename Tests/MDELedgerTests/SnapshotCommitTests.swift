@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import MDELedger
 
 @Suite struct SnapshotCommitTests {
@@ -16,10 +17,12 @@ import Testing
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let machines = [try LedgerFixtures.machine(a), try LedgerFixtures.machine(b, name: "ws-2")]
         let actions = [try LedgerFixtures.action("act-1", machine: a)]
-        let first = try await LedgerFixtures.commit(ledger, machines: machines, actions: actions, observedAt: "2026-11-01T09:00:00Z")
+        let first = try await LedgerFixtures.commit(
+            ledger, machines: machines, actions: actions, observedAt: "2026-11-01T09:00:00Z")
         #expect(first.discovered == 2 && first.actionsNew == 1)
         let before = try LedgerFixtures.historyCounts(ledger.path)
-        let second = try await LedgerFixtures.commit(ledger, machines: machines, actions: actions, observedAt: "2026-11-01T10:00:00Z")
+        let second = try await LedgerFixtures.commit(
+            ledger, machines: machines, actions: actions, observedAt: "2026-11-01T10:00:00Z")
         #expect(second.observationsWritten == 0 && second.actionObservationsWritten == 0 && second.eventsWritten == 0)
         var after = try LedgerFixtures.historyCounts(ledger.path)
         #expect(after.removeValue(forKey: "sync_runs") == 2)
@@ -31,7 +34,8 @@ import Testing
     @Test func lastSeenChangeIsHistoryButNotAnEvent() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
-        try await LedgerFixtures.commit(ledger, machines: [try LedgerFixtures.machine(a)], observedAt: "2026-11-01T09:00:00Z")
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(a)], observedAt: "2026-11-01T09:00:00Z")
         let run = try await LedgerFixtures.commit(
             ledger, machines: [try LedgerFixtures.machine(a, lastSeen: "2026-11-02T07:59:59.9999999Z")],
             observedAt: "2026-11-02T09:00:00Z")
@@ -46,7 +50,8 @@ import Testing
     @Test func renameAndHealthChangeAreEvents() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
-        try await LedgerFixtures.commit(ledger, machines: [try LedgerFixtures.machine(a)], observedAt: "2026-11-01T09:00:00Z")
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(a)], observedAt: "2026-11-01T09:00:00Z")
         try await LedgerFixtures.commit(
             ledger, machines: [try LedgerFixtures.machine(a, name: "ws-renamed", health: "Inactive")],
             observedAt: "2026-11-09T09:00:00Z")
@@ -60,7 +65,8 @@ import Testing
     @Test func tagOrderIsNotAChange() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
-        try await LedgerFixtures.commit(ledger, machines: [try LedgerFixtures.machine(a, tags: ["x", "y"])], observedAt: "2026-11-01T09:00:00Z")
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(a, tags: ["x", "y"])], observedAt: "2026-11-01T09:00:00Z")
         let run = try await LedgerFixtures.commit(
             ledger, machines: [try LedgerFixtures.machine(a, tags: ["y", "x"])], observedAt: "2026-11-02T09:00:00Z")
         #expect(run.observationsWritten == 0)
@@ -79,7 +85,9 @@ import Testing
         let back = try await LedgerFixtures.commit(ledger, machines: both, observedAt: "2026-11-04T09:00:00Z")
         #expect(back.reappeared == 1)
         let rows = try await DatabaseQueue(path: ledger.path).read {
-            try Row.fetchAll($0, sql: "SELECT present, last_seen, run FROM machine_observations WHERE machine_id = ? ORDER BY seq", arguments: [b])
+            try Row.fetchAll(
+                $0, sql: "SELECT present, last_seen, run FROM machine_observations WHERE machine_id = ? ORDER BY seq",
+                arguments: [b])
         }
         #expect(rows.map { $0[0] as Int } == [1, 0, 1])
         #expect(rows[1][1] as String? == "2026-11-01T08:00:00Z", "the absence row keeps the last known lastSeen")
@@ -89,7 +97,8 @@ import Testing
     @Test func emptyCompleteSnapshotRemovesNothing() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
-        try await LedgerFixtures.commit(ledger, machines: [try LedgerFixtures.machine(a)], observedAt: "2026-11-01T09:00:00Z")
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(a)], observedAt: "2026-11-01T09:00:00Z")
         let run = try await LedgerFixtures.commit(ledger, machines: [], observedAt: "2026-11-02T09:00:00Z")
         #expect(run.removed == 0)
         #expect(run.warnings.count == 1)
@@ -100,7 +109,8 @@ import Testing
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let m = try LedgerFixtures.machine(a)
         try await LedgerFixtures.commit(
-            ledger, machines: [m], actions: [try LedgerFixtures.action("act-1", machine: a)], observedAt: "2026-11-01T09:00:00Z")
+            ledger, machines: [m], actions: [try LedgerFixtures.action("act-1", machine: a)],
+            observedAt: "2026-11-01T09:00:00Z")
         let run = try await LedgerFixtures.commit(
             ledger, machines: [m], actions: [try LedgerFixtures.action("act-1", machine: a, status: "Succeeded")],
             observedAt: "2026-11-01T10:00:00Z")

@@ -4,6 +4,7 @@ import MDEAPI
 import MDESimulator
 import MDETestSupport
 import Testing
+
 @testable import MDELedger
 
 /// Full syncs over real HTTP against the simulator on 127.0.0.1.
@@ -25,9 +26,12 @@ import Testing
         try DatabaseQueue(path: path).read { db in
             var out = ""
             let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sync_runs') ORDER BY name")
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sync_runs') ORDER BY name")
             for table in tables {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") { out += "\(table) \(row)\n" }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
+                    out += "\(table) \(row)\n"
+                }
             }
             return out
         }

@@ -1,15 +1,19 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import MDELedger
 
 @Suite struct VerifyTests {
     private func populatedLedger(_ folder: TemporaryFolder) async throws -> Ledger {
         let ledger = try Ledger.open(path: folder.path("ledger.sqlite"), create: true)
-        let machines = try (1...5).map { try LedgerFixtures.machine(String(repeating: "\($0)", count: 40), name: "ws-\($0)") }
+        let machines = try (1...5).map {
+            try LedgerFixtures.machine(String(repeating: "\($0)", count: 40), name: "ws-\($0)")
+        }
         try await LedgerFixtures.commit(ledger, machines: machines, observedAt: "2026-11-01T09:00:00Z")
         let later = try (1...5).map {
-            try LedgerFixtures.machine(String(repeating: "\($0)", count: 40), name: "ws-\($0)", lastSeen: "2026-11-02T08:00:00Z")
+            try LedgerFixtures.machine(
+                String(repeating: "\($0)", count: 40), name: "ws-\($0)", lastSeen: "2026-11-02T08:00:00Z")
         }
         try await LedgerFixtures.commit(ledger, machines: later, observedAt: "2026-11-02T09:00:00Z")
         return ledger

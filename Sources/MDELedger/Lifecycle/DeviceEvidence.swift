@@ -3,7 +3,8 @@ import GRDB
 
 /// Gathers the dated history of one device up to a time, for `status`.
 enum DeviceEvidence {
-    static func collect(_ db: Database, tenant: Int64, machine: String, asOf: String) throws -> [DeviceStatus.Evidence] {
+    static func collect(_ db: Database, tenant: Int64, machine: String, asOf: String) throws -> [DeviceStatus.Evidence]
+    {
         var out: [DeviceStatus.Evidence] = []
         try observations(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try actions(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
@@ -15,10 +16,12 @@ enum DeviceEvidence {
                 """, arguments: [tenant, machine])
         {
             let note: String? = row[1]
-            out.append(.init(
-                time: row[0], kind: "retired",
-                detail: "retired per \(row[2] as String) (imported \(row[3] as String), matched by \(row[4] as String))"
-                    + (note.map { ": \($0)" } ?? "")))
+            out.append(
+                .init(
+                    time: row[0], kind: "retired",
+                    detail:
+                        "retired per \(row[2] as String) (imported \(row[3] as String), matched by \(row[4] as String))"
+                        + (note.map { ": \($0)" } ?? "")))
         }
         // Stable order: by time, then the order the facts were gathered in.
         return out.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
@@ -41,19 +44,21 @@ enum DeviceEvidence {
                 if let firstSeen: String = row["first_seen"] {
                     out.append(.init(time: firstSeen, kind: "first_seen", detail: "first seen by MDE"))
                 }
-                out.append(.init(
-                    time: observedAt, kind: "observed",
-                    detail: "first observed by the ledger (run \(row["run"] as Int64)): "
-                        + "\(row["computer_dns_name"] as String? ?? "-"), \(row["os_platform"] as String? ?? "-"), "
-                        + "health \(row["health_status"] as String? ?? "-"), "
-                        + "onboarding \(row["onboarding_status"] as String? ?? "-"), "
-                        + "lastSeen \(row["last_seen"] as String? ?? "-")"))
+                out.append(
+                    .init(
+                        time: observedAt, kind: "observed",
+                        detail: "first observed by the ledger (run \(row["run"] as Int64)): "
+                            + "\(row["computer_dns_name"] as String? ?? "-"), \(row["os_platform"] as String? ?? "-"), "
+                            + "health \(row["health_status"] as String? ?? "-"), "
+                            + "onboarding \(row["onboarding_status"] as String? ?? "-"), "
+                            + "lastSeen \(row["last_seen"] as String? ?? "-")"))
                 previous = row
                 continue
             }
             if (row["present"] as Int) == 0 {
-                out.append(.init(
-                    time: observedAt, kind: "removed", detail: "no longer listed in a complete snapshot"))
+                out.append(
+                    .init(
+                        time: observedAt, kind: "removed", detail: "no longer listed in a complete snapshot"))
             } else {
                 var changes: [String] = []
                 if (before["present"] as Int) == 0 { changes.append("listed again") }
@@ -85,10 +90,12 @@ enum DeviceEvidence {
         for action in actions {
             let id: String = action["id"]
             let comment: String? = action["requestor_comment"]
-            out.append(.init(
-                time: action["created_at"], kind: "action_requested",
-                detail: "\(action["type"] as String? ?? "action") \(id) requested by \(action["requestor"] as String? ?? "unknown")"
-                    + (comment.map { ": \"\($0)\"" } ?? "")))
+            out.append(
+                .init(
+                    time: action["created_at"], kind: "action_requested",
+                    detail:
+                        "\(action["type"] as String? ?? "action") \(id) requested by \(action["requestor"] as String? ?? "unknown")"
+                        + (comment.map { ": \"\($0)\"" } ?? "")))
             let statuses = try Row.fetchAll(
                 db,
                 sql: """
@@ -96,10 +103,11 @@ enum DeviceEvidence {
                     WHERE tenant = ? AND action_id = ? AND observed_at <= ? ORDER BY seq
                     """, arguments: [tenant, id, asOf])
             for status in statuses {
-                out.append(.init(
-                    time: status["last_update_at"] ?? status["observed_at"], kind: "action_status",
-                    detail: "\(action["type"] as String? ?? "action") \(id) \(status["status"] as String? ?? "-")"
-                        + " (observed \(status["observed_at"] as String))"))
+                out.append(
+                    .init(
+                        time: status["last_update_at"] ?? status["observed_at"], kind: "action_status",
+                        detail: "\(action["type"] as String? ?? "action") \(id) \(status["status"] as String? ?? "-")"
+                            + " (observed \(status["observed_at"] as String))"))
             }
         }
     }

@@ -31,7 +31,7 @@ enum DeviceLookup {
         func fetch(_ condition: String, _ args: StatementArguments, _ how: String) throws -> [DeviceCandidate] {
             let scoped = base + condition + " AND (?1 IS NULL OR m.tenant = ?1) ORDER BY m.last_seen DESC, m.id"
             return try Row.fetchAll(db, sql: scoped, arguments: [tenant] + args)
-            .map {
+                .map {
                     DeviceCandidate(
                         tenant: $0[0], tenantName: $0[1], id: $0[2], computerDnsName: $0[3], lastSeen: $0[4],
                         matchedBy: how)
@@ -54,7 +54,8 @@ enum DeviceLookup {
         if found.count == 1 { return found[0] }
         if found.isEmpty {
             throw DeviceLookupError(
-                description: "no device matches '\(query)'; give an MDE device id, an aadDeviceId, or an exact DNS or host name")
+                description:
+                    "no device matches '\(query)'; give an MDE device id, an aadDeviceId, or an exact DNS or host name")
         }
         let list = found.map { c in
             "  \(c.id)  \(c.computerDnsName ?? "-")  lastSeen \(c.lastSeen ?? "-")"

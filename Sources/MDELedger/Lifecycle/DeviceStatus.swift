@@ -48,7 +48,9 @@ extension LifecyclePolicy {
     /// A tenant's thresholds from `tenant_settings`, defaults for keys not set.
     static func load(_ db: Database, tenant: Int64) throws -> LifecyclePolicy {
         var policy = LifecyclePolicy()
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM tenant_settings WHERE tenant = ?", arguments: [tenant]) {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT key, value FROM tenant_settings WHERE tenant = ?", arguments: [tenant])
+        {
             let key: String = row[0]
             if Self.keys.contains(key) { try policy.set(key, to: row[1]) }
         }

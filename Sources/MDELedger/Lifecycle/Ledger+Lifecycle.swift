@@ -8,7 +8,8 @@ extension Ledger {
     ///   - tenant: one tenant, or nil for all tenants.
     ///   - asOf: canonical UTC text; nil means each tenant's latest committed snapshot.
     ///   - state: only devices in this state.
-    public func deviceStates(tenant: TenantRecord?, asOf: String?, state: DeviceState? = nil) throws -> [DeviceStateRow] {
+    public func deviceStates(tenant: TenantRecord?, asOf: String?, state: DeviceState? = nil) throws -> [DeviceStateRow]
+    {
         try withAsOf(asOf) { db in
             var sql = DeviceStateRow.selectSQL + " WHERE 1"
             var arguments: StatementArguments = []

@@ -62,7 +62,9 @@ extension Ledger {
         var recorded = 0
         for (row, device) in matches {
             let current = try Row.fetchOne(
-                db, sql: "SELECT retired_at, note FROM retirements WHERE tenant = ? AND machine_id = ? ORDER BY seq DESC LIMIT 1",
+                db,
+                sql:
+                    "SELECT retired_at, note FROM retirements WHERE tenant = ? AND machine_id = ? ORDER BY seq DESC LIMIT 1",
                 arguments: [tenant.id, device.id])
             if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note { continue }
             try db.execute(
@@ -70,8 +72,10 @@ extension Ledger {
                     INSERT INTO retirements (tenant, machine_id, retired_at, note, device_input, matched_by, source, run,
                         imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [tenant.id, device.id, row.retiredAt, row.note, row.device, device.matchedBy,
-                    "\(file):\(row.line)", run, now])
+                arguments: [
+                    tenant.id, device.id, row.retiredAt, row.note, row.device, device.matchedBy,
+                    "\(file):\(row.line)", run, now,
+                ])
             recorded += 1
             var payload: [String: JSONValue] = [
                 "retired_at": .string(row.retiredAt), "device_input": .string(row.device),

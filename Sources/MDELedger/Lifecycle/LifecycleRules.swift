@@ -19,7 +19,9 @@ public enum LifecycleRules {
         let retention = Int64(policy.retentionDays) * 86_400
         let status = facts.offboardStatus
 
-        if facts.removedFromSnapshot, l.map({ t < $0 + retention }) ?? true { return DeviceVerdict(.removed, finding: true) }
+        if facts.removedFromSnapshot, l.map({ t < $0 + retention }) ?? true {
+            return DeviceVerdict(.removed, finding: true)
+        }
         if let l, t >= l + retention { return DeviceVerdict(.retentionExpired, finding: false) }
         if let status, ["Failed", "TimeOut", "Cancelled"].contains(status) {
             return DeviceVerdict(.offboardFailed, finding: true)

@@ -17,8 +17,10 @@ public struct RetirementImportError: Error, CustomStringConvertible, Sendable {
 
 /// Parses the retirement list that Intune or an asset system exports.
 enum RetirementList {
-    static let deviceHeaders = ["device", "device_id", "deviceid", "device id", "device name", "devicename", "name",
-        "machine_id", "machine id", "id", "aad_device_id", "aaddeviceid", "computerdnsname"]
+    static let deviceHeaders = [
+        "device", "device_id", "deviceid", "device id", "device name", "devicename", "name",
+        "machine_id", "machine id", "id", "aad_device_id", "aaddeviceid", "computerdnsname",
+    ]
     static let dateHeaders = ["retired_on", "retired on", "retired", "retirement_date", "retirement date", "date"]
     static let noteHeaders = ["note", "notes", "comment", "reason"]
 
@@ -52,10 +54,12 @@ enum RetirementList {
                 continue
             }
             guard isISO(dateText), let date = UTCTime.parse(dateText) else {
-                problems.append("line \(line): '\(dateText)' is not a date; write it as YYYY-MM-DD (or an ISO-8601 time)")
+                problems.append(
+                    "line \(line): '\(dateText)' is not a date; write it as YYYY-MM-DD (or an ISO-8601 time)")
                 continue
             }
-            rows.append(RetirementRow(line: line, device: device, retiredAt: UTCTime.format(date), note: cell(noteColumn)))
+            rows.append(
+                RetirementRow(line: line, device: device, retiredAt: UTCTime.format(date), note: cell(noteColumn)))
         }
         if let error = reader.error {
             problems.append("line \(line): the CSV does not parse (\(error)); check quotes")
@@ -67,9 +71,10 @@ enum RetirementList {
 
     /// Only unambiguous ISO forms: "03/04/2026" means different days in different countries.
     private static func isISO(_ text: String) -> Bool {
-        text.count >= 10 && text.prefix(10).enumerated().allSatisfy { index, char in
-            index == 4 || index == 7 ? char == "-" : char.isASCII && char.isNumber
-        }
+        text.count >= 10
+            && text.prefix(10).enumerated().allSatisfy { index, char in
+                index == 4 || index == 7 ? char == "-" : char.isASCII && char.isNumber
+            }
     }
 
     static func message(_ file: String, _ problems: [String]) -> String {

@@ -19,7 +19,8 @@ public enum VerdictText {
             return "retired \(day(d.retiredAt)) but never offboarded: it reports again whenever it is powered on;"
                 + " lastSeen \(lastSeen)"
         case .retiredStillReporting:
-            return "still sending telemetry: retired \(day(d.retiredAt)), not offboarded, lastSeen advanced to \(lastSeen)"
+            return
+                "still sending telemetry: retired \(day(d.retiredAt)), not offboarded, lastSeen advanced to \(lastSeen)"
         case .offboardedStillReporting:
             return "still sending telemetry: \(requested), lastSeen advanced to \(lastSeen)"
         case .offboardConfirming:

@@ -16,7 +16,8 @@ public enum DeviceListOutput {
         case .csv:
             return try CSVOutput.render(header: header(withTenant), rows: rows.map { cells($0, withTenant) })
         case .table:
-            return TextTable.render(header: header(withTenant).map { $0.uppercased() }, rows: rows.map { cells($0, withTenant) })
+            return TextTable.render(
+                header: header(withTenant).map { $0.uppercased() }, rows: rows.map { cells($0, withTenant) })
         }
     }
 
@@ -45,6 +46,7 @@ enum TextTable {
     }
 
     static func sanitize(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
+        String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 }

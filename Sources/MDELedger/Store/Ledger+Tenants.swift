@@ -50,7 +50,8 @@ extension Ledger {
             guard create else {
                 let known = all.map(\.name).joined(separator: ", ")
                 throw LedgerError(
-                    "unknown tenant '\(name)'" + (known.isEmpty ? "; the ledger has no tenants yet" : "; known: \(known)"))
+                    "unknown tenant '\(name)'"
+                        + (known.isEmpty ? "; the ledger has no tenants yet" : "; known: \(known)"))
             }
             return try Self.insertTenant(db, name: name, entraTenantId: entraTenantId, clientId: clientId)
         }

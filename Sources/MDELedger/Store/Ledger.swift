@@ -56,7 +56,8 @@ public final class Ledger: Sendable {
             let pending = try queue.read { db in try migrator.status(db) }.filter { $0.state == .pending }
             if !pending.isEmpty {
                 let names = pending.map(\.name).joined(separator: ", ")
-                throw MigrationError("the ledger at \(path) needs migrations \(names); run 'mde-ledger init' to apply them")
+                throw MigrationError(
+                    "the ledger at \(path) needs migrations \(names); run 'mde-ledger init' to apply them")
             }
         }
         return ledger

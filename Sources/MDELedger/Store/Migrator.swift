@@ -73,8 +73,10 @@ struct Migrator {
 
     private func appliedRows(_ db: Database) throws -> [AppliedRow] {
         guard try db.tableExists("schema_migrations") else { return [] }
-        return try Row.fetchAll(db, sql: "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version")
-            .map { AppliedRow(version: $0[0], name: $0[1], checksum: $0[2], appliedAt: $0[3]) }
+        return try Row.fetchAll(
+            db, sql: "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
+        )
+        .map { AppliedRow(version: $0[0], name: $0[1], checksum: $0[2], appliedAt: $0[3]) }
     }
 
     private func check(applied: [AppliedRow]) throws {

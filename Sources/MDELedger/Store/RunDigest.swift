@@ -12,7 +12,8 @@ enum RunDigest {
         var hasher = SHA256()
         for table in ["machine_observations", "machine_action_observations", "retirements"] {
             hasher.update(data: Data("\(table)\n".utf8))
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(table) WHERE run = ? ORDER BY seq", arguments: [run])
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM \(table) WHERE run = ? ORDER BY seq", arguments: [run])
             while let row = try rows.next() {
                 hasher.update(data: Data(line(row).utf8))
             }

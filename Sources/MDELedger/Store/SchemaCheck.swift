@@ -34,7 +34,8 @@ enum SchemaCheck {
     private static func objects(_ db: Database) throws -> [String: String] {
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT type || ' ' || name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL")
+            sql: "SELECT type || ' ' || name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL"
+        )
         return Dictionary(rows.map { ($0[0], $0[1]) }, uniquingKeysWith: { first, _ in first })
     }
 }

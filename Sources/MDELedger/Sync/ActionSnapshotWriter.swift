@@ -33,9 +33,10 @@ enum ActionSnapshotWriter {
             if isNew {
                 ctx.actionsNew += 1
                 var payload: [String: JSONValue] = [:]
-                for column in ["type", "status", "machine_id", "computer_dns_name", "requestor", "requestor_comment",
-                    "created_at"]
-                {
+                for column in [
+                    "type", "status", "machine_id", "computer_dns_name", "requestor", "requestor_comment",
+                    "created_at",
+                ] {
                     payload[column] = byName[column]!.json
                 }
                 try ctx.event("action_observed", subject: id, payload)

@@ -38,7 +38,8 @@ extension Ledger {
             try db.execute(
                 sql: "UPDATE sync_runs SET observations_written = ?, events_written = ?, finished_at = ? WHERE id = ?",
                 arguments: [
-                    ctx.observationsWritten + ctx.actionObservationsWritten, ctx.events.written, UTCClock.nowText(), run,
+                    ctx.observationsWritten + ctx.actionObservationsWritten, ctx.events.written, UTCClock.nowText(),
+                    run,
                 ])
             return RunSummary(
                 run: run, kind: info.kind, tenant: tenant.name, observedAt: info.observedAt,
@@ -46,7 +47,8 @@ extension Ledger {
                 observationsWritten: ctx.observationsWritten, actionObservationsWritten: ctx.actionObservationsWritten,
                 eventsWritten: ctx.events.written, discovered: ctx.discovered, changed: ctx.changed,
                 removed: ctx.removed, reappeared: ctx.reappeared, actionsNew: ctx.actionsNew,
-                actionStatusChanges: ctx.actionStatusChanges, lifecycleTransitions: ctx.transitions, apiCalls: info.apiCalls, throttled: info.throttled,
+                actionStatusChanges: ctx.actionStatusChanges, lifecycleTransitions: ctx.transitions,
+                apiCalls: info.apiCalls, throttled: info.throttled,
                 retries: info.retries, warnings: info.warnings + ctx.warnings)
         }
     }

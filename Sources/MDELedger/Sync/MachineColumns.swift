@@ -55,8 +55,10 @@ enum ActionColumns {
     static let tracked = ["status", "machine_id", "cancellation_requestor", "cancellation_comment", "cancelled_at"]
 
     /// Columns of an action observation row besides its bookkeeping.
-    static let observed = ["status", "machine_id", "last_update_at", "cancellation_requestor",
-        "cancellation_comment", "cancelled_at"]
+    static let observed = [
+        "status", "machine_id", "last_update_at", "cancellation_requestor",
+        "cancellation_comment", "cancelled_at",
+    ]
 
     static func values(_ a: MachineAction) -> [DatabaseValue] {
         [

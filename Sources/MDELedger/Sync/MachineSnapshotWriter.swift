@@ -97,7 +97,9 @@ enum MachineSnapshotWriter {
         ctx.observationsWritten += 1
     }
 
-    private static func upsertCurrent(_ ctx: SnapshotContext, id: String, values: [DatabaseValue], raw: String, isNew: Bool)
+    private static func upsertCurrent(
+        _ ctx: SnapshotContext, id: String, values: [DatabaseValue], raw: String, isNew: Bool
+    )
         throws
     {
         let tracked = MachineColumns.tracked

@@ -24,7 +24,8 @@ struct Staging {
             let columns = ["id"] + MachineColumns.tracked + ["raw_json"]
             let statement = try db.cachedStatement(sql: Self.insertSQL("staged_machines", columns))
             for machine in machines {
-                let values = [machine.id.databaseValue] + MachineColumns.values(machine)
+                let values =
+                    [machine.id.databaseValue] + MachineColumns.values(machine)
                     + [machine.raw.canonicalText().databaseValue]
                 try statement.execute(arguments: StatementArguments(values))
             }
@@ -36,7 +37,8 @@ struct Staging {
             let columns = ["id"] + ActionColumns.all + ["raw_json"]
             let statement = try db.cachedStatement(sql: Self.insertSQL("staged_actions", columns))
             for action in actions {
-                let values = [action.id.databaseValue] + ActionColumns.values(action)
+                let values =
+                    [action.id.databaseValue] + ActionColumns.values(action)
                     + [action.raw.canonicalText().databaseValue]
                 try statement.execute(arguments: StatementArguments(values))
             }
