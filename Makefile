@@ -3,6 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/mde-ledger
 
 .PHONY: build test release demo bench lint format embed check-embed clean
+DEVICES ?= 100000
 
 build:
 	$(SWIFT) build
@@ -16,6 +17,11 @@ test: check-embed
 demo:
 	$(SWIFT) build --product mde-ledger
 	scripts/demo $(abspath $(BIN))
+
+## Release-build sync benchmark against the simulator, with SQLite's own JSON import as the baseline.
+bench:
+	$(SWIFT) build -c release --product mde-ledger
+	scripts/bench $(DEVICES)
 
 release:
 	$(SWIFT) build -c release --product mde-ledger
