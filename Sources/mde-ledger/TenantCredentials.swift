@@ -1,0 +1,45 @@
+import Foundation
+import MDEAPI
+import MDELedger
+
+/// The credentials and endpoints a sync uses for one tenant of the ledger.
+///
+/// Tenant and client id: the tenant's row, else `AZURE_TENANT_ID` / `AZURE_CLIENT_ID`. Secret:
+/// `AZURE_CLIENT_SECRET_<NAME>` or `AZURE_CLIENT_SECRET_FILE_<NAME>`, else the plain variables.
+/// API base URL: `--base-url`, the row's base URL or region, `MDE_API_BASE_URL`, Microsoft's default.
+/// Token URL: `--token-url`, the row's token URL, `MDE_TOKEN_URL`, the tenant's Entra v2 endpoint.
+struct TenantConnection {
+    var credentials: ClientCredentials
+    var endpoints: MDEEndpoints
+
+    /// - Parameters:
+    ///   - ledger: the ledger if it exists already (a first sync has no tenants to read).
+    ///   - tenant: `--tenant`, or nil for the only tenant.
+    /// - Throws: `LedgerError` for several tenants without `--tenant` or a missing secret, `MDEConfigurationError`
+    ///   for an unusable URL or secret file.
+    static func resolve(
+        ledger: Ledger?, tenant: String?, baseURL: String?, tokenURL: String?, env: [String: String]
+    ) throws -> TenantConnection {
+        var record: TenantRecord?
+        if let ledger {
+            let all = try ledger.tenants()
+            if let tenant {
+                record = all.first { $0.name == tenant }  // a new name: the sync creates the tenant
+            } else if all.count > 1 {
+                _ = try ledger.resolveTenant(TenantSelection(), create: false)  // throws, listing the tenants
+            } else {
+                record = all.first
+            }
+        }
+        let api = try record.map { try ledger!.apiSettings(for: $0) } ?? TenantAPISettings()
+        let azure = try TenantSecrets.environment(
+            tenant: tenant ?? record?.name, tenantId: record?.tenantId, clientId: record?.clientId, from: env)
+        let credentials = try ClientCredentials.fromEnvironment(azure)
+        func setting(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let base = baseURL ?? api.effectiveBaseURL ?? setting("MDE_API_BASE_URL") ?? MDEEndpoints.defaultBaseURL
+        let token =
+            tokenURL ?? api.tokenURL ?? setting("MDE_TOKEN_URL")
+            ?? MDEEndpoints.defaultTokenURL(tenantId: credentials.tenantId)
+        return TenantConnection(credentials: credentials, endpoints: try MDEEndpoints(baseURL: base, tokenURL: token))
+    }
+}
