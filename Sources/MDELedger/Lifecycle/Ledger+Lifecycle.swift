@@ -45,12 +45,10 @@ extension Ledger {
     }
 
     /// The time a question "as of now" means for a tenant: its latest committed snapshot's observation time.
-    public func latestSnapshotTime(tenant: TenantRecord) throws -> String? {
-        try dbQueue.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
-                arguments: [tenant.id])
-        }
+    static func latestSnapshotTime(_ db: Database, tenant: Int64) throws -> String? {
+        try String.fetchOne(
+            db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
+            arguments: [tenant])
     }
 }
 
@@ -61,11 +59,7 @@ extension Ledger {
         let parts = try dbQueue.read { db in
             try tenants.map { t -> String in
                 let policy = try LifecyclePolicy.load(db, tenant: t.id)
-                let time =
-                    try asOf
-                    ?? String.fetchOne(
-                        db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
-                        arguments: [t.id]) ?? "no snapshot yet"
+                let time = try asOf ?? Self.latestSnapshotTime(db, tenant: t.id) ?? "no snapshot yet"
                 return "tenant \(t.name) as of \(time) (offboard grace \(policy.offboardGraceHours) h, stale "
                     + "\(policy.staleHours) h, inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d)"
             }
