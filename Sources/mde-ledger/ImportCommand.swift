@@ -13,7 +13,7 @@ struct ImportCommand: ParsableCommand {
             kind 'import', atomic like a sync: a file with any problem is reported with its line or item and the
             ledger is left unchanged.
             """,
-        subcommands: [ImportMachinesCommand.self, ImportActionsCommand.self]
+        subcommands: [ImportMachinesCommand.self, ImportActionsCommand.self, ImportRetiredCommand.self]
     )
 }
 
