@@ -38,7 +38,9 @@ struct TenantListCommand: ParsableCommand {
             let found =
                 [variables.secret, variables.file, "AZURE_CLIENT_SECRET", "AZURE_CLIENT_SECRET_FILE"]
                 .first { !(env[$0] ?? "").isEmpty }
-            print("  secret: \(variables.secret) or \(variables.file), else AZURE_CLIENT_SECRET (now: \(found ?? "none set"))")
+            print(
+                "  secret: \(variables.secret) or \(variables.file), else AZURE_CLIENT_SECRET (now: \(found ?? "none set"))"
+            )
             print("  devices: \(tenant.devices)  last run: \(tenant.lastRun ?? "none")")
         }
     }

@@ -15,8 +15,12 @@ import Testing
     static func dump(_ path: String) throws -> String {
         try DatabaseQueue(path: path).read { db in
             var out = ""
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") { out += "\(table) \(row)\n" }
+            for table in try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
+                    out += "\(table) \(row)\n"
+                }
             }
             return out
         }
@@ -28,8 +32,9 @@ import Testing
         let machines = try await CLIRunner.run(
             ["import", "machines", "--db", db, "--observed-at", "2026-05-14T00:00:00Z", Self.portalCSV])
         #expect(machines.status == 0, "\(machines.stderr)")
-        #expect(machines.stdout.hasPrefix(
-            "import run 1 committed for tenant default, as of 2026-05-14T00:00:00Z: 5 machines, 0 machine actions"))
+        #expect(
+            machines.stdout.hasPrefix(
+                "import run 1 committed for tenant default, as of 2026-05-14T00:00:00Z: 5 machines, 0 machine actions"))
         #expect(machines.stdout.contains("devices: 5 discovered"))
         #expect(machines.stdout.contains("portal-devices.csv (csv, 5 machines, sha256 "))
         #expect(machines.stdout.contains("observed at: 2026-05-14T00:00:00Z (--observed-at)"))
@@ -70,18 +75,21 @@ import Testing
         // With no ledger yet, a bad file does not even create one.
         let first = try await CLIRunner.run(["import", "machines", "--db", db, Self.published("machines-list.json")])
         #expect(first.status == 1)
-        #expect(first.stderr == "error: \(Self.published("machines-list.json")):9:39: invalid JSON at byte 380 ('\\\"'): "
-            + "expected ',' or '}'; the file must be valid JSON as the API returns it (documentation samples with "
-            + "'...' or stray text need fixing first)\n", "\(first.stderr)")
+        #expect(
+            first.stderr == "error: \(Self.published("machines-list.json")):9:39: invalid JSON at byte 380 ('\\\"'): "
+                + "expected ',' or '}'; the file must be valid JSON as the API returns it (documentation samples with "
+                + "'...' or stray text need fixing first)\n", "\(first.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db))
         _ = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-14", Self.portalCSV])
         let before = try Self.dump(db)
         let bad = scratch.path("bad.csv")
-        try Data("Device ID,Last device update\naaaa,2026-05-01\nbbbb,sometime\n".utf8).write(to: URL(fileURLWithPath: bad))
+        try Data("Device ID,Last device update\naaaa,2026-05-01\nbbbb,sometime\n".utf8).write(
+            to: URL(fileURLWithPath: bad))
         let result = try await CLIRunner.run(
             ["import", "machines", "--db", db, "--observed-at", "2026-05-15", Self.portalCSV, bad])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error: \(bad):3: 'Last device update' is not a date: 'sometime'; use ISO-8601"))
+        #expect(
+            result.stderr.hasPrefix("error: \(bad):3: 'Last device update' is not a date: 'sometime'; use ISO-8601"))
         #expect(result.stdout.isEmpty)
         #expect(try Self.dump(db) == before)
     }
@@ -94,7 +102,9 @@ import Testing
     func badOptionsAreUsageErrors(_ options: [String], _ message: String) async throws {
         let scratch = try Scratch()
         let result = try await CLIRunner.run(
-            ["import", "actions", "--db", scratch.path("l.sqlite")] + options + [Self.published("machineaction-get.json")])
+            ["import", "actions", "--db", scratch.path("l.sqlite")] + options + [
+                Self.published("machineaction-get.json")
+            ])
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: scratch.path("l.sqlite")))
@@ -116,7 +126,10 @@ import Testing
         #expect(fabrikam.stdout.contains("for tenant fabrikam"))
         let perTenant = try await DatabaseQueue(path: db).read {
             try String.fetchAll(
-                $0, sql: "SELECT t.name || '=' || count(m.id) FROM tenants t LEFT JOIN machines m ON m.tenant = t.id GROUP BY t.id ORDER BY t.name")
+                $0,
+                sql:
+                    "SELECT t.name || '=' || count(m.id) FROM tenants t LEFT JOIN machines m ON m.tenant = t.id GROUP BY t.id ORDER BY t.name"
+            )
         }
         #expect(perTenant == ["contoso=0", "fabrikam=5"])
     }

@@ -61,30 +61,40 @@ import Testing
                     #expect(added.status == 0, "\(added.stderr)")
                 }
                 // No plain AZURE_* variables at all: each tenant's row and its own secret are enough.
-                let env = ["AZURE_CLIENT_SECRET_ALPHA": "alpha-secret-value", "AZURE_CLIENT_SECRET_FILE_BETA": secretFile]
-                let a = try await CLIRunner.run(["sync", "--db", db, "--tenant", "alpha", "--no-progress"], environment: env)
+                let env = [
+                    "AZURE_CLIENT_SECRET_ALPHA": "alpha-secret-value", "AZURE_CLIENT_SECRET_FILE_BETA": secretFile,
+                ]
+                let a = try await CLIRunner.run(
+                    ["sync", "--db", db, "--tenant", "alpha", "--no-progress"], environment: env)
                 #expect(a.status == 0, "\(a.stderr)")
                 #expect(a.stdout.contains("for tenant alpha") && a.stdout.contains("30 machines"), "\(a.stdout)")
-                let b = try await CLIRunner.run(["sync", "--db", db, "--tenant", "beta", "--no-progress"], environment: env)
+                let b = try await CLIRunner.run(
+                    ["sync", "--db", db, "--tenant", "beta", "--no-progress"], environment: env)
                 #expect(b.status == 0, "\(b.stderr)")
                 #expect(b.stdout.contains("for tenant beta") && b.stdout.contains("20 machines"), "\(b.stdout)")
                 let neither = try await CLIRunner.run(["sync", "--db", db], environment: env)
                 #expect(neither.status == 1)
-                #expect(neither.stderr.contains("several tenants (alpha, beta); pass --tenant NAME"), "\(neither.stderr)")
+                #expect(
+                    neither.stderr.contains("several tenants (alpha, beta); pass --tenant NAME"), "\(neither.stderr)")
                 // The other tenant's secret does not open this one.
                 let wrong = try await CLIRunner.run(
-                    ["sync", "--db", db, "--tenant", "alpha"], environment: ["AZURE_CLIENT_SECRET_ALPHA": "beta-secret-value"])
+                    ["sync", "--db", db, "--tenant", "alpha"],
+                    environment: ["AZURE_CLIENT_SECRET_ALPHA": "beta-secret-value"])
                 #expect(wrong.status == 1 && wrong.stderr.contains("invalid_client"), "\(wrong.stderr)")
                 let missing = try await CLIRunner.run(["sync", "--db", db, "--tenant", "alpha"])
                 #expect(missing.status == 1)
-                #expect(missing.stderr.contains("no client secret for tenant 'alpha'; export AZURE_CLIENT_SECRET_ALPHA"))
+                #expect(
+                    missing.stderr.contains("no client secret for tenant 'alpha'; export AZURE_CLIENT_SECRET_ALPHA"))
             }
         }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: db))
         #expect(bytes.range(of: Data("secret-value".utf8)) == nil, "secrets never reach the ledger")
         let counts = try await DatabaseQueue(path: db).read {
             try String.fetchAll(
-                $0, sql: "SELECT t.name || '=' || count(m.id) FROM tenants t JOIN machines m ON m.tenant = t.id GROUP BY t.id ORDER BY t.name")
+                $0,
+                sql:
+                    "SELECT t.name || '=' || count(m.id) FROM tenants t JOIN machines m ON m.tenant = t.id GROUP BY t.id ORDER BY t.name"
+            )
         }
         #expect(counts == ["alpha=30", "beta=20"])
     }

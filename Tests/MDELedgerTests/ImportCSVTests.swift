@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 /// The portal's device inventory CSV export.
@@ -14,7 +15,10 @@ import Testing
 
     private func machines(_ path: String) throws -> [String: Row] {
         try DatabaseQueue(path: path).read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT * FROM machines").map { ($0["id"] as String, $0) })
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT * FROM machines").map {
+                    ($0["id"] as String, $0)
+                })
         }
     }
 
@@ -38,7 +42,9 @@ import Testing
         let raw = try JSONValue.parse(ws["raw_json"] as String)
         #expect(raw["csvRow"]?["Criticality Level"] == .string("High"), "extra columns are kept in the raw row")
         #expect(raw["csvRow"]?["device id"] == .string("1e5bc9d7e413ddd7902c2932e418702b84d0cc07"), "BOM stripped")
-        #expect(raw["riskScore"] == .string("Low") && raw["isAadJoined"] == .bool(true) && raw["version"] == .string("23H2"))
+        #expect(
+            raw["riskScore"] == .string("Low") && raw["isAadJoined"] == .bool(true) && raw["version"] == .string("23H2")
+        )
 
         let bob = try #require(rows["2c8d1f4a5b6e7f8091a2b3c4d5e6f708192a3b4c"])
         #expect(bob["computer_dns_name"] as String == #"Bob's "lab", desk 2"#)
@@ -94,7 +100,10 @@ import Testing
         ("Device ID,Last device update\naaaa,2026-05-01\nbbbb,yesterday\n", ":3: 'Last device update' is not a date"),
         ("Device ID,Name\naaaa,pc-1\n,pc-2\n", ":3: the 'Device ID' cell is empty"),
         ("Device ID,Name\naaaa,pc,1\n", ":2: the row has 3 cells but the header has 2"),
-        ("Device ID,Name,First Seen\n\"aaaa\",\"multi\nline\",2026-05-01\nbbbb,pc,31/02/2026\n", ":4: 'First Seen' is not a date"),
+        (
+            "Device ID,Name,First Seen\n\"aaaa\",\"multi\nline\",2026-05-01\nbbbb,pc,31/02/2026\n",
+            ":4: 'First Seen' is not a date"
+        ),
         ("Device ID,Last device update\naaaa,13/5/2026\nbbbb,5/13/2026\n", ": dates mix day/month orders (line 2"),
     ])
     func badRowIsRefusedWithItsLineAndNothingChanges(_ text: String, _ message: String) async throws {
@@ -103,7 +112,8 @@ import Testing
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try await ImportFiles.run(ledger, .machines, [ImportFiles.fixture("portal-devices.csv")])
         let before = try ImportFiles.dump(ledger.path)
-        let error = try #require(await ImportFiles.failure(ledger, .machines, [ImportFiles.fixture("portal-devices.csv"), path]))
+        let error = try #require(
+            await ImportFiles.failure(ledger, .machines, [ImportFiles.fixture("portal-devices.csv"), path]))
         #expect(error.hasPrefix(path + message), "\(error)")
         #expect(try ImportFiles.dump(ledger.path) == before)
     }
@@ -163,8 +173,10 @@ import Testing
         #expect(PortalDate.canonical(text, order: .monthFirst) == expected)
     }
 
-    @Test(arguments: ["yesterday", "2026-02-30", "13/13/2026", "5/9/26", "10:00", "May 32, 2026", "25:00 5/9/2026",
-        "5/9/2026 13:00 PM", "Maybe 9, 2026"])
+    @Test(arguments: [
+        "yesterday", "2026-02-30", "13/13/2026", "5/9/26", "10:00", "May 32, 2026", "25:00 5/9/2026",
+        "5/9/2026 13:00 PM", "Maybe 9, 2026",
+    ])
     func notADate(_ text: String) {
         #expect(PortalDate.canonical(text, order: .monthFirst) == nil)
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 /// Paths and helpers shared by the import tests.
@@ -26,7 +27,9 @@ enum ImportFiles {
             let tables = try String.fetchAll(
                 db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             for table in tables {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") { out += "\(table) \(row)\n" }
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
+                    out += "\(table) \(row)\n"
+                }
             }
             return out
         }
@@ -170,7 +173,9 @@ enum ImportFiles {
         try await ImportFiles.run(ledger, .machines, [ImportFiles.fixture("portal-devices.csv")])
         let before = try ImportFiles.dump(ledger.path)
         // A good file first: the bad one must spoil the whole import, not just itself.
-        let good = kind == .machines ? ImportFiles.fixture("machines-list.json") : ImportFiles.published("machineaction-get.json")
+        let good =
+            kind == .machines
+            ? ImportFiles.fixture("machines-list.json") : ImportFiles.published("machineaction-get.json")
         let error = try #require(await ImportFiles.failure(ledger, kind, [good, ImportFiles.published(file)]))
         #expect(error.contains("\(file)\(position)"), "\(error)")
         #expect(error.contains("invalid JSON"), "\(error)")

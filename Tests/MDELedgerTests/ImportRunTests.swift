@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 /// An import as a run: partial or complete, its observation time, its tenant.
@@ -19,7 +20,8 @@ import Testing
     private func run(_ path: String, _ id: Int64) throws -> Row? {
         try DatabaseQueue(path: path).read { db in
             try Row.fetchOne(
-                db, sql: "SELECT kind, complete, observed_at, source, status FROM sync_runs WHERE id = ?", arguments: [id])
+                db, sql: "SELECT kind, complete, observed_at, source, status FROM sync_runs WHERE id = ?",
+                arguments: [id])
         }
     }
 
@@ -71,7 +73,9 @@ import Testing
 
     @Test func futureObservedAtIsRefused() throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        #expect(throws: ImportError.self) { try ObservedAt.parse(UTCTime.format(now.addingTimeInterval(3600)), now: now) }
+        #expect(throws: ImportError.self) {
+            try ObservedAt.parse(UTCTime.format(now.addingTimeInterval(3600)), now: now)
+        }
         #expect(try ObservedAt.parse(UTCTime.format(now.addingTimeInterval(120)), now: now) != "", "skew is tolerated")
         let error = #expect(throws: ImportError.self) { try ObservedAt.parse("last week", now: now) }
         #expect(error?.description.contains("ISO-8601") == true)
@@ -93,7 +97,8 @@ import Testing
         let file = try write(csv(["aaaa"]), "devices.csv", in: folder)
         try await ImportFiles.run(ledger, .machines, [file], observedAt: "2026-05-10T00:00:00Z")
         let before = try ImportFiles.dump(ledger.path)
-        let error = try #require(await ImportFiles.failure(ledger, .machines, [file], observedAt: "2026-05-09T00:00:00Z"))
+        let error = try #require(
+            await ImportFiles.failure(ledger, .machines, [file], observedAt: "2026-05-09T00:00:00Z"))
         #expect(error.contains("already has a run as of 2026-05-10T00:00:00Z"), "\(error)")
         #expect(try ImportFiles.dump(ledger.path) == before)
         // The same capture time is fine: machines and actions of one capture are two imports.

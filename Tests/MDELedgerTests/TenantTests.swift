@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 /// Several tenants in one ledger: their settings, thresholds, endpoints and secrets.
@@ -54,7 +55,8 @@ import Testing
         ("contoso", "base_url", "http://api.example.com", "plain http to a non-loopback host"),
         ("nobody", "retention_days", "90", "unknown tenant 'nobody'; known: contoso"),
     ])
-    func badSettingIsRefusedAndChangesNothing(_ name: String, _ key: String, _ value: String, _ message: String) throws {
+    func badSettingIsRefusedAndChangesNothing(_ name: String, _ key: String, _ value: String, _ message: String) throws
+    {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try ledger.addTenant(NewTenant(name: "contoso"))
@@ -74,7 +76,9 @@ import Testing
         #expect(again?.description.contains("already exists") == true)
         #expect(throws: LedgerError.self) { try ledger.addTenant(NewTenant(name: "a b")) }
         #expect(throws: LedgerError.self) { try ledger.addTenant(NewTenant(name: "-x")) }
-        #expect(throws: LedgerError.self) { try ledger.addTenant(NewTenant(name: "x", settings: ["stale_hours": "-1"])) }
+        #expect(throws: LedgerError.self) {
+            try ledger.addTenant(NewTenant(name: "x", settings: ["stale_hours": "-1"]))
+        }
         #expect(try ledger.tenants().map(\.name) == ["contoso-eu"])
     }
 
@@ -92,7 +96,10 @@ import Testing
 
     @Test func secretVariableNames() {
         #expect(TenantSecrets.suffix(for: "contoso-eu.prod") == "CONTOSO_EU_PROD")
-        #expect(TenantSecrets.variables(for: "Fabrikam") == ("AZURE_CLIENT_SECRET_FABRIKAM", "AZURE_CLIENT_SECRET_FILE_FABRIKAM"))
+        #expect(
+            TenantSecrets.variables(for: "Fabrikam") == (
+                "AZURE_CLIENT_SECRET_FABRIKAM", "AZURE_CLIENT_SECRET_FILE_FABRIKAM"
+            ))
     }
 
     @Test func perTenantSecretWinsOverThePlainOne() throws {
@@ -101,7 +108,8 @@ import Testing
             "AZURE_CLIENT_ID": "c-env",
         ]
         let contoso = try TenantSecrets.environment(tenant: "contoso", tenantId: "t-row", clientId: "c-row", from: env)
-        #expect(contoso == ["AZURE_TENANT_ID": "t-row", "AZURE_CLIENT_ID": "c-row", "AZURE_CLIENT_SECRET": "s-contoso"])
+        #expect(
+            contoso == ["AZURE_TENANT_ID": "t-row", "AZURE_CLIENT_ID": "c-row", "AZURE_CLIENT_SECRET": "s-contoso"])
         let fabrikam = try TenantSecrets.environment(tenant: "fabrikam", tenantId: nil, clientId: nil, from: env)
         #expect(fabrikam == ["AZURE_TENANT_ID": "t-env", "AZURE_CLIENT_ID": "c-env", "AZURE_CLIENT_SECRET": "s-plain"])
         let credentials = try ClientCredentials.fromEnvironment(contoso)
@@ -126,11 +134,18 @@ import Testing
         #expect(throws: MDEConfigurationError.self) { try ClientCredentials.fromEnvironment(azure) }
     }
 
-    @Test(arguments: [
-        (["AZURE_CLIENT_SECRET_CONTOSO": "a", "AZURE_CLIENT_SECRET_FILE_CONTOSO": "/f"], "t", "both AZURE_CLIENT_SECRET_CONTOSO"),
-        (["AZURE_CLIENT_SECRET_FABRIKAM": "a"], "t", "no client secret for tenant 'contoso'; export AZURE_CLIENT_SECRET_CONTOSO"),
-        (["AZURE_CLIENT_SECRET": "a"], nil, "tenant 'contoso' has no tenant_id"),
-    ] as [([String: String], String?, String)])
+    @Test(
+        arguments: [
+            (
+                ["AZURE_CLIENT_SECRET_CONTOSO": "a", "AZURE_CLIENT_SECRET_FILE_CONTOSO": "/f"], "t",
+                "both AZURE_CLIENT_SECRET_CONTOSO"
+            ),
+            (
+                ["AZURE_CLIENT_SECRET_FABRIKAM": "a"], "t",
+                "no client secret for tenant 'contoso'; export AZURE_CLIENT_SECRET_CONTOSO"
+            ),
+            (["AZURE_CLIENT_SECRET": "a"], nil, "tenant 'contoso' has no tenant_id"),
+        ] as [([String: String], String?, String)])
     func missingOrAmbiguousSecretsNameTheVariables(_ env: [String: String], _ tenantId: String?, _ message: String) {
         let error = #expect(throws: LedgerError.self) {
             try TenantSecrets.environment(tenant: "contoso", tenantId: tenantId, clientId: "c", from: env)

@@ -43,7 +43,9 @@ public struct ImportBatch: Sendable {
                         machines.append(machine)
                     case .actions:
                         let action = try MachineAction(json: item.json)
-                        note([action.creationDateTimeUtc, action.lastUpdateDateTimeUtc, action.cancellationDateTimeUtc], item)
+                        note(
+                            [action.creationDateTimeUtc, action.lastUpdateDateTimeUtc, action.cancellationDateTimeUtc],
+                            item)
                         actions.append(action)
                     }
                 } catch let error as MDEDecodingError {

@@ -15,14 +15,18 @@ enum JSONPayload {
         } catch let error as MDEDecodingError {
             throw ImportError("\(file.path)\(position(of: error, in: data)): \(error.problem); " + syntaxFix)
         }
-        func item(_ place: String, _ json: JSONValue) -> ImportItem { ImportItem(file: file.path, place: place, json: json) }
+        func item(_ place: String, _ json: JSONValue) -> ImportItem {
+            ImportItem(file: file.path, place: place, json: json)
+        }
         switch document {
         case .array(let elements):
             return try elements.enumerated().map { try checked(item("[\($0.offset)]", $0.element), kind: kind) }
         case .object(let members):
             try checkContext(members["@odata.context"], file: file.path, kind: kind)
             if case .array(let elements)? = members["value"] {
-                return try elements.enumerated().map { try checked(item("value[\($0.offset)]", $0.element), kind: kind) }
+                return try elements.enumerated().map {
+                    try checked(item("value[\($0.offset)]", $0.element), kind: kind)
+                }
             }
             if case .object(let error)? = members["error"], members["id"] == nil {
                 let code = error["code"]?.stringValue ?? "?"

@@ -22,9 +22,11 @@ extension MachineCSV {
     static let idKeys = ["deviceid", "machineid", "id", "mdedeviceid"]
 
     static let columns: [Column] = [
-        Column(field: "computerDnsName", headers: ["devicename", "computerdnsname", "name", "computername", "hostname"],
+        Column(
+            field: "computerDnsName", headers: ["devicename", "computerdnsname", "name", "computername", "hostname"],
             conversion: .text),
-        Column(field: "aadDeviceId", headers: ["aaddeviceid", "deviceaadid", "entradeviceid", "azureaddeviceid"],
+        Column(
+            field: "aadDeviceId", headers: ["aaddeviceid", "deviceaadid", "entradeviceid", "azureaddeviceid"],
             conversion: .text),
         Column(field: "firstSeen", headers: ["firstseen"], conversion: .date),
         Column(field: "lastSeen", headers: ["lastdeviceupdate", "lastseen"], conversion: .date),
@@ -33,28 +35,33 @@ extension MachineCSV {
         Column(field: "version", headers: ["windows10version", "windowsversion", "version"], conversion: .text),
         Column(field: "osBuild", headers: ["osbuild"], conversion: .integerOrText),
         Column(field: "osArchitecture", headers: ["osarchitecture"], conversion: .text),
-        Column(field: "healthStatus", headers: ["healthstatus", "sensorhealthstate", "sensorhealth"],
+        Column(
+            field: "healthStatus", headers: ["healthstatus", "sensorhealthstate", "sensorhealth"],
             conversion: .mapped([
                 "active": "Active", "inactive": "Inactive", "impairedcommunications": "ImpairedCommunication",
                 "impairedcommunication": "ImpairedCommunication", "nosensordata": "NoSensorData",
                 "nosensordataimpairedcommunications": "NoSensorDataImpairedCommunication",
                 "nosensordataimpairedcommunication": "NoSensorDataImpairedCommunication", "unknown": "Unknown",
             ])),
-        Column(field: "onboardingStatus", headers: ["onboardingstatus"],
+        Column(
+            field: "onboardingStatus", headers: ["onboardingstatus"],
             conversion: .mapped([
                 "onboarded": "Onboarded", "canbeonboarded": "CanBeOnboarded", "unsupported": "Unsupported",
                 "insufficientinfo": "InsufficientInfo",
             ])),
-        Column(field: "rbacGroupName", headers: ["group", "devicegroup", "rbacgroupname", "machinegroup"],
+        Column(
+            field: "rbacGroupName", headers: ["group", "devicegroup", "rbacgroupname", "machinegroup"],
             conversion: .text),
         Column(field: "rbacGroupId", headers: ["rbacgroupid", "groupid"], conversion: .integerOrText),
         Column(field: "machineTags", headers: ["tags", "machinetags", "devicetags"], conversion: .tags),
-        Column(field: "riskScore", headers: ["risklevel", "riskscore"],
+        Column(
+            field: "riskScore", headers: ["risklevel", "riskscore"],
             conversion: .mapped([
                 "noknownrisks": "None", "none": "None", "informational": "Informational", "low": "Low",
                 "medium": "Medium", "high": "High", "nodataavailable": nil,
             ])),
-        Column(field: "exposureLevel", headers: ["exposurelevel"],
+        Column(
+            field: "exposureLevel", headers: ["exposurelevel"],
             conversion: .mapped([
                 "none": "None", "low": "Low", "medium": "Medium", "high": "High", "nodataavailable": nil,
             ])),
@@ -82,9 +89,11 @@ extension MachineCSV {
         case .text, .date: return .string(text)
         case .integerOrText: return Int64(text).map(JSONValue.int) ?? .string(text)
         case .tags: return .array(tags(text).map(JSONValue.string))
-        case .bool: return ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][key(text)]
-            .map(JSONValue.bool)
-        case .exclusion: return ["excluded": true, "notexcluded": false, "included": false][key(text)].map(JSONValue.bool)
+        case .bool:
+            return ["true": true, "yes": true, "1": true, "false": false, "no": false, "0": false][key(text)]
+                .map(JSONValue.bool)
+        case .exclusion:
+            return ["excluded": true, "notexcluded": false, "included": false][key(text)].map(JSONValue.bool)
         case .mapped(let table):
             guard let mapped = table[key(text)] else { return .string(text) }
             return mapped.map(JSONValue.string)

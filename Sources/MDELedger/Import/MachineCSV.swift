@@ -43,7 +43,8 @@ enum MachineCSV {
         func cell(_ index: Int) -> String { index < cells.count ? cells[index] : "" }
         var id = cell(idIndex)
         guard !id.isEmpty else {
-            throw ImportError("\(file):\(record.line): the '\(headers[idIndex])' cell is empty; every row needs its device id")
+            throw ImportError(
+                "\(file):\(record.line): the '\(headers[idIndex])' cell is empty; every row needs its device id")
         }
         // Device ids are 40 hex digits, lower-case in the API; a spreadsheet may have changed the case.
         if id.count == 40 && id.allSatisfy(\.isHexDigit) { id = id.lowercased() }

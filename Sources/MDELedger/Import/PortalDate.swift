@@ -42,7 +42,14 @@ enum PortalDate {
 
     /// A date, then optionally a time (`T`, space or comma before it) with AM/PM and a zone.
     nonisolated(unsafe) private static let pattern =
-        #/(?<date>.+?)(?:(?:T|,?\s+)(?<hour>\d{1,2}):(?<minute>\d{2})(?::(?<second>\d{2})(?:[.,]\d+)?)?(?:\s*(?<meridiem>[AaPp]\.?[Mm]\.?))?(?:\s*(?<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)?/#
+        #/
+        (?<date>.+?)
+        (?:
+            (?:T|,?\s+) (?<hour>\d{1,2}) : (?<minute>\d{2}) (?: : (?<second>\d{2}) (?:[.,]\d+)? )?
+            (?: \s* (?<meridiem>[AaPp]\.?[Mm]\.?) )?
+            (?: \s* (?<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}) )?
+        )?
+        /#
 
     private static func date(_ text: String, order: SlashOrder) -> (Int, Int, Int)? {
         // A leading weekday ("Tue, 5 May 2026") carries no information.
@@ -62,7 +69,9 @@ enum PortalDate {
         {
             return (Int(m.3)!, month, Int(m.2)!)
         }
-        if let m = text.wholeMatch(of: #/(\d{1,2})[\s-]([A-Za-z]{3,9})\.?,?[\s-](\d{4})/#), let month = month(String(m.2)) {
+        if let m = text.wholeMatch(of: #/(\d{1,2})[\s-]([A-Za-z]{3,9})\.?,?[\s-](\d{4})/#),
+            let month = month(String(m.2))
+        {
             return (Int(m.3)!, month, Int(m.1)!)
         }
         return nil

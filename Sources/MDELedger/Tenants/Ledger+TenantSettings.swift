@@ -37,9 +37,12 @@ extension Ledger {
         return try dbQueue.write { [new] db in
             let existing = try Self.tenants(db)
             if existing.contains(where: { $0.name == name }) {
-                throw LedgerError("tenant '\(name)' already exists; change it with 'mde-ledger tenant set \(name) KEY VALUE'")
+                throw LedgerError(
+                    "tenant '\(name)' already exists; change it with 'mde-ledger tenant set \(name) KEY VALUE'")
             }
-            if let clash = existing.first(where: { TenantSecrets.suffix(for: $0.name) == TenantSecrets.suffix(for: name) }) {
+            if let clash = existing.first(where: {
+                TenantSecrets.suffix(for: $0.name) == TenantSecrets.suffix(for: name)
+            }) {
                 throw LedgerError(
                     "tenant '\(name)' would share \(TenantSecrets.variables(for: name).secret) with tenant "
                         + "'\(clash.name)'; choose a name that differs in more than punctuation or case")
@@ -85,7 +88,8 @@ extension Ledger {
                 var policy = LifecyclePolicy()
                 if !clear { try policy.set(key, to: value) }
                 old = try String.fetchOne(
-                    db, sql: "SELECT value FROM tenant_settings WHERE tenant = ? AND key = ?", arguments: [tenant.id, key])
+                    db, sql: "SELECT value FROM tenant_settings WHERE tenant = ? AND key = ?",
+                    arguments: [tenant.id, key])
                 new = clear ? nil : String(policy[key]!)
                 if let new {
                     try Self.storeSetting(db, tenant: tenant.id, key: key, value: Int(new)!)
@@ -123,7 +127,8 @@ extension Ledger {
                     policy: try LifecyclePolicy.load(db, tenant: record.id),
                     overridden: keys.intersection(LifecyclePolicy.keys),
                     devices: try Int.fetchOne(
-                        db, sql: "SELECT count(*) FROM machines WHERE tenant = ? AND present = 1", arguments: [record.id])
+                        db, sql: "SELECT count(*) FROM machines WHERE tenant = ? AND present = 1",
+                        arguments: [record.id])
                         ?? 0,
                     lastRun: try String.fetchOne(
                         db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",

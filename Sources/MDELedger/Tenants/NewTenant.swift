@@ -31,7 +31,8 @@ public struct NewTenant: Sendable, Hashable {
         }
         guard !name.isEmpty, name.count <= 64, allowed, name.first!.isLetter || name.first!.isNumber else {
             throw LedgerError(
-                "tenant name '\(name)' is not allowed; use letters, digits, '.', '_' and '-' (at most 64, e.g. contoso-eu)")
+                "tenant name '\(name)' is not allowed; use letters, digits, '.', '_' and '-' (at most 64, e.g. contoso-eu)"
+            )
         }
         return name
     }

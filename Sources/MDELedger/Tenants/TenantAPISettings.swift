@@ -33,7 +33,8 @@ public struct TenantAPISettings: Sendable, Hashable {
     public static func checkedRegion(_ text: String) throws -> String {
         let region = text.lowercased()
         guard regionHosts[region] != nil else {
-            throw LedgerError("unknown region '\(text)'; use one of \(regionHosts.keys.sorted().joined(separator: ", "))")
+            throw LedgerError(
+                "unknown region '\(text)'; use one of \(regionHosts.keys.sorted().joined(separator: ", "))")
         }
         return region
     }

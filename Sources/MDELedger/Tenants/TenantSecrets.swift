@@ -9,7 +9,10 @@ import Foundation
 public enum TenantSecrets {
     /// `contoso-eu` → `CONTOSO_EU`: upper-cased, every character other than A–Z and 0–9 replaced by `_`.
     public static func suffix(for name: String) -> String {
-        String(name.uppercased().unicodeScalars.map { ("A"..."Z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "_" })
+        String(
+            name.uppercased().unicodeScalars.map {
+                ("A"..."Z").contains($0) || ("0"..."9").contains($0) ? Character($0) : "_"
+            })
     }
 
     /// `AZURE_CLIENT_SECRET_<NAME>` and `AZURE_CLIENT_SECRET_FILE_<NAME>`.
