@@ -8,9 +8,9 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import API responses or portal exports captured elsewhere (no API credentials needed).",
         discussion: """
-            For auditors without API access: an admin copies responses out of the Defender portal's API Explorer
-            or exports the device inventory to CSV, and the files are imported here. Each import is one run of
-            kind 'import', atomic like a sync: a file with any problem is reported with its line or item and the
+            For auditors without API access: an admin copies responses out of the Defender portal's API Explorer \
+            or exports the device inventory to CSV, and the files are imported here. Each import is one run of \
+            kind 'import', atomic like a sync: a file with any problem is reported with its line or item and the \
             ledger is left unchanged.
             """,
         subcommands: [ImportMachinesCommand.self, ImportActionsCommand.self, ImportRetiredCommand.self]
@@ -76,17 +76,17 @@ struct ImportMachinesCommand: AsyncParsableCommand {
         commandName: "machines",
         abstract: "Import machines: GET /api/machines responses or the portal's device inventory CSV export.",
         discussion: """
-            JSON: a list response {"@odata.context": …, "value": [...]}, a bare array, or one machine object
-            (as the API Explorer shows a single GET). CSV: the portal's export (Assets → Devices → Export);
-            headers are matched ignoring case and spaces, extra columns are ignored and missing optional ones
-            tolerated, but a device id column ('Device ID', 'Machine ID', 'DeviceId' or 'id') is required. UI
-            spellings become API values ("Can be onboarded" → CanBeOnboarded, "Impaired communications" →
-            ImpairedCommunication); the original row is kept in the ledger. Dates: ISO-8601, '2026-05-09
-            10:00:00', '5/9/2026 10:00 AM' (day first when the file shows it, e.g. 13/5/2026), '9.5.2026',
+            JSON: a list response {"@odata.context": …, "value": [...]}, a bare array, or one machine object \
+            (as the API Explorer shows a single GET). CSV: the portal's export (Assets → Devices → Export); \
+            headers are matched ignoring case and spaces, extra columns are ignored and missing optional ones \
+            tolerated, but a device id column ('Device ID', 'Machine ID', 'DeviceId' or 'id') is required. UI \
+            spellings become API values ("Can be onboarded" → CanBeOnboarded, "Impaired communications" → \
+            ImpairedCommunication); the original row is kept in the ledger. Dates: ISO-8601, '2026-05-09 \
+            10:00:00', '5/9/2026 10:00 AM' (day first when the file shows it, e.g. 13/5/2026), '9.5.2026', \
             'May 9, 2026'; a time without a zone is UTC. The format is detected from the content.
 
-            An import is partial: it never marks devices removed. Pass --complete when the files hold the whole
-            tenant (a full export), so devices missing from them are recorded as removed, as a sync would.
+            An import is partial: it never marks devices removed. Pass --complete when the files hold the whole \
+            tenant (a full export), so devices missing from them are recorded as removed, as a sync would. \
             A run older than the tenant's latest run is refused: import files in the order they were captured.
             """
     )
@@ -106,8 +106,8 @@ struct ImportActionsCommand: AsyncParsableCommand {
         commandName: "actions",
         abstract: "Import machine actions: GET /api/machineactions responses (JSON).",
         discussion: """
-            Accepts a list response {"value": [...]}, a bare array, or one action object; both spellings of the
-            last-update field (lastUpdateDateTimeUtc, lastUpdateTimeUtc) are read. Offboard actions and their
+            Accepts a list response {"value": [...]}, a bare array, or one action object; both spellings of the \
+            last-update field (lastUpdateDateTimeUtc, lastUpdateTimeUtc) are read. Offboard actions and their \
             statuses feed the lifecycle exactly as a sync's do.
             """
     )

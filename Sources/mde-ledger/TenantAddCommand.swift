@@ -7,10 +7,10 @@ struct TenantAddCommand: ParsableCommand {
         commandName: "add",
         abstract: "Add a tenant with its ids, API endpoints and thresholds.",
         discussion: """
-            --tenant-id and --client-id are what sync uses to get a token (a tenant fed only by imports needs
-            neither). --region picks Microsoft's regional API host (eu, us, uk, au, swa); --base-url and
-            --token-url override it (sovereign clouds, the simulator). Thresholds not given keep their documented
-            defaults. The secret is never a flag: export AZURE_CLIENT_SECRET_<NAME>. The ledger is created on first
+            --tenant-id and --client-id are what sync uses to get a token (a tenant fed only by imports needs \
+            neither). --region picks Microsoft's regional API host (eu, us, uk, au, swa); --base-url and \
+            --token-url override it (sovereign clouds, the simulator). Thresholds not given keep their documented \
+            defaults. The secret is never a flag: export AZURE_CLIENT_SECRET_<NAME>. The ledger is created on first \
             use, and the addition is recorded as an event.
             """
     )
@@ -35,19 +35,29 @@ struct TenantAddCommand: ParsableCommand {
     @Option(name: .customLong("token-url"), help: ArgumentHelp("The OAuth2 token endpoint.", valueName: "url"))
     var tokenURL: String?
 
-    @Option(name: .customLong("offboard-grace-hours"), help: "Hours lastSeen may advance after an offboard (24).")
+    @Option(
+        name: .customLong("offboard-grace-hours"),
+        help: ArgumentHelp("Hours lastSeen may advance after an offboard (24).", valueName: "hours"))
     var offboardGraceHours: String?
 
-    @Option(name: .customLong("stale-hours"), help: "Hours without a report before a device is stale (48).")
+    @Option(
+        name: .customLong("stale-hours"),
+        help: ArgumentHelp("Hours without a report before a device is stale (48).", valueName: "hours"))
     var staleHours: String?
 
-    @Option(name: .customLong("inactive-days"), help: "Days without a report before a device is inactive (7).")
+    @Option(
+        name: .customLong("inactive-days"),
+        help: ArgumentHelp("Days without a report before a device is inactive (7).", valueName: "days"))
     var inactiveDays: String?
 
-    @Option(name: .customLong("retention-days"), help: "The tenant's data retention in days (180).")
+    @Option(
+        name: .customLong("retention-days"),
+        help: ArgumentHelp("The tenant's data retention in days (180).", valueName: "days"))
     var retentionDays: String?
 
-    @Option(name: .customLong("removal-days"), help: "Days after retention before the profile leaves the list (180).")
+    @Option(
+        name: .customLong("removal-days"),
+        help: ArgumentHelp("Days after retention before the profile leaves the list (180).", valueName: "days"))
     var removalDays: String?
 
     func run() throws {

@@ -8,8 +8,8 @@ struct TenantListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List the tenants with their ids, endpoints, thresholds and where their secret comes from.",
         discussion: """
-            Thresholds set for a tenant are marked with *; the others are the documented defaults. The secret line
-            names the environment variables sync reads for the tenant and whether they are set now; it never
+            Thresholds set for a tenant are marked with *; the others are the documented defaults. The secret line \
+            names the environment variables sync reads for the tenant and whether they are set now; it never \
             shows a secret.
             """
     )
