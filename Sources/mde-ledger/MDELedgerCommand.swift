@@ -40,8 +40,17 @@ enum Main {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             exit(1)
         } catch {
-            // Usage errors (exit 64), --help and explicit exit codes keep ArgumentParser's handling.
-            MDELedgerCommand.exit(withError: error)
+            // Usage errors (exit 64), --help and explicit exit codes keep ArgumentParser's text and exit codes,
+            // with the house style's lower-case "error:".
+            let code = MDELedgerCommand.exitCode(for: error)
+            let message = MDELedgerCommand.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+            } else if !message.isEmpty {
+                let text = message.hasPrefix("Error: ") ? "error: " + message.dropFirst(7) : Substring(message)
+                FileHandle.standardError.write(Data((text + "\n").utf8))
+            }
+            exit(code.rawValue)
         }
     }
 

@@ -8,6 +8,10 @@ struct CLIResult: Sendable {
 }
 
 enum CLIRunner {
+    /// The checkout's root folder (README.md, migrations/).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
     /// The binary `make test` builds: `$MDE_LEDGER_BIN`, else next to the test bundle, else `.build/debug`.
     static let binary: URL = {
         if let path = ProcessInfo.processInfo.environment["MDE_LEDGER_BIN"] { return URL(fileURLWithPath: path) }
@@ -44,13 +48,21 @@ enum CLIRunner {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // Read both pipes while the process runs so a large output cannot fill a pipe and block it.
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        async let stdout = onOwnThread { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = onOwnThread { err.fileHandleForReading.readDataToEndOfFile() }
         let (o, e) = await (stdout, stderr)
-        process.waitUntilExit()
+        await onOwnThread { process.waitUntilExit() }
         return CLIResult(
             status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
             stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// Runs blocking `work` on a thread of its own. Blocking reads on Swift concurrency's few pool threads starve
+/// them: a simulator in this process then cannot answer the very process whose output they wait for.
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
     }
 }
 

@@ -8,7 +8,9 @@ import Testing
         let db = scratch.path("l.sqlite")
         let initialized = try await CLIRunner.run(["init", "--db", db])
         #expect(initialized.status == 0, "\(initialized.stderr)")
-        #expect(initialized.stdout.contains("at schema version 1"))
+        let migrations = try FileManager.default.contentsOfDirectory(atPath: CLIRunner.repositoryRoot + "/migrations")
+            .filter { $0.hasSuffix(".sql") }.count
+        #expect(initialized.stdout.contains("at schema version \(migrations) (\(migrations) migrations applied)"))
         let verified = try await CLIRunner.run(["verify"], environment: ["MDE_LEDGER_DB": db])
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(verified.stdout.contains("ok: the ledger verifies"))
