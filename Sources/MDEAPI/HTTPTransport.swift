@@ -57,8 +57,8 @@ final class HTTPTransport: Sendable {
         count { $0.waitedSeconds += seconds }
         if seconds >= 1 {
             let text = "waiting \(Int(seconds.rounded(.up))) s (\(reason))"
-            logger.notice("\(text)")
-            waitObserver.withLock { $0 }?(text)
+            // An observer shows the wait itself (a CLI's progress line); logging it too would show it twice.
+            if let observer = waitObserver.withLock({ $0 }) { observer(text) } else { logger.notice("\(text)") }
         }
         try await Task.sleep(for: .seconds(seconds))
     }

@@ -14,7 +14,7 @@ import Logging
 /// ```
 /// Every API call first takes a slot from a process-wide sliding-window limiter shared by all clients of the same
 /// app (token URL + client id) and API host, so the client itself never causes a 429. Waits are reported through
-/// `setWaitObserver(_:)` and the logger.
+/// `setWaitObserver(_:)`, or the logger when no observer is set.
 public final class MDEClient: Sendable {
     public let endpoints: MDEEndpoints
     public let rateLimit: RateLimitPolicy
@@ -44,7 +44,8 @@ public final class MDEClient: Sendable {
     }
 
     /// Called with human-readable waits (`waiting 37 s (rate limit)`) so a CLI can show them on its progress line.
-    /// Waits shorter than a second are not reported. Replaces any earlier observer.
+    /// Waits shorter than a second are not reported; with an observer set they are not logged either (the observer
+    /// shows them, and a log line would show them twice). Replaces any earlier observer.
     public func setWaitObserver(_ observer: @escaping @Sendable (String) -> Void) {
         transport.waitObserver.withLock { $0 = observer }
     }

@@ -11,12 +11,11 @@ final class ProgressLine: Sendable {
     }
 
     func show(_ text: String) {
-        guard enabled else { return }
-        if interactive {
+        if enabled && interactive {
             // \r + erase-line keeps one line that updates, instead of hundreds of lines for a large tenant.
             FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
         } else if text.hasPrefix("waiting") {
-            // Off a terminal (cron), only waits are worth a line: they explain a slow run.
+            // Off a terminal (cron), or with --no-progress, only waits are worth a line: they explain a slow run.
             FileHandle.standardError.write(Data("\(text)\n".utf8))
         }
     }

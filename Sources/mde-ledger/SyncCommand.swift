@@ -44,8 +44,22 @@ struct SyncCommand: AsyncParsableCommand {
         help: ArgumentHelp("Client-side API call limits, e.g. 100/60s,1500/3600s.", valueName: "spec"))
     var rateLimit: String?
 
-    @Flag(name: .customLong("no-progress"), help: "Do not show the progress line on a terminal.")
+    @Flag(
+        name: .customLong("no-progress"),
+        help: "Do not show the progress line on a terminal (long waits are still printed, one line each).")
     var noProgress = false
+
+    // Hidden: small pages only make more calls; tests use them to get many pages from a small tenant.
+    @Option(
+        name: .customLong("page-size"),
+        help: ArgumentHelp(
+            "Items per API page, 1…10000 (for testing; the default 10000 makes the fewest calls).",
+            valueName: "n", visibility: .hidden))
+    var pageSize = 10_000
+
+    func validate() throws {
+        guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be 1…10000") }
+    }
 
     func run() async throws {
         // An existing ledger names the tenant's ids and endpoints; a missing one is created only once the
@@ -59,12 +73,14 @@ struct SyncCommand: AsyncParsableCommand {
         let opened = try existing ?? ledger.open(create: true)
         let progress = ProgressLine(enabled: !noProgress)
         let httpClient = try MDEHTTPClient.make(additionalCAFile: caFile)
-        let client = MDEClient(endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient)
+        let client = MDEClient(
+            endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient)
         client.setWaitObserver { progress.show($0) }
-        let engine = SyncEngine(
+        var engine = SyncEngine(
             ledger: opened, client: client,
             tenant: TenantSelection(name: tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
             source: endpoints.baseURL.absoluteString)
+        engine.pageSize = pageSize
         let summary: RunSummary
         do {
             summary = try await engine.run { event in progress.show(event.text) }

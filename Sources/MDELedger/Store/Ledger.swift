@@ -34,6 +34,7 @@ public final class Ledger: Sendable {
             }
             try createOwnerOnlyFile(path)
         }
+        if readOnly && exists { rollBackHotJournal(path) }
         var configuration = Configuration()
         configuration.readonly = readOnly && exists
         configuration.busyMode = .timeout(5)
@@ -77,6 +78,21 @@ public final class Ledger: Sendable {
     /// The highest applied migration number.
     public func schemaVersion() throws -> Int {
         try dbQueue.read { db in try Migrator().currentVersion(db) }
+    }
+
+    /// A run killed inside its commit leaves a hot rollback journal. Only a writable connection can roll it back;
+    /// a read-only one fails with "attempt to write a readonly database", so `verify` would fail after every such
+    /// crash. One read on a writable connection restores the last committed state first. A journal of a run that is
+    /// committing right now is not hot: then this read just waits like any reader.
+    private static func rollBackHotJournal(_ path: String) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? NSNumber
+        guard let size, size.intValue > 0 else { return }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        // Best effort: without write access the read-only open below reports the problem.
+        _ = try? DatabaseQueue(path: path, configuration: configuration).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+        }
     }
 
     /// Creates an empty file with mode 0600 before SQLite opens it: SQLite would otherwise create it with

@@ -1,0 +1,229 @@
+import Foundation
+import GRDB
+import MDESimulator
+import MDETestSupport
+import Testing
+
+/// The binary under stress (issue #3): kill -9 at seeded moments, a second sync while one runs, long waits shown.
+@Suite(.serialized) struct SyncCrashTests {
+    static let tokenRoute = "POST /{tenantId}/oauth2/v2.0/token"
+
+    /// Starts `mde-ledger args…` and returns at once; its output is discarded, so no pipe can fill up.
+    static func start(_ args: [String], environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = args
+        var env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Polls until `condition` holds (true) or the process ends or a minute passes (false).
+    static func poll(while process: Process, until condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning, ContinuousClock.now < deadline {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        return false
+    }
+
+    /// Every row of every table, run log included, as text.
+    static func dump(_ path: String) throws -> String {
+        try DatabaseQueue(path: path).read { db in
+            var out = ""
+            let tables = try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            for table in tables {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") {
+                    out += "\(table) \(row)\n"
+                }
+            }
+            return out
+        }
+    }
+
+    static func runStatuses(_ path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT status FROM sync_runs ORDER BY id") }
+    }
+
+    /// The rollback journal's modification time, or nil when there is none.
+    static func journalStamp(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// Waits for a seeded kill moment: after a random machine page, or a random 0–60 ms after this run's commit
+    /// transaction wrote its rollback journal (a journal an earlier kill left behind does not count).
+    static func awaitKillMoment(
+        _ sync: Process, _ sim: RunningSimulator, journal: String, stale: Date?, duringCommit: Bool,
+        rng: inout SeededGenerator
+    ) async throws {
+        let machines = sim.simulator.requestCount("GET /api/machines")
+        let actions = sim.simulator.requestCount("GET /api/machineactions")
+        if duringCommit {
+            let delay = Int.random(in: 0..<60, using: &rng)
+            _ = try await poll(while: sync) {
+                sim.simulator.requestCount("GET /api/machineactions") > actions
+                    && journalStamp(journal).map { $0 != stale } == true
+            }
+            try await Task.sleep(for: .milliseconds(delay))
+        } else {
+            let page = Int.random(in: 1...25, using: &rng)
+            _ = try await poll(while: sync) { sim.simulator.requestCount("GET /api/machines") >= machines + page }
+        }
+    }
+
+    /// Kills alternate between the fetch and the commit. After each: `verify` passes and the ledger is the last
+    /// committed run: unchanged, or, if the kill came after the commit, exactly one more committed run.
+    @Test func killedSyncsLeaveTheLastCommittedRun() async throws {
+        let scratch = try Scratch()
+        let db = scratch.path("l.sqlite")
+        let journal = db + "-journal"
+        let sync = ["sync", "--db", db, "--page-size", "100"]
+        try await withSimulator(.init(devices: 2_500, rateLimits: .unlimited)) { sim in
+            var committed = ""
+            var runs: [String] = []
+            var rng = SeededGenerator(seed: 20_261_102)
+            var killedInCommit = 0
+            for round in 0..<6 {
+                if round % 3 == 0 {
+                    // Now and then a run that completes, so the kills have a fresh last run to keep.
+                    let whole = try await CLIRunner.run(sync, environment: sim.environment)
+                    try #require(whole.status == 0, "\(whole.stderr)")
+                    (committed, runs) = (try Self.dump(db), try Self.runStatuses(db))
+                }
+                sim.simulator.advanceClock(by: 86_400)
+                let duringCommit = round % 2 == 1
+                let before = Self.journalStamp(journal)
+                let process = try Self.start(sync, environment: sim.environment)
+                try await Self.awaitKillMoment(
+                    process, sim, journal: journal, stale: before, duringCommit: duringCommit, rng: &rng)
+                kill(process.processIdentifier, SIGKILL)
+                await onOwnThread { process.waitUntilExit() }
+                if duringCommit, process.terminationReason == .uncaughtSignal,
+                    let stamp = Self.journalStamp(journal), stamp != before
+                {
+                    killedInCommit += 1
+                }
+                // verify first: it is the first to open the file after the crash.
+                let verified = try await CLIRunner.run(["verify", "--db", db])
+                #expect(verified.status == 0, "round \(round): \(verified.stdout) \(verified.stderr)")
+                let now = try Self.dump(db)
+                let statuses = try Self.runStatuses(db)
+                if now != committed {
+                    // Killed after its commit: the run is whole, and it is the newest.
+                    #expect(statuses == runs + ["committed"], "round \(round)")
+                }
+                #expect(!statuses.contains("failed"), "a killed run records nothing, round \(round)")
+                (committed, runs) = (now, statuses)
+            }
+            #expect(killedInCommit >= 1, "at least one kill landed inside the commit transaction")
+            let last = try await CLIRunner.run(sync, environment: sim.environment)
+            #expect(last.status == 0, "\(last.stderr)")
+            #expect(last.stdout.contains("2500 machines"))
+            #expect(try Self.runStatuses(db) == runs + ["committed"])
+            let verified = try await CLIRunner.run(["verify", "--db", db])
+            #expect(verified.status == 0, "\(verified.stderr)")
+        }
+    }
+
+    /// A writer killed once its rollback journal is hot (changed pages already in the file): `verify`, a read-only
+    /// command, rolls the journal back instead of failing with "attempt to write a readonly database".
+    @Test func verifyRollsBackAHotJournal() async throws {
+        let scratch = try Scratch()
+        let db = scratch.path("l.sqlite")
+        _ = try await CLIRunner.run(["init", "--db", db])
+        let before = try Self.dump(db)
+        // A one-page cache makes SQLite write changed pages into the file mid-transaction; then it dies.
+        let script = """
+            import os, signal, sqlite3, sys
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            c.execute("PRAGMA cache_size = 1")
+            c.execute("BEGIN")
+            c.execute("CREATE TABLE junk (x BLOB)")
+            for _ in range(100): c.execute("INSERT INTO junk VALUES (randomblob(4000))")
+            os.kill(os.getpid(), signal.SIGKILL)
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script, db]
+        try python.run()
+        await onOwnThread { python.waitUntilExit() }
+        #expect(python.terminationReason == .uncaughtSignal)
+        let header = try #require(FileManager.default.contents(atPath: db + "-journal")).prefix(8)
+        #expect(header.contains { $0 != 0 }, "the journal is hot: its header is written")
+        let verified = try await CLIRunner.run(["verify", "--db", db])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db + "-journal"))
+        #expect(try Self.dump(db) == before)
+    }
+
+    @Test func aSecondSyncIsRefusedWhileOneRuns() async throws {
+        let scratch = try Scratch()
+        let db = scratch.path("l.sqlite")
+        try await withSimulator(.init(devices: 50)) { sim in
+            _ = try await CLIRunner.run(["init", "--db", db])
+            // The first page takes 4 s, so the first run holds the lock while the second starts.
+            sim.simulator.failRequest("GET /api/machines", occurrence: 1, with: .delay(4))
+            let env = sim.environment
+            let first = Task { try await CLIRunner.run(["sync", "--db", db], environment: env) }
+            // A run takes the lock before its first call, so once it has a token it holds the lock.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while sim.simulator.requestCount(Self.tokenRoute) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let second = try await CLIRunner.run(["sync", "--db", db], environment: env)
+            #expect(second.status == 1)
+            #expect(second.stderr.hasPrefix("error: another mde-ledger run is writing \(db)"), "\(second.stderr)")
+            #expect(second.stderr.contains("wait for it to finish and run sync again"))
+            #expect(!second.stderr.lowercased().contains("database is locked"))
+            #expect(sim.simulator.requestCount(Self.tokenRoute) == 1, "the refused run never called the service")
+            let done = try await first.value
+            #expect(done.status == 0, "\(done.stderr)")
+            #expect(try Self.runStatuses(db) == ["committed"], "the refused run left no row")
+            let after = try await CLIRunner.run(["sync", "--db", db], environment: env)
+            #expect(after.status == 0, "the lock is gone with the run that held it: \(after.stderr)")
+        }
+    }
+
+    /// Off a terminal each wait is one plain line on stderr (`waiting 4 s (rate limit)`), also with --no-progress.
+    @Test(arguments: [[], ["--no-progress"]])
+    func longWaitsArePlainLinesOffATerminal(flags: [String]) async throws {
+        let scratch = try Scratch()
+        try await withSimulator(.init(devices: 50)) { sim in
+            // One call in 3 s: the second call (the actions page) waits about 4 s, the limiter's second included.
+            let result = try await CLIRunner.run(
+                ["sync", "--db", scratch.path("l.sqlite"), "--rate-limit", "1/3s"] + flags,
+                environment: sim.environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            let waits = result.stderr.split(separator: "\n").filter { $0.contains("waiting") }
+            #expect(waits.count == 1, "\(result.stderr)")
+            for line in waits {
+                #expect(line.wholeMatch(of: /waiting \d+ s \(rate limit\)/) != nil, "one plain line per wait: \(line)")
+            }
+            #expect(!result.stderr.contains("\r") && !result.stderr.contains("\u{1B}["), "no terminal codes")
+        }
+    }
+}
+
+/// SplitMix64, so the kill moments are the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
