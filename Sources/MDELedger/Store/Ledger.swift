@@ -37,7 +37,8 @@ public final class Ledger: Sendable {
         if readOnly && exists { rollBackHotJournal(path) }
         var configuration = Configuration()
         configuration.readonly = readOnly && exists
-        configuration.busyMode = .timeout(5)
+        // A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
+        configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             // A file that is not SQLite fails here with a clear message rather than mid-command.
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -88,7 +89,8 @@ public final class Ledger: Sendable {
         let size = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? NSNumber
         guard let size, size.intValue > 0 else { return }
         var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
+        // A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
+        configuration.busyMode = .timeout(30)
         // Best effort: without write access the read-only open below reports the problem.
         _ = try? DatabaseQueue(path: path, configuration: configuration).read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
