@@ -37,8 +37,7 @@ public final class Ledger: Sendable {
         if readOnly && exists { rollBackHotJournal(path) }
         var configuration = Configuration()
         configuration.readonly = readOnly && exists
-        // A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = busyMode
         configuration.prepareDatabase { db in
             // A file that is not SQLite fails here with a clear message rather than mid-command.
             try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -65,6 +64,9 @@ public final class Ledger: Sendable {
         return ledger
     }
 
+    /// A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
+    private static let busyMode = Database.BusyMode.timeout(30)
+
     /// Applies pending migrations; returns the names applied (empty when up to date).
     @discardableResult
     public func migrate() throws -> [String] {
@@ -89,8 +91,7 @@ public final class Ledger: Sendable {
         let size = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? NSNumber
         guard let size, size.intValue > 0 else { return }
         var configuration = Configuration()
-        // A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = busyMode
         // Best effort: without write access the read-only open below reports the problem.
         _ = try? DatabaseQueue(path: path, configuration: configuration).read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
