@@ -22,7 +22,8 @@ public enum MDEHTTPClient {
             } catch let error as MDEConfigurationError {
                 throw error
             } catch {
-                throw MDEConfigurationError("CA file \(path) is not a PEM certificate file (\(error)); export it as PEM")
+                throw MDEConfigurationError(
+                    "CA file \(path) is not a PEM certificate file (\(error)); export it as PEM")
             }
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)

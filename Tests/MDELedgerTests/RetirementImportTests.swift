@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 @Suite struct RetirementImportTests {
@@ -12,10 +13,12 @@ import Testing
     /// Three machines: two share a name (a re-imaged laptop), one has an Entra device id.
     private func ledger(_ folder: TemporaryFolder) async throws -> Ledger {
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
-        let withAad = try Machine(json: JSONValue.parse("""
-            {"id":"\(c)","computerDnsName":"srv-01.contoso.com","aadDeviceId":"80fe8ff8-2624-418e-9591-41f0491218f9",
-             "lastSeen":"2026-11-01T08:00:00Z","onboardingStatus":"Onboarded"}
-            """))
+        let withAad = try Machine(
+            json: JSONValue.parse(
+                """
+                {"id":"\(c)","computerDnsName":"srv-01.contoso.com","aadDeviceId":"80fe8ff8-2624-418e-9591-41f0491218f9",
+                 "lastSeen":"2026-11-01T08:00:00Z","onboardingStatus":"Onboarded"}
+                """))
         try await LedgerFixtures.commit(
             ledger,
             machines: [
@@ -34,7 +37,9 @@ import Testing
     @Test func idsAadIdsAndHostNamesMatch() async throws {
         let folder = try TemporaryFolder()
         let ledger = try await ledger(folder)
-        let file = try write(folder, """
+        let file = try write(
+            folder,
+            """
             Device,Retired On,Note
             \(a),2026-10-01,"returned, box 7"
             80FE8FF8-2624-418E-9591-41F0491218F9,2026-10-02T12:00:00Z,
@@ -42,7 +47,8 @@ import Testing
         let summary = try ledger.importRetirements(path: file, tenant: TenantSelection())
         #expect(summary.recorded == 2)
         let rows = try await ledger.dbQueue.read { db in
-            try Row.fetchAll(db, sql: "SELECT machine_id, retired_at, note, matched_by, source FROM retirements ORDER BY seq")
+            try Row.fetchAll(
+                db, sql: "SELECT machine_id, retired_at, note, matched_by, source FROM retirements ORDER BY seq")
         }
         #expect(rows.map { $0[0] as String } == [a, c])
         #expect(rows.map { $0[1] as String } == ["2026-10-01T00:00:00Z", "2026-10-02T12:00:00Z"])

@@ -4,6 +4,7 @@ import MDEAPI
 import MDESimulator
 import MDETestSupport
 import Testing
+
 @testable import MDELedger
 
 /// Machine actions sync incrementally: a creation-time window plus re-reads of old open actions by id.

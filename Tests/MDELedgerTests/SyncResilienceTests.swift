@@ -4,6 +4,7 @@ import MDEAPI
 import MDESimulator
 import MDETestSupport
 import Testing
+
 @testable import MDELedger
 
 /// Whole syncs against a misbehaving service (issue #3): random faults, tight rate limits, a token that dies

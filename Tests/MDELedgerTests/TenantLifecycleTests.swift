@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import MDELedger
 
 /// Two tenants in one ledger judge the same history by their own thresholds.
@@ -12,10 +13,12 @@ import Testing
         // The same two devices in both tenants: one last seen 20 hours ago, one 40 days ago.
         let machines = [
             try LedgerFixtures.machine(String(repeating: "1", count: 40), lastSeen: "2026-10-31T13:00:00Z"),
-            try LedgerFixtures.machine(String(repeating: "2", count: 40), name: "ws-2", lastSeen: "2026-09-22T09:00:00Z"),
+            try LedgerFixtures.machine(
+                String(repeating: "2", count: 40), name: "ws-2", lastSeen: "2026-09-22T09:00:00Z"),
         ]
         for tenant in ["contoso", "fabrikam"] {
-            try await LedgerFixtures.commit(ledger, machines: machines, observedAt: "2026-11-01T09:00:00Z", tenant: tenant)
+            try await LedgerFixtures.commit(
+                ledger, machines: machines, observedAt: "2026-11-01T09:00:00Z", tenant: tenant)
         }
         let rows = try ledger.deviceStates(tenant: nil, asOf: nil)
         let states = rows.map { "\($0.tenant) \($0.computerDnsName ?? "") \($0.state.rawValue)" }
@@ -36,7 +39,8 @@ import Testing
     }
 
     @Test func csvCellsThatLookLikeFormulasAreDefused() throws {
-        let csv = try CSVOutput.render(header: ["name"], rows: [["=cmd|' /C calc'!A0"], ["+1"], ["-2"], ["@x"], ["ok, \"quoted\""]])
+        let csv = try CSVOutput.render(
+            header: ["name"], rows: [["=cmd|' /C calc'!A0"], ["+1"], ["-2"], ["@x"], ["ok, \"quoted\""]])
         #expect(csv == "name\n'=cmd|' /C calc'!A0\n'+1\n'-2\n'@x\n\"ok, \"\"quoted\"\"\"\n")
     }
 }
