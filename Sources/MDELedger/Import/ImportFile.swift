@@ -25,7 +25,7 @@ struct ImportFile: Sendable {
         guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
             throw ImportError("\(path): cannot be read; check that it is a readable file")
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).hexString
         guard let text = decode(data) else {
             throw ImportError(
                 "\(path): is not UTF-8 or UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8') and import it again")

@@ -35,7 +35,7 @@ public enum EventChain {
         var hasher = SHA256()
         hasher.update(data: Data(prev.utf8))
         hasher.update(data: Data(envelope(fields).utf8))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// A JSON string literal. Written here rather than borrowed from a JSON library so the bytes that are

@@ -25,5 +25,5 @@ public struct Migration: Sendable, Hashable {
 
 /// Lower-case hex SHA-256 of UTF-8 text.
 func sha256Hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    SHA256.hash(data: Data(text.utf8)).hexString
 }

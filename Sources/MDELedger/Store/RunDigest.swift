@@ -18,7 +18,7 @@ enum RunDigest {
                 hasher.update(data: Data(line(row).utf8))
             }
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 
     /// One row as text: each column as `name=value`, NULL distinct from any text, unit-separated.
