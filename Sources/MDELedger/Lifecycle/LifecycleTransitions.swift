@@ -26,12 +26,13 @@ enum LifecycleTransitions {
             let finding: Bool = row["finding"]
             let asOf: String = row["as_of"]
             let previous: String? = row["previous"]
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO device_lifecycle (tenant, machine_id, state, finding, since) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (tenant, machine_id) DO UPDATE SET state = excluded.state, finding = excluded.finding,
                         since = excluded.since
-                    """, arguments: [tenant, id, state, finding, asOf])
+                    """
+            ).execute(arguments: [tenant, id, state, finding, asOf])
             // A device first seen in an ordinary state needs no event beyond device_discovered.
             if previous == nil && !finding && (state == "active" || state == "not-onboarded") { continue }
             guard let kind = DeviceState(rawValue: state)?.transitionEvent else { continue }

@@ -56,8 +56,7 @@ enum ActionSnapshotWriter {
     private static func insertObservation(
         _ ctx: SnapshotContext, id: String, byName: [String: DatabaseValue], raw: String
     ) throws {
-        let columns = ["tenant", "action_id", "run", "observed_at"] + ActionColumns.observed + ["raw_json"]
-        let statement = try ctx.db.cachedStatement(sql: insertSQL("machine_action_observations", columns))
+        let statement = try ctx.db.cachedStatement(sql: ActionColumns.observationSQL)
         let head: [DatabaseValue] = [
             ctx.tenant.databaseValue, id.databaseValue, ctx.run.databaseValue, ctx.observedAt.databaseValue,
         ]
@@ -67,12 +66,7 @@ enum ActionSnapshotWriter {
     }
 
     private static func upsertCurrent(_ ctx: SnapshotContext, id: String, values: [DatabaseValue], raw: String) throws {
-        let all = ActionColumns.all
-        let columns = ["tenant", "id"] + all + ["raw_json", "first_observed_at"]
-        let sql =
-            insertSQL("machine_actions", columns) + " ON CONFLICT (tenant, id) DO UPDATE SET "
-            + (all + ["raw_json"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let statement = try ctx.db.cachedStatement(sql: sql)
+        let statement = try ctx.db.cachedStatement(sql: ActionColumns.upsertCurrentSQL)
         let args: [DatabaseValue] =
             [ctx.tenant.databaseValue, id.databaseValue] + values + [raw.databaseValue, ctx.observedAt.databaseValue]
         try statement.execute(arguments: StatementArguments(args))

@@ -33,6 +33,16 @@ enum MachineColumns {
         JSONValue.array(tags.sorted().map(JSONValue.string)).canonicalText()
     }
 
+    /// The statements a run executes once per machine, built once: GRDB's statement cache is keyed by SQL
+    /// text, and rebuilding the text per row was a measurable share of a large sync.
+    static let stageSQL = insertSQL("temp.staged_machines", ["id"] + tracked + ["raw_json"], orReplace: true)
+    static let observationSQL = insertSQL(
+        "machine_observations", ["tenant", "machine_id", "run", "observed_at", "present"] + tracked + ["raw_json"])
+    static let upsertCurrentSQL =
+        insertSQL("machines", ["tenant", "id"] + tracked + ["raw_json", "present", "first_observed_at"])
+        + " ON CONFLICT (tenant, id) DO UPDATE SET "
+        + (tracked + ["raw_json", "present"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+
     // STRICT, so ANY keeps each value exactly as bound: in an ordinary table "ANY" means NUMERIC affinity and
     // would turn the text "140" into the integer 140, which then differs from the ledger's text column.
     static let stagingDDL = """
@@ -68,9 +78,24 @@ enum ActionColumns {
         ].map(\.databaseValue)
     }
 
+    static let stageSQL = insertSQL("temp.staged_actions", ["id"] + all + ["raw_json"], orReplace: true)
+    static let observationSQL = insertSQL(
+        "machine_action_observations", ["tenant", "action_id", "run", "observed_at"] + observed + ["raw_json"])
+    static let upsertCurrentSQL =
+        insertSQL("machine_actions", ["tenant", "id"] + all + ["raw_json", "first_observed_at"])
+        + " ON CONFLICT (tenant, id) DO UPDATE SET "
+        + (all + ["raw_json"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+
     static let stagingDDL = """
         CREATE TEMP TABLE staged_actions (
             id TEXT PRIMARY KEY, \(all.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
         ) STRICT
         """
+}
+
+/// `INSERT [OR REPLACE] INTO table (columns…) VALUES (?, …)`; names are constants of this module, never input.
+func insertSQL(_ table: String, _ columns: [String], orReplace: Bool = false) -> String {
+    let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+    return
+        "INSERT \(orReplace ? "OR REPLACE " : "")INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders))"
 }

@@ -75,8 +75,8 @@ enum MachineSnapshotWriter {
             let id: String = row[0]
             let values = Array(Array(row.databaseValues)[1...])
             try insertObservation(ctx, id: id, present: false, values: values, raw: nil)
-            try ctx.db.execute(
-                sql: "UPDATE machines SET present = 0 WHERE tenant = ? AND id = ?", arguments: [ctx.tenant, id])
+            try ctx.db.cachedStatement(sql: "UPDATE machines SET present = 0 WHERE tenant = ? AND id = ?")
+                .execute(arguments: [ctx.tenant, id])
             ctx.removed += 1
             var payload = summary(values)
             payload["reason"] = .string("not in a complete snapshot: retention expired or deleted")
@@ -87,8 +87,7 @@ enum MachineSnapshotWriter {
     private static func insertObservation(
         _ ctx: SnapshotContext, id: String, present: Bool, values: [DatabaseValue], raw: String?
     ) throws {
-        let columns = ["tenant", "machine_id", "run", "observed_at", "present"] + MachineColumns.tracked + ["raw_json"]
-        let statement = try ctx.db.cachedStatement(sql: insertSQL("machine_observations", columns))
+        let statement = try ctx.db.cachedStatement(sql: MachineColumns.observationSQL)
         let head: [DatabaseValue] = [
             ctx.tenant.databaseValue, id.databaseValue, ctx.run.databaseValue, ctx.observedAt.databaseValue,
             (present ? 1 : 0).databaseValue,
@@ -102,13 +101,7 @@ enum MachineSnapshotWriter {
     )
         throws
     {
-        let tracked = MachineColumns.tracked
-        let columns = ["tenant", "id"] + tracked + ["raw_json", "present", "first_observed_at"]
-        let sql =
-            insertSQL("machines", columns)
-            + " ON CONFLICT (tenant, id) DO UPDATE SET "
-            + (tracked + ["raw_json", "present"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let statement = try ctx.db.cachedStatement(sql: sql)
+        let statement = try ctx.db.cachedStatement(sql: MachineColumns.upsertCurrentSQL)
         let args: [DatabaseValue] =
             [ctx.tenant.databaseValue, id.databaseValue] + values
             + [raw.databaseValue, 1.databaseValue, ctx.observedAt.databaseValue]
@@ -124,9 +117,4 @@ enum MachineSnapshotWriter {
         }
         return payload
     }
-}
-
-/// `INSERT INTO table (columns…) VALUES (?, …)`; column names are constants of this module, never input.
-func insertSQL(_ table: String, _ columns: [String]) -> String {
-    "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
 }

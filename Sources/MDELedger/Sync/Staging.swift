@@ -21,8 +21,7 @@ struct Staging {
     /// Adds machines; a repeated id (pages that overlap) keeps the last copy.
     func add(machines: [Machine]) async throws {
         try await dbQueue.write { db in
-            let columns = ["id"] + MachineColumns.tracked + ["raw_json"]
-            let statement = try db.cachedStatement(sql: Self.insertSQL("staged_machines", columns))
+            let statement = try db.cachedStatement(sql: MachineColumns.stageSQL)
             for machine in machines {
                 let values =
                     [machine.id.databaseValue] + MachineColumns.values(machine)
@@ -34,8 +33,7 @@ struct Staging {
 
     func add(actions: [MachineAction]) async throws {
         try await dbQueue.write { db in
-            let columns = ["id"] + ActionColumns.all + ["raw_json"]
-            let statement = try db.cachedStatement(sql: Self.insertSQL("staged_actions", columns))
+            let statement = try db.cachedStatement(sql: ActionColumns.stageSQL)
             for action in actions {
                 let values =
                     [action.id.databaseValue] + ActionColumns.values(action)
@@ -49,10 +47,5 @@ struct Staging {
         try? await dbQueue.writeWithoutTransaction { db in
             try db.execute(sql: "DROP TABLE IF EXISTS temp.staged_machines; DROP TABLE IF EXISTS temp.staged_actions")
         }
-    }
-
-    private static func insertSQL(_ table: String, _ columns: [String]) -> String {
-        "INSERT OR REPLACE INTO temp.\(table) (\(columns.joined(separator: ", "))) "
-            + "VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
     }
 }
