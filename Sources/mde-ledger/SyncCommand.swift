@@ -62,6 +62,8 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Lock before opening: a second sync is refused at once, even while the first one is committing.
+        let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
         // An existing ledger names the tenant's ids and endpoints; a missing one is created only once the
         // credentials are known to be there.
         let existing = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open(create: true) : nil
@@ -83,7 +85,7 @@ struct SyncCommand: AsyncParsableCommand {
         engine.pageSize = pageSize
         let summary: RunSummary
         do {
-            summary = try await engine.run { event in progress.show(event.text) }
+            summary = try await engine.run(holding: lock) { event in progress.show(event.text) }
         } catch {
             progress.finish()
             try? await httpClient.shutdown()

@@ -5,7 +5,7 @@ import Foundation
 /// A sync spends minutes fetching before its one short write transaction, so SQLite's own locks would
 /// let two runs fetch side by side and then collide ("database is locked"). `flock` on a sidecar file
 /// (`<ledger>.lock`) refuses the second run up front, and the kernel drops it if the process is killed.
-public final class LedgerLock {
+public final class LedgerLock: Sendable {
     private let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }

@@ -42,8 +42,12 @@ public struct SyncEngine: Sendable {
 
     /// Runs the sync. On any failure the ledger keeps its previous committed run, the failure is recorded
     /// in `sync_runs`, and the error is rethrown.
-    public func run(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async throws -> RunSummary {
-        let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
+    /// - Parameter held: the ledger's lock when the caller took it already (before opening the ledger, so a
+    ///   second run is refused before it touches the file); otherwise the run takes it.
+    public func run(
+        holding held: LedgerLock? = nil, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> RunSummary {
+        let lock = try held ?? LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
         defer { withExtendedLifetime(lock) {} }
         // Fail on an ambiguous tenant before any API call rather than after fetching everything.
         if try tenant.name == nil && ledger.tenants().count > 1 {
