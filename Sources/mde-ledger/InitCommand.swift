@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MDELedger
 
 struct InitCommand: ParsableCommand {
@@ -14,10 +15,11 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() throws {
-        let opened = try ledger.open(create: true)
-        let applied = try opened.migrationStatus()
-        print(
-            "ledger \(opened.path) at schema version \(try opened.schemaVersion()) (\(applied.count) migrations applied)"
-        )
+        let existed = FileManager.default.fileExists(atPath: ledger.path)
+        let opened = try existed ? Ledger.open(path: ledger.path, allowPending: true) : ledger.open(create: true)
+        let applied = try existed ? opened.migrate() : opened.migrationStatus().map(\.name)
+        let count = try opened.migrationStatus().count
+        print("ledger \(opened.path) at schema version \(try opened.schemaVersion()) (\(count) migrations applied)")
+        if !applied.isEmpty { print("applied now: \(applied.joined(separator: ", "))") }
     }
 }

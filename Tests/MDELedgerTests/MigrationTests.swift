@@ -51,6 +51,24 @@ import Testing
         #expect(error?.description.contains("9999_future") == true)
     }
 
+    /// A ledger written by an older mde-ledger: read commands ask for `init`, which upgrades it in place.
+    @Test func olderLedgerIsUpgradedByInit() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("ledger.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        _ = try Migrator(migrations: Array(Migration.bundled.prefix(1))).migrate(queue)
+        try queue.close()
+        let pending = Migration.bundled.dropFirst().map(\.name)
+        let error = #expect(throws: MigrationError.self) { try Ledger.open(path: path) }
+        #expect(error?.description.contains(pending.joined(separator: ", ")) == true)
+        #expect(error?.description.contains("mde-ledger init") == true)
+        let listed = try Ledger.open(path: path, readOnly: true, allowPending: true).migrationStatus()
+        #expect(listed.filter { $0.state == .pending }.map(\.name) == pending)
+        let upgraded = try Ledger.open(path: path, create: true)
+        #expect(try upgraded.schemaVersion() == Migration.bundled.last!.version)
+        #expect(try upgraded.verify().ok)
+    }
+
     @Test func notSQLiteIsAClearError() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("notes.txt")
