@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "MDESimulator", "MDELedger", "MDEAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/MDETestSupport"
         ),

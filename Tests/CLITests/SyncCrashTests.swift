@@ -35,21 +35,6 @@ import Testing
         return false
     }
 
-    /// Every row of every table, run log included, as text.
-    static func dump(_ path: String) throws -> String {
-        try DatabaseQueue(path: path).read { db in
-            var out = ""
-            let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            for table in tables {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") {
-                    out += "\(table) \(row)\n"
-                }
-            }
-            return out
-        }
-    }
-
     static func runStatuses(_ path: String) throws -> [String] {
         try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT status FROM sync_runs ORDER BY id") }
     }
@@ -97,7 +82,7 @@ import Testing
                     // Now and then a run that completes, so the kills have a fresh last run to keep.
                     let whole = try await CLIRunner.run(sync, environment: sim.environment)
                     try #require(whole.status == 0, "\(whole.stderr)")
-                    (committed, runs) = (try Self.dump(db), try Self.runStatuses(db))
+                    (committed, runs) = (try ledgerDump(db), try Self.runStatuses(db))
                 }
                 sim.simulator.advanceClock(by: 86_400)
                 let duringCommit = round % 2 == 1
@@ -115,7 +100,7 @@ import Testing
                 // verify first: it is the first to open the file after the crash.
                 let verified = try await CLIRunner.run(["verify", "--db", db])
                 #expect(verified.status == 0, "round \(round): \(verified.stdout) \(verified.stderr)")
-                let now = try Self.dump(db)
+                let now = try ledgerDump(db)
                 let statuses = try Self.runStatuses(db)
                 if now != committed {
                     // Killed after its commit: the run is whole, and it is the newest.
@@ -140,7 +125,7 @@ import Testing
         let scratch = try Scratch()
         let db = scratch.path("l.sqlite")
         _ = try await CLIRunner.run(["init", "--db", db])
-        let before = try Self.dump(db)
+        let before = try ledgerDump(db)
         // A one-page cache makes SQLite write changed pages into the file mid-transaction; then it dies.
         let script = """
             import os, signal, sqlite3, sys
@@ -162,7 +147,7 @@ import Testing
         let verified = try await CLIRunner.run(["verify", "--db", db])
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db + "-journal"))
-        #expect(try Self.dump(db) == before)
+        #expect(try ledgerDump(db) == before)
     }
 
     @Test func aSecondSyncIsRefusedWhileOneRuns() async throws {
@@ -210,20 +195,5 @@ import Testing
             }
             #expect(!result.stderr.contains("\r") && !result.stderr.contains("\u{1B}["), "no terminal codes")
         }
-    }
-}
-
-/// SplitMix64, so the kill moments are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @Suite struct RateLimitPolicyTests {
@@ -54,7 +55,7 @@ import Testing
     @Test(arguments: [1, 2, 3, 4])
     func neverExceedsTheDefaultLimits(seed: Int) {
         var schedule = SlidingWindowSchedule(margin: 0)
-        var generator = SplitMix(state: UInt64(seed))
+        var generator = SeededGenerator(seed: UInt64(seed))
         var now = 0.0
         var starts: [Double] = []
         for _ in 0..<4_000 {
@@ -72,16 +73,5 @@ import Testing
         }
         // Steady demand above the hourly limit is served at the hourly limit, not far below it.
         #expect(starts.last! < Double(starts.count) / 1_500 * 3_600 + 3_600)
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -111,11 +112,11 @@ import Testing
         let path = try write(text, in: folder)
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try await ImportFiles.run(ledger, .machines, [ImportFiles.fixture("portal-devices.csv")])
-        let before = try ImportFiles.dump(ledger.path)
+        let before = try ledgerDump(ledger.path)
         let error = try #require(
             await ImportFiles.failure(ledger, .machines, [ImportFiles.fixture("portal-devices.csv"), path]))
         #expect(error.hasPrefix(path + message), "\(error)")
-        #expect(try ImportFiles.dump(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path) == before)
     }
 
     @Test func formatComesFromTheContentNotTheName() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -18,21 +19,6 @@ enum ImportFiles {
     /// This suite's own fixtures (`Tests/MDELedgerTests/Fixtures/`, see its README).
     static func fixture(_ name: String) -> String {
         repositoryRoot.appendingPathComponent("Tests/MDELedgerTests/Fixtures/\(name)").path
-    }
-
-    /// Every row of every table, as text: equal dumps mean nothing in the ledger changed.
-    static func dump(_ path: String) throws -> String {
-        try DatabaseQueue(path: path).read { db in
-            var out = ""
-            let tables = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            for table in tables {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
-                    out += "\(table) \(row)\n"
-                }
-            }
-            return out
-        }
     }
 
     /// Loads and commits files as `mde-ledger import` does.
@@ -171,7 +157,7 @@ enum ImportFiles {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try await ImportFiles.run(ledger, .machines, [ImportFiles.fixture("portal-devices.csv")])
-        let before = try ImportFiles.dump(ledger.path)
+        let before = try ledgerDump(ledger.path)
         // A good file first: the bad one must spoil the whole import, not just itself.
         let good =
             kind == .machines
@@ -180,7 +166,7 @@ enum ImportFiles {
         #expect(error.contains("\(file)\(position)"), "\(error)")
         #expect(error.contains("invalid JSON"), "\(error)")
         #expect(error.range(of: #"\#(file):\d+:\d+: "#, options: .regularExpression) != nil, "\(error)")
-        #expect(try ImportFiles.dump(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path) == before)
     }
 
     /// Valid JSON that is not a machine or action payload: request bodies, errors, a token response.
@@ -192,13 +178,13 @@ enum ImportFiles {
     func nonPayloadSampleIsRefused(_ file: String) async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
-        let before = try ImportFiles.dump(ledger.path)
+        let before = try ledgerDump(ledger.path)
         for kind in ImportKind.allCases {
             let error = try #require(await ImportFiles.failure(ledger, kind, [ImportFiles.published(file)]))
             #expect(error.hasPrefix(ImportFiles.published(file) + ":"), "\(error)")
             #expect(error.contains("missing 'id'") || error.contains("API error response"), "\(error)")
         }
-        #expect(try ImportFiles.dump(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path) == before)
     }
 
     @Test func actionsFileGivenToMachinesNamesTheRightCommand() async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -96,11 +97,11 @@ import Testing
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let file = try write(csv(["aaaa"]), "devices.csv", in: folder)
         try await ImportFiles.run(ledger, .machines, [file], observedAt: "2026-05-10T00:00:00Z")
-        let before = try ImportFiles.dump(ledger.path)
+        let before = try ledgerDump(ledger.path)
         let error = try #require(
             await ImportFiles.failure(ledger, .machines, [file], observedAt: "2026-05-09T00:00:00Z"))
         #expect(error.contains("already has a run as of 2026-05-10T00:00:00Z"), "\(error)")
-        #expect(try ImportFiles.dump(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path) == before)
         // The same capture time is fine: machines and actions of one capture are two imports.
         let actions = try await ImportFiles.run(
             ledger, .actions, [ImportFiles.published("machineaction-get.json")], observedAt: "2026-05-10T00:00:00Z")
@@ -117,10 +118,10 @@ import Testing
         let typo = try #require(await ImportFiles.failure(ledger, .machines, [file], tenant: "contosso"))
         #expect(typo.contains("unknown tenant 'contosso'; known: contoso; add it first with"), "\(typo)")
         try ledger.addTenant(NewTenant(name: "fabrikam"))
-        let before = try ImportFiles.dump(ledger.path)
+        let before = try ledgerDump(ledger.path)
         let ambiguous = try #require(await ImportFiles.failure(ledger, .machines, [file]))
         #expect(ambiguous.contains("several tenants (contoso, fabrikam); pass --tenant NAME"), "\(ambiguous)")
-        #expect(try ImportFiles.dump(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path) == before)
         let second = try await ImportFiles.run(ledger, .machines, [file], tenant: "fabrikam")
         #expect(second.summary.tenant == "fabrikam" && second.summary.discovered == 1, "devices are per tenant")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -25,7 +26,7 @@ import Testing
     static let statuses = ["Pending", "InProgress", "Succeeded", "Failed", "TimeOut", "Cancelled"]
 
     static func generate(count: Int, seed: UInt64) -> [Generated] {
-        var rng = SeededRNG(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         // Offsets cluster around the thresholds so edges are hit often, not by luck.
         let edges: [Double] = [
             0, 3_600, 86_400, 86_400 + 1, 2 * 86_400, 7 * 86_400, 7 * 86_400 + 1, 180 * 86_400, 200 * 86_400,
@@ -109,18 +110,5 @@ import Testing
                 )
             }
         }
-    }
-}
-
-/// SplitMix64: a small seeded generator so generated histories repeat exactly.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

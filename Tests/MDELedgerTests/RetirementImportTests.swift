@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -64,7 +65,7 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try await ledger(folder)
         let file = try write(folder, "device,retired_on\nsrv-01,2026-10-01\nws-0042,2026-10-01\n")
-        let before = try SyncTests.dumpWithoutRunLog(ledger.path)
+        let before = try ledgerDump(ledger.path, excluding: ["sync_runs"])
         let error = #expect(throws: RetirementImportError.self) {
             try ledger.importRetirements(path: file, tenant: TenantSelection())
         }
@@ -72,7 +73,7 @@ import Testing
         #expect(text.contains("line 3: 'ws-0042' matches 2 devices"))
         #expect(text.contains(a) && text.contains(b))
         #expect(text.contains("nothing changed"))
-        #expect(try SyncTests.dumpWithoutRunLog(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
     }
 
     @Test(arguments: [
@@ -85,7 +86,7 @@ import Testing
     func badFilesAreRefusedWholesale(text: String, message: String) async throws {
         let folder = try TemporaryFolder()
         let ledger = try await ledger(folder)
-        let before = try SyncTests.dumpWithoutRunLog(ledger.path)
+        let before = try ledgerDump(ledger.path, excluding: ["sync_runs"])
         let file = try write(folder, text)
         do {
             _ = try ledger.importRetirements(path: file, tenant: TenantSelection())
@@ -93,7 +94,7 @@ import Testing
         } catch {
             #expect("\(error)".contains(message), "\(error)")
         }
-        #expect(try SyncTests.dumpWithoutRunLog(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
     }
 
     @Test func retirementMakesAFindingAndAnEvent() async throws {

@@ -21,22 +21,6 @@ import Testing
         return SyncEngine(ledger: ledger, client: client, tenant: TenantSelection(), source: sim.baseURL)
     }
 
-    /// Every row of every table but the run log, as text: equal dumps mean the ledger's content is unchanged.
-    static func dumpWithoutRunLog(_ path: String) throws -> String {
-        try DatabaseQueue(path: path).read { db in
-            var out = ""
-            let tables = try String.fetchAll(
-                db,
-                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sync_runs') ORDER BY name")
-            for table in tables {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
-                    out += "\(table) \(row)\n"
-                }
-            }
-            return out
-        }
-    }
-
     @Test func fullSyncOf25001DevicesMatchesTheTenant() async throws {
         let folder = try TemporaryFolder()
         try await withSimulator(SimulatorConfiguration(devices: 25_001)) { sim in
@@ -62,10 +46,10 @@ import Testing
             var engine = try Self.engine(sim, ledger)
             engine.pageSize = 300
             _ = try await engine.run()
-            let before = try Self.dumpWithoutRunLog(ledger.path)
+            let before = try ledgerDump(ledger.path, excluding: ["sync_runs"])
             let again = try await engine.run()
             #expect(again.observationsWritten == 0 && again.actionObservationsWritten == 0 && again.eventsWritten == 0)
-            #expect(try Self.dumpWithoutRunLog(ledger.path) == before)
+            #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
             sim.simulator.advanceClock(by: 86_400)
             let nextDay = try await engine.run()
             #expect(nextDay.observationsWritten > 0, "devices reported again a day later")
@@ -81,10 +65,10 @@ import Testing
             engine.pageSize = 300
             _ = try await engine.run()
             sim.simulator.advanceClock(by: 86_400)
-            let before = try Self.dumpWithoutRunLog(ledger.path)
+            let before = try ledgerDump(ledger.path, excluding: ["sync_runs"])
             sim.simulator.failRequest("GET /api/machines", occurrence: 3)
             await #expect(throws: MDEAPIError.self) { try await engine.run() }
-            #expect(try Self.dumpWithoutRunLog(ledger.path) == before)
+            #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
             let runs = try await DatabaseQueue(path: ledger.path).read {
                 try Row.fetchAll($0, sql: "SELECT status, error FROM sync_runs ORDER BY id")
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -60,10 +61,10 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try ledger.addTenant(NewTenant(name: "contoso"))
-        let before = try ImportFiles.dump(ledger.path)
+        let before = try ledgerDump(ledger.path)
         let error = #expect(throws: LedgerError.self) { try ledger.setTenant(name, key: key, value: value) }
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
-        #expect(try ImportFiles.dump(ledger.path) == before)
+        #expect(try ledgerDump(ledger.path) == before)
     }
 
     @Test func tenantNamesAreCheckedAndMustNotShareASecretVariable() throws {
