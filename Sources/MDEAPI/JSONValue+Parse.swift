@@ -12,6 +12,22 @@ extension JSONValue {
         }
     }
 
+    /// Parses a list response and also returns the text of each item of its top-level `value` array exactly as
+    /// received (`nil` when there is no such array), so the ledger can keep the service's own bytes as evidence
+    /// without re-encoding every object.
+    public static func parseList(_ data: Data) throws -> (document: JSONValue, itemTexts: [String]?) {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var parser = JSONParser(bytes: bytes)
+            parser.recordsValueItems = true
+            let document = try parser.parseDocument()
+            let texts = parser.valueItemRanges.map { ranges in
+                ranges.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+            }
+            return (document, texts)
+        }
+    }
+
     /// Parses JSON text given as a string.
     public static func parse(_ text: String) throws -> JSONValue {
         try parse(Data(text.utf8))
@@ -24,6 +40,10 @@ struct JSONParser {
     var index = 0
     // Deeply nested input would otherwise overflow the stack; MDE objects are at most a few levels deep.
     static let maxDepth = 512
+    /// Record the item ranges of the document's top-level `value` array (see `JSONValue.parseList`).
+    var recordsValueItems = false
+    private var recordNextArray = false
+    private(set) var valueItemRanges: [Range<Int>]?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -91,7 +111,9 @@ struct JSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
+            recordNextArray = recordsValueItems && depth == 0 && key == "value"
             members[key] = try parseValue(depth: depth + 1)
+            recordNextArray = false
             skipWhitespace()
             guard index < bytes.count else { throw failure("expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -107,6 +129,9 @@ struct JSONParser {
 
     mutating func parseArray(depth: Int) throws -> JSONValue {
         index += 1
+        let records = recordNextArray
+        recordNextArray = false
+        if records { valueItemRanges = [] }
         var elements: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
@@ -114,7 +139,10 @@ struct JSONParser {
             return .array(elements)
         }
         while true {
+            skipWhitespace()
+            let start = index
             elements.append(try parseValue(depth: depth + 1))
+            if records { valueItemRanges?.append(start..<index) }
             skipWhitespace()
             guard index < bytes.count else { throw failure("expected ',' or ']'") }
             if bytes[index] == UInt8(ascii: ",") {

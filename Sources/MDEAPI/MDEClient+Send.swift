@@ -22,6 +22,8 @@ struct APIResponse: Sendable {
     var status: Int
     var json: JSONValue
     var serverDate: Date?
+    /// For a list, each item of `value` as received (see `JSONValue.parseList`).
+    var itemTexts: [String]? = nil
 }
 
 extension MDEClient {
@@ -71,8 +73,9 @@ extension MDEClient {
             if request.accepted.contains(status) || (status == 404 && request.notFoundIsAnswer) {
                 if status == 404 { return APIResponse(status: status, json: .null, serverDate: response.serverDate) }
                 do {
-                    let json = try JSONValue.parse(response.body)
-                    return APIResponse(status: status, json: json, serverDate: response.serverDate)
+                    let (json, itemTexts) = try JSONValue.parseList(response.body)
+                    return APIResponse(
+                        status: status, json: json, serverDate: response.serverDate, itemTexts: itemTexts)
                 } catch let error as MDEDecodingError {
                     guard request.idempotent, transientRetries < policy.maxRetries else {
                         throw failure(

@@ -8,11 +8,14 @@ public struct MDEPage<Item: Sendable>: Sendable {
     public var serverDate: Date?
     /// 1 for the first page.
     public var index: Int
+    /// Each item's JSON exactly as the service sent it, aligned with `items` (empty when not known).
+    public var rawTexts: [String]
 
-    public init(items: [Item], serverDate: Date?, index: Int) {
+    public init(items: [Item], serverDate: Date?, index: Int, rawTexts: [String] = []) {
         self.items = items
         self.serverDate = serverDate
         self.index = index
+        self.rawTexts = rawTexts
     }
 }
 

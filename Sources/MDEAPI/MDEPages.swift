@@ -82,10 +82,16 @@ public struct MDEPages<Item: Sendable>: AsyncSequence, Sendable {
             }
             var items: [Item] = []
             items.reserveCapacity(values.count)
+            // Only when every item's text was captured can texts stay aligned with the de-duplicated items.
+            let texts = response.itemTexts.flatMap { $0.count == values.count ? $0 : nil }
+            var rawTexts: [String] = []
             for (offset, value) in values.enumerated() {
                 do {
                     let item = try pages.decode(value)
-                    if seenIDs.insert(pages.id(item)).inserted { items.append(item) }
+                    if seenIDs.insert(pages.id(item)).inserted {
+                        items.append(item)
+                        if let texts { rawTexts.append(texts[offset]) }
+                    }
                 } catch let error as MDEDecodingError {
                     throw error.at("value[\(offset)]").at(place)
                 }
@@ -94,7 +100,7 @@ public struct MDEPages<Item: Sendable>: AsyncSequence, Sendable {
                 nextLink = try sameOriginURL(link)
                 followingLinks = true
             } else if followingLinks || !pages.sendsTop || values.count < pages.pageSize {
-                return MDEPage(items: items, serverDate: response.serverDate, index: index)
+                return MDEPage(items: items, serverDate: response.serverDate, index: index, rawTexts: rawTexts)
             } else {
                 skip += pages.pageSize
             }
@@ -103,7 +109,7 @@ public struct MDEPages<Item: Sendable>: AsyncSequence, Sendable {
                 throw pagingError("page \(index) repeated only items of earlier pages; paging stopped")
             }
             finished = false
-            return MDEPage(items: items, serverDate: response.serverDate, index: index)
+            return MDEPage(items: items, serverDate: response.serverDate, index: index, rawTexts: rawTexts)
         }
 
         /// The nextLink as an absolute URL on the API's own scheme, host and port (the token must not travel elsewhere).

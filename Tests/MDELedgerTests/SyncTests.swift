@@ -39,6 +39,26 @@ import Testing
         }
     }
 
+    /// The ledger keeps each machine's JSON as the service sent it (key order, 7-digit fractions), not re-encoded.
+    @Test func rawJSONIsTheServicesOwnBytes() async throws {
+        let folder = try TemporaryFolder()
+        try await withSimulator(SimulatorConfiguration(devices: 40)) { sim in
+            let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+            let engine = try Self.engine(sim, ledger)
+            _ = try await engine.run()
+            var pages = engine.client.machines().makeAsyncIterator()
+            let page = try #require(try await pages.next())
+            #expect(page.rawTexts.count == page.items.count)
+            let stored = try await ledger.dbQueue.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT raw_json FROM machines WHERE id = ?", arguments: [page.items[0].id])
+            }
+            #expect(stored == page.rawTexts[0])
+            #expect(stored?.hasPrefix(#"{"id":""#) == true, "key order as served, not sorted")
+            #expect(stored != page.items[0].raw.canonicalText())
+        }
+    }
+
     @Test func unchangedResyncWritesNoHistoryAndAChangedDayDoes() async throws {
         let folder = try TemporaryFolder()
         try await withSimulator(SimulatorConfiguration(devices: 700)) { sim in

@@ -19,25 +19,25 @@ struct Staging {
     }
 
     /// Adds machines; a repeated id (pages that overlap) keeps the last copy.
-    func add(machines: [Machine]) async throws {
+    /// - Parameter rawTexts: each machine's JSON as the service sent it (`MDEPage.rawTexts`), kept as the raw
+    ///   evidence; without it the canonical text of the parsed object is kept.
+    func add(machines: [Machine], rawTexts: [String] = []) async throws {
         try await dbQueue.write { db in
             let statement = try db.cachedStatement(sql: MachineColumns.stageSQL)
-            for machine in machines {
-                let values =
-                    [machine.id.databaseValue] + MachineColumns.values(machine)
-                    + [machine.raw.canonicalText().databaseValue]
+            for (offset, machine) in machines.enumerated() {
+                let raw = offset < rawTexts.count ? rawTexts[offset] : machine.raw.canonicalText()
+                let values = [machine.id.databaseValue] + MachineColumns.values(machine) + [raw.databaseValue]
                 try statement.execute(arguments: StatementArguments(values))
             }
         }
     }
 
-    func add(actions: [MachineAction]) async throws {
+    func add(actions: [MachineAction], rawTexts: [String] = []) async throws {
         try await dbQueue.write { db in
             let statement = try db.cachedStatement(sql: ActionColumns.stageSQL)
-            for action in actions {
-                let values =
-                    [action.id.databaseValue] + ActionColumns.values(action)
-                    + [action.raw.canonicalText().databaseValue]
+            for (offset, action) in actions.enumerated() {
+                let raw = offset < rawTexts.count ? rawTexts[offset] : action.raw.canonicalText()
+                let values = [action.id.databaseValue] + ActionColumns.values(action) + [raw.databaseValue]
                 try statement.execute(arguments: StatementArguments(values))
             }
         }

@@ -82,7 +82,7 @@ public struct SyncEngine: Sendable {
         var pages = 0
         for try await page in client.machines(pageSize: pageSize) {
             if firstDate == nil { firstDate = page.serverDate ?? Date() }
-            try await staging.add(machines: page.items)
+            try await staging.add(machines: page.items, rawTexts: page.rawTexts)
             info.machinesSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machines", items: info.machinesSeen, pages: pages))
@@ -93,7 +93,7 @@ public struct SyncEngine: Sendable {
         pages = 0
         let plan = try ledger.actionSyncPlan(tenant: tenant)
         for try await page in client.machineActions(filter: plan.filter, pageSize: pageSize) {
-            try await staging.add(actions: page.items)
+            try await staging.add(actions: page.items, rawTexts: page.rawTexts)
             info.actionsSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machine actions", items: info.actionsSeen, pages: pages))
