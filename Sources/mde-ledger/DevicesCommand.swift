@@ -7,9 +7,9 @@ struct DevicesCommand: ParsableCommand {
         commandName: "devices",
         abstract: "List devices with their lifecycle state, now or as of a past date.",
         discussion: """
-            States (first rule that applies): \(DeviceState.allCases.map(\.rawValue).joined(separator: ", ")).
-            Without --as-of the answer is as of the tenant's latest committed sync or import; --as-of answers from
-            the history the ledger held at that time (a date alone means 00:00 UTC). The table starts with a line
+            States (first rule that applies): \(DeviceState.allCases.map(\.rawValue).joined(separator: ", ")). \
+            Without --as-of the answer is as of the tenant's latest committed sync or import; --as-of answers from \
+            the history the ledger held at that time (a date alone means 00:00 UTC). The table starts with a line \
             naming the time and thresholds used; csv and json print only the devices.
             """
     )

@@ -7,10 +7,10 @@ struct ImportRetiredCommand: ParsableCommand {
         commandName: "retired",
         abstract: "Import the retirement list from Intune or the asset system (CSV: device, retired_on[, note]).",
         discussion: """
-            The device column may hold an MDE device id, an Entra aadDeviceId, or an exact DNS or host name; ids
-            are preferred. A name that matches several devices is refused with the candidate ids listed, because
-            offboarding the wrong device by a name match is the worst mistake such a list can cause. Dates are
-            YYYY-MM-DD (00:00 UTC) or ISO-8601 times. The file is all or nothing: any bad row is reported with its
+            The device column may hold an MDE device id, an Entra aadDeviceId, or an exact DNS or host name; ids \
+            are preferred. A name that matches several devices is refused with the candidate ids listed, because \
+            offboarding the wrong device by a name match is the worst mistake such a list can cause. Dates are \
+            YYYY-MM-DD (00:00 UTC) or ISO-8601 times. The file is all or nothing: any bad row is reported with its \
             line number and nothing is imported. Re-importing the same list records nothing new.
             """
     )

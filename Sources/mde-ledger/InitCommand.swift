@@ -7,7 +7,7 @@ struct InitCommand: ParsableCommand {
         commandName: "init",
         abstract: "Create the ledger, or apply pending migrations to it; prints the schema version.",
         discussion: """
-            A new ledger file is created readable by its owner only. Running init on an up-to-date ledger
+            A new ledger file is created readable by its owner only. Running init on an up-to-date ledger \
             changes nothing. A ledger whose applied migrations differ from this binary's is refused.
             """
     )

@@ -7,11 +7,11 @@ struct MDELedgerCommand: AsyncParsableCommand {
         commandName: "mde-ledger",
         abstract: "An audit and compliance ledger of Microsoft Defender for Endpoint devices, in SQLite.",
         discussion: """
-            Pulls machines and machine actions from the MDE API into an append-only, hash-chained ledger,
+            Pulls machines and machine actions from the MDE API into an append-only, hash-chained ledger, \
             follows every device through its lifecycle, and answers whether retired devices still send telemetry.
 
-            Credentials come from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or
-            AZURE_CLIENT_SECRET_FILE), never from the command line. The ledger is --db, else $MDE_LEDGER_DB,
+            Credentials come from AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or \
+            AZURE_CLIENT_SECRET_FILE), never from the command line. The ledger is --db, else $MDE_LEDGER_DB, \
             else ./mde-ledger.sqlite.
 
             Exit codes: 0 ok, 1 error, 2 findings present, 64 bad usage.

@@ -7,9 +7,9 @@ struct StatusCommand: ParsableCommand {
         commandName: "status",
         abstract: "Is this device still sending telemetry? One verdict, with the evidence behind it.",
         discussion: """
-            DEVICE is an MDE device id, an Entra aadDeviceId, or an exact DNS or host name. A name that matches
-            several devices (re-imaged or renamed devices keep their old entry) is refused with the candidates
-            listed. Exits 2 when the verdict is a finding (still reporting after offboarding or retirement,
+            DEVICE is an MDE device id, an Entra aadDeviceId, or an exact DNS or host name. A name that matches \
+            several devices (re-imaged or renamed devices keep their old entry) is refused with the candidates \
+            listed. Exits 2 when the verdict is a finding (still reporting after offboarding or retirement, \
             retired but not offboarded, offboarding failed or stuck, removed early), 0 otherwise.
             """
     )

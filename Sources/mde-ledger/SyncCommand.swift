@@ -8,17 +8,17 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Pull every machine and machine action from the MDE API into the ledger.",
         discussion: """
-            A sync fetches the complete snapshot (all machine pages, then machine actions) before it writes
-            anything, then commits it in one transaction: a run that fails or is killed leaves the ledger as the
+            A sync fetches the complete snapshot (all machine pages, then machine actions) before it writes \
+            anything, then commits it in one transaction: a run that fails or is killed leaves the ledger as the \
             last committed run left it. An unchanged tenant writes no history. The ledger is created on first use.
 
-            Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE).
-            Endpoints: --base-url / MDE_API_BASE_URL (default https://api.security.microsoft.com) and
-            --token-url / MDE_TOKEN_URL (default the tenant's Entra v2 token endpoint). Plain http:// is accepted
+            Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE). \
+            Endpoints: --base-url / MDE_API_BASE_URL (default https://api.security.microsoft.com) and \
+            --token-url / MDE_TOKEN_URL (default the tenant's Entra v2 token endpoint). Plain http:// is accepted \
             only for loopback addresses (the simulator).
 
-            Several tenants: the tenant's row (see 'mde-ledger tenant add') supplies its tenant id, client id,
-            region, base and token URLs, and the secret comes from AZURE_CLIENT_SECRET_<NAME> or
+            Several tenants: the tenant's row (see 'mde-ledger tenant add') supplies its tenant id, client id, \
+            region, base and token URLs, and the secret comes from AZURE_CLIENT_SECRET_<NAME> or \
             AZURE_CLIENT_SECRET_FILE_<NAME> (NAME upper-cased, other characters as _), else AZURE_CLIENT_SECRET.
             """
     )

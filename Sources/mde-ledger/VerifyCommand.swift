@@ -6,9 +6,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check the schema against the migrations, the event hash chain and the history digests.",
         discussion: """
-            Recomputes every event's SHA-256 link and each run's digest over the observation rows it wrote,
-            and compares every table, index and trigger with what the migrations create. Exits 1 and names the
-            first broken event when anything was edited. Record the printed head hash in your audit notes:
+            Recomputes every event's SHA-256 link and each run's digest over the observation rows it wrote, \
+            and compares every table, index and trigger with what the migrations create. Exits 1 and names the \
+            first broken event when anything was edited. Record the printed head hash in your audit notes: \
             a later verify that prints a different chain for the same events shows the log was cut short.
             """
     )
