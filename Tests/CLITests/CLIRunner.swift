@@ -1,4 +1,5 @@
 import Foundation
+import MDETestSupport
 
 /// Runs the built `mde-ledger` binary and captures what it prints.
 struct CLIResult: Sendable {
@@ -8,9 +9,6 @@ struct CLIResult: Sendable {
 }
 
 enum CLIRunner {
-    /// The checkout's root folder (README.md, migrations/).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
 
     /// The binary `make test` builds: `$MDE_LEDGER_BIN`, else next to the test bundle, else `.build/debug`.
     static let binary: URL = {
@@ -22,9 +20,7 @@ enum CLIRunner {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
             folder = folder.deletingLastPathComponent()
         }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/mde-ledger")
+        return TestFiles.repositoryRoot.appendingPathComponent(".build/debug/mde-ledger")
     }()
 
     /// Runs `mde-ledger args…` in `directory` with only the given environment (plus PATH and HOME), so a
@@ -64,18 +60,4 @@ func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         Thread { continuation.resume(returning: work()) }.start()
     }
-}
-
-/// A temporary folder for one test.
-final class Scratch: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("mde-ledger-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
 }

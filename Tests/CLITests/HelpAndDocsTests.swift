@@ -1,4 +1,5 @@
 import Foundation
+import MDETestSupport
 import Testing
 
 /// Every subcommand explains itself and is documented in the README (sqlite-utils' test_docs idea).
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func everySubcommandHasHelpAndIsInTheReadme() async throws {
-        let readme = try String(contentsOfFile: CLIRunner.repositoryRoot + "/README.md", encoding: .utf8)
+        let readme = try String(contentsOfFile: TestFiles.inRepository("README.md"), encoding: .utf8)
         var commands = try await Self.subcommands().map { [$0] }
         for command in commands where command.count == 1 {
             commands += try await Self.subcommands(command).map { command + [$0] }

@@ -1,33 +1,14 @@
 import Foundation
 import GRDB
+import MDETestSupport
 import Testing
 
 /// `mde-ledger import machines|actions` as a user runs it.
 @Suite struct ImportCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let portalCSV = root.appendingPathComponent("Tests/MDELedgerTests/Fixtures/portal-devices.csv").path
-    static func published(_ name: String) -> String {
-        root.deletingLastPathComponent().appendingPathComponent("shared/fixtures/mde-docs/\(name)").path
-    }
-
-    /// Every row of every table: equal dumps mean the ledger did not change.
-    static func dump(_ path: String) throws -> String {
-        try DatabaseQueue(path: path).read { db in
-            var out = ""
-            for table in try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            {
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid") {
-                    out += "\(table) \(row)\n"
-                }
-            }
-            return out
-        }
-    }
+    static let portalCSV = TestFiles.inRepository("Tests/MDELedgerTests/Fixtures/portal-devices.csv")
 
     @Test func importPortalExportThenActionsThenVerify() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let machines = try await CLIRunner.run(
             ["import", "machines", "--db", db, "--observed-at", "2026-05-14T00:00:00Z", Self.portalCSV])
@@ -41,7 +22,7 @@ import Testing
         #expect(machines.stdout.contains("partial: devices missing from the files are not marked removed"))
         #expect(!machines.stdout.contains("api:"), "an import makes no API calls")
         let actions = try await CLIRunner.run(
-            ["import", "actions", "--db", db, Self.published("machineactions-list.json")])
+            ["import", "actions", "--db", db, TestFiles.published("machineactions-list.json")])
         #expect(actions.status == 0, "\(actions.stderr)")
         #expect(actions.stdout.contains("0 machines, 3 machine actions"))
         #expect(actions.stdout.contains("(now: the files carry no capture time; pass --observed-at for older files)"))
@@ -54,7 +35,7 @@ import Testing
     }
 
     @Test func completeImportMarksMissingDevicesRemoved() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let one = scratch.path("one.csv")
         try Data("Device ID,Device Name\n1e5bc9d7e413ddd7902c2932e418702b84d0cc07,ws-0001\n".utf8)
@@ -70,18 +51,21 @@ import Testing
     }
 
     @Test func aBrokenFileIsOneClearErrorAndChangesNothing() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         // With no ledger yet, a bad file does not even create one.
-        let first = try await CLIRunner.run(["import", "machines", "--db", db, Self.published("machines-list.json")])
+        let first = try await CLIRunner.run([
+            "import", "machines", "--db", db, TestFiles.published("machines-list.json"),
+        ])
         #expect(first.status == 1)
         #expect(
-            first.stderr == "error: \(Self.published("machines-list.json")):9:39: invalid JSON at byte 380 ('\\\"'): "
+            first.stderr
+                == "error: \(TestFiles.published("machines-list.json")):9:39: invalid JSON at byte 380 ('\\\"'): "
                 + "expected ',' or '}'; the file must be valid JSON as the API returns it (documentation samples with "
                 + "'...' or stray text need fixing first)\n", "\(first.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db))
         _ = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-14", Self.portalCSV])
-        let before = try Self.dump(db)
+        let before = try ledgerDump(db)
         let bad = scratch.path("bad.csv")
         try Data("Device ID,Last device update\naaaa,2026-05-01\nbbbb,sometime\n".utf8).write(
             to: URL(fileURLWithPath: bad))
@@ -91,7 +75,7 @@ import Testing
         #expect(
             result.stderr.hasPrefix("error: \(bad):3: 'Last device update' is not a date: 'sometime'; use ISO-8601"))
         #expect(result.stdout.isEmpty)
-        #expect(try Self.dump(db) == before)
+        #expect(try ledgerDump(db) == before)
     }
 
     @Test(arguments: [
@@ -100,10 +84,10 @@ import Testing
         (["--complete"], "--complete"),
     ])
     func badOptionsAreUsageErrors(_ options: [String], _ message: String) async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let result = try await CLIRunner.run(
             ["import", "actions", "--db", scratch.path("l.sqlite")] + options + [
-                Self.published("machineaction-get.json")
+                TestFiles.published("machineaction-get.json")
             ])
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -111,7 +95,7 @@ import Testing
     }
 
     @Test func twoTenantsNeedTenantAndEachGetsItsOwnDevices() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         for name in ["contoso", "fabrikam"] {
             let added = try await CLIRunner.run(["tenant", "add", name, "--db", db])

@@ -1,14 +1,15 @@
 import Foundation
 import GRDB
+import MDETestSupport
 import Testing
 
 @Suite struct LedgerCommandTests {
     @Test func initThenVerifyThenMigrateList() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let initialized = try await CLIRunner.run(["init", "--db", db])
         #expect(initialized.status == 0, "\(initialized.stderr)")
-        let migrations = try FileManager.default.contentsOfDirectory(atPath: CLIRunner.repositoryRoot + "/migrations")
+        let migrations = try FileManager.default.contentsOfDirectory(atPath: TestFiles.inRepository("migrations"))
             .filter { $0.hasSuffix(".sql") }.count
         #expect(initialized.stdout.contains("at schema version \(migrations) (\(migrations) migrations applied)"))
         let verified = try await CLIRunner.run(["verify"], environment: ["MDE_LEDGER_DB": db])
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func commandsOnAMissingLedgerSayRunInit() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let result = try await CLIRunner.run(["verify", "--db", scratch.path("missing.sqlite")])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("error: no ledger at"))
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func verifyFailsOnATamperedLedger() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         _ = try await CLIRunner.run(["init", "--db", db])
         let queue = try DatabaseQueue(path: db)

@@ -6,7 +6,7 @@ import Testing
 /// The user's walk: simulate, sync, sync again, query; and answers about the past that do not change.
 @Suite struct SyncCommandTests {
     @Test func syncTwiceThenQueryWithSqlite() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         try await withSimulator(.init(devices: 250)) { sim in
             let first = try await CLIRunner.run(
                 ["sync", "--no-progress"], environment: sim.environment, directory: scratch.url)
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func secretsNeverReachTheLedgerOrOutput() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         try await withSimulator(.init(devices: 50, clientSecret: "s3cr3t-value-that-must-not-leak")) { sim in
             let result = try await CLIRunner.run(["sync"], environment: sim.environment, directory: scratch.url)
             #expect(result.status == 0, "\(result.stderr)")
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func wrongSecretIsAClearErrorAndCreatesNoHistory() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         try await withSimulator(.init(devices: 10)) { sim in
             var env = sim.environment
             env["AZURE_CLIENT_SECRET"] = "wrong"
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func plainHttpOffLoopbackIsRefused() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let env = ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"]
         let result = try await CLIRunner.run(
             ["sync", "--base-url", "http://mde.example.com", "--token-url", "http://127.0.0.1:1/t"], environment: env,
@@ -60,7 +60,7 @@ import Testing
 
     /// What `devices` printed after each sync is printed again, byte for byte, by `devices --as-of` that time.
     @Test func answersAboutThePastAreReproduced() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         try await withSimulator(.init(devices: 300)) { sim in
             var printed: [(asOf: String, csv: String)] = []
             for step in [1.0, 2, 5, 9, 30] {

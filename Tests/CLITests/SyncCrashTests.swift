@@ -68,7 +68,7 @@ import Testing
     /// Kills alternate between the fetch and the commit. After each: `verify` passes and the ledger is the last
     /// committed run: unchanged, or, if the kill came after the commit, exactly one more committed run.
     @Test func killedSyncsLeaveTheLastCommittedRun() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let journal = db + "-journal"
         let sync = ["sync", "--db", db, "--page-size", "100"]
@@ -122,7 +122,7 @@ import Testing
     /// A writer killed once its rollback journal is hot (changed pages already in the file): `verify`, a read-only
     /// command, rolls the journal back instead of failing with "attempt to write a readonly database".
     @Test func verifyRollsBackAHotJournal() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         _ = try await CLIRunner.run(["init", "--db", db])
         let before = try ledgerDump(db)
@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func aSecondSyncIsRefusedWhileOneRuns() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         try await withSimulator(.init(devices: 50)) { sim in
             _ = try await CLIRunner.run(["init", "--db", db])
@@ -181,7 +181,7 @@ import Testing
     /// Off a terminal each wait is one plain line on stderr (`waiting 4 s (rate limit)`), also with --no-progress.
     @Test(arguments: [[], ["--no-progress"]])
     func longWaitsArePlainLinesOffATerminal(flags: [String]) async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         try await withSimulator(.init(devices: 50)) { sim in
             // One call in 3 s: the second call (the actions page) waits about 4 s, the limiter's second included.
             let result = try await CLIRunner.run(

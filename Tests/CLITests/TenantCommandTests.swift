@@ -7,7 +7,7 @@ import Testing
 /// `mde-ledger tenant …` and `sync --tenant` with per-tenant secrets, against two simulated tenants.
 @Suite struct TenantCommandTests {
     @Test func addListAndSet() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let added = try await CLIRunner.run([
             "tenant", "add", "contoso-eu", "--db", db, "--tenant-id", "11111111-2222-3333-4444-555555555555",
@@ -32,14 +32,14 @@ import Testing
     }
 
     @Test func aSecretIsNeverAFlag() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let result = try await CLIRunner.run(
             ["tenant", "add", "x", "--db", scratch.path("l.sqlite"), "--client-secret", "s"])
         #expect(result.status == 64)
     }
 
     @Test func syncEachTenantWithItsOwnSecret() async throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let secretFile = scratch.path("beta.secret")
         try Data("beta-secret-value\n".utf8).write(to: URL(fileURLWithPath: secretFile))

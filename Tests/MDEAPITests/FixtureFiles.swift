@@ -1,10 +1,9 @@
 import Foundation
+import MDETestSupport
 
 /// Paths to fixture files, computed from this file's location so tests run from any working directory.
 enum FixtureFiles {
-    /// The repository root: `../../` from this file.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = TestFiles.repositoryRoot
 
     /// Microsoft's samples exactly as published (`../shared/fixtures/mde-docs/` beside the repository).
     static func published(_ name: String) throws -> Data {

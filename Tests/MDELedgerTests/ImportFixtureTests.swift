@@ -8,18 +8,11 @@ import Testing
 
 /// Paths and helpers shared by the import tests.
 enum ImportFiles {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     /// Microsoft's samples exactly as published (`../shared/fixtures/mde-docs/`).
-    static func published(_ name: String) -> String {
-        repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/mde-docs/\(name)").path
-    }
+    static func published(_ name: String) -> String { TestFiles.published(name) }
 
     /// This suite's own fixtures (`Tests/MDELedgerTests/Fixtures/`, see its README).
-    static func fixture(_ name: String) -> String {
-        repositoryRoot.appendingPathComponent("Tests/MDELedgerTests/Fixtures/\(name)").path
-    }
+    static func fixture(_ name: String) -> String { TestFiles.inRepository("Tests/MDELedgerTests/Fixtures/\(name)") }
 
     /// Loads and commits files as `mde-ledger import` does.
     @discardableResult

@@ -1,22 +1,9 @@
 import Foundation
 import GRDB
 import MDEAPI
+import MDETestSupport
 
 @testable import MDELedger
-
-/// A fresh temporary folder per test, removed when the value goes away.
-final class TemporaryFolder: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("mde-ledger-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
 
 /// Builds MDE-shaped JSON objects and commits them as runs, without HTTP.
 enum LedgerFixtures {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MDETestSupport
 import Testing
 
 @testable import MDELedger
@@ -82,9 +83,7 @@ import Testing
     /// The generated EmbeddedSQL.swift must match the .sql files (run `make embed` after editing them).
     @Test(arguments: ["migrations", "reports"])
     func embeddedFilesMatchTheTree(folder: String) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let dir = root.appendingPathComponent(folder)
+        let dir = TestFiles.repositoryRoot.appendingPathComponent(folder)
         // git keeps no empty folders: a missing folder has no SQL files.
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
             .filter { $0.hasSuffix(".sql") }.sorted()

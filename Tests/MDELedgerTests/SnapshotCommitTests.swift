@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MDETestSupport
 import Testing
 
 @testable import MDELedger

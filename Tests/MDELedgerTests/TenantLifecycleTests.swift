@@ -1,4 +1,5 @@
 import Foundation
+import MDETestSupport
 import Testing
 
 @testable import MDELedger

@@ -105,9 +105,7 @@ public struct SnapshotImporter: Sendable {
                 record = all.first
             }
             guard let record else { return }
-            let latest = try String.fetchOne(
-                db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
-                arguments: [record.id])
+            let latest = try Ledger.latestSnapshotTime(db, tenant: record.id)
             if let latest, time < latest {
                 throw ImportError(
                     "tenant \(record.name) already has a run as of \(latest), later than this import's \(time); "

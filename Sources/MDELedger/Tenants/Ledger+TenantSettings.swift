@@ -130,9 +130,7 @@ extension Ledger {
                         db, sql: "SELECT count(*) FROM machines WHERE tenant = ? AND present = 1",
                         arguments: [record.id])
                         ?? 0,
-                    lastRun: try String.fetchOne(
-                        db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
-                        arguments: [record.id]))
+                    lastRun: try Self.latestSnapshotTime(db, tenant: record.id))
             }
         }
     }
