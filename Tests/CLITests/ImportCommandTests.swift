@@ -5,7 +5,7 @@ import Testing
 
 /// `mde-ledger import machines|actions` as a user runs it.
 @Suite struct ImportCommandTests {
-    static let portalCSV = TestFiles.inRepository("Tests/MDELedgerTests/Fixtures/portal-devices.csv")
+    static let portalCSV = TestFiles.portal("portal-devices.csv")
 
     @Test func importPortalExportThenActionsThenVerify() async throws {
         let scratch = try TemporaryFolder()

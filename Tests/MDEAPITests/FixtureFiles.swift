@@ -1,19 +1,15 @@
 import Foundation
 import MDETestSupport
 
-/// Paths to fixture files, computed from this file's location so tests run from any working directory.
+/// Fixture bytes for the decoding tests; the files live once in `Tests/Fixtures/` (see its README).
 enum FixtureFiles {
-    static let repositoryRoot = TestFiles.repositoryRoot
-
-    /// Microsoft's samples exactly as published (`../shared/fixtures/mde-docs/` beside the repository).
+    /// Microsoft's samples exactly as published.
     static func published(_ name: String) throws -> Data {
-        try Data(
-            contentsOf: repositoryRoot.deletingLastPathComponent()
-                .appendingPathComponent("shared/fixtures/mde-docs/\(name)"))
+        try Data(contentsOf: URL(fileURLWithPath: TestFiles.published(name)))
     }
 
-    /// Corrected copies of the samples that do not parse (see Fixtures/README.md).
+    /// Corrected copies of the samples that do not parse.
     static func corrected(_ name: String) throws -> Data {
-        try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/MDEAPITests/Fixtures/\(name)"))
+        try Data(contentsOf: URL(fileURLWithPath: TestFiles.corrected(name)))
     }
 }

@@ -8,11 +8,13 @@ import Testing
 
 /// Paths and helpers shared by the import tests.
 enum ImportFiles {
-    /// Microsoft's samples exactly as published (`../shared/fixtures/mde-docs/`).
+    /// Microsoft's samples exactly as published (`Tests/Fixtures/published/`).
     static func published(_ name: String) -> String { TestFiles.published(name) }
 
-    /// This suite's own fixtures (`Tests/MDELedgerTests/Fixtures/`, see its README).
-    static func fixture(_ name: String) -> String { TestFiles.inRepository("Tests/MDELedgerTests/Fixtures/\(name)") }
+    /// Corrected samples and the portal CSV (`Tests/Fixtures/`, see its README).
+    static func fixture(_ name: String) -> String {
+        name.hasSuffix(".csv") ? TestFiles.portal(name) : TestFiles.corrected(name)
+    }
 
     /// Loads and commits files as `mde-ledger import` does.
     @discardableResult

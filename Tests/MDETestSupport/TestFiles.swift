@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the tests find the checkout and the shared fixtures, computed from this file so tests run from any
+/// Where the tests find the checkout and its fixtures, computed from this file so tests run from any
 /// working directory.
 public enum TestFiles {
     /// The repository root (`Tests/MDETestSupport/` is two folders below it).
@@ -12,9 +12,19 @@ public enum TestFiles {
         repositoryRoot.appendingPathComponent(path).path
     }
 
-    /// One of Microsoft's samples exactly as published (`../shared/fixtures/mde-docs/` beside the checkout).
+    /// One of Microsoft's samples exactly as published (`Tests/Fixtures/published/`, see its README).
     public static func published(_ name: String) -> String {
-        repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/mde-docs/\(name)").path
+        inRepository("Tests/Fixtures/published/\(name)")
+    }
+
+    /// A corrected copy of a published sample that does not parse (`Tests/Fixtures/corrected/`).
+    public static func corrected(_ name: String) -> String {
+        inRepository("Tests/Fixtures/corrected/\(name)")
+    }
+
+    /// The portal-shaped CSV export written for the tests (`Tests/Fixtures/portal/`).
+    public static func portal(_ name: String) -> String {
+        inRepository("Tests/Fixtures/portal/\(name)")
     }
 }
 
