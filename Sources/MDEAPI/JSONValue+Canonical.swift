@@ -1,8 +1,10 @@
 extension JSONValue {
-    /// Compact JSON text with object keys sorted by their UTF-8 bytes (stable; used for raw storage and hashing).
-    ///
-    /// Strings are escaped minimally (`"`, `\`, control characters); non-ASCII text is kept as UTF-8.
-    /// `JSONValue.parse(v.canonicalText()) == v` for every value `parse` can produce.
+    /// The RFC 8785 (JSON Canonicalization Scheme) text of the value: compact, object keys sorted by their
+    /// UTF-16 code units, numbers as ECMAScript prints them, strings escaped minimally (`"`, `\\`, control
+    /// characters, with the short forms `\\b \\f \\n \\r \\t`); non-ASCII text kept as UTF-8. An auditor's
+    /// standard JCS serialiser produces the same bytes, so hashes over it can be recomputed independently.
+    /// `JSONValue.parse(v.canonicalText()) == v` for every value `parse` can produce (doubles that are whole
+    /// numbers read back as integers).
     public func canonicalText() -> String {
         // Built as UTF-8 bytes: a sync canonicalises every machine it receives, and byte appends are several
         // times faster than appending String scalars one by one.
@@ -17,9 +19,7 @@ extension JSONValue {
         case .null: output += "null".utf8
         case .bool(let value): output += (value ? "true" : "false").utf8
         case .int(let value): output += String(value).utf8
-        case .double(let value):
-            // Swift prints the shortest text that reads back to the same double, e.g. 0.1, 1e-07, 1.0.
-            output += (value.isFinite ? value.description : "null").utf8
+        case .double(let value): output += Self.ecmaScriptText(value).utf8
         case .string(let value): Self.appendQuoted(value, to: &output)
         case .array(let elements):
             output.append(UInt8(ascii: "["))
@@ -30,8 +30,8 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            // Byte order, not String's Unicode collation, so other tools (Python sort_keys, SQLite) agree.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            // UTF-16 code unit order (RFC 8785 §3.2.3), not String's Unicode collation.
+            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             for (offset, key) in keys.enumerated() {
                 if offset > 0 { output.append(UInt8(ascii: ",")) }
                 Self.appendQuoted(key, to: &output)
@@ -66,4 +66,33 @@ extension JSONValue {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A double as ECMAScript's `Number.prototype.toString` prints it (RFC 8785 §3.2.2.3). Swift's `description`
+    /// already yields the shortest digits that read back to the same double; only their layout differs.
+    static func ecmaScriptText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }  // JSON has no NaN or infinity; the parser never makes them
+        if value == 0 { return "0" }
+        if value < 0 { return "-" + ecmaScriptText(-value) }
+        let text = value.description
+        let parts = text.split(separator: "e", maxSplits: 1)
+        let exponent = parts.count == 2 ? Int(parts[1])! : 0
+        let mantissa = parts[0].split(separator: ".", maxSplits: 1)
+        var digits = Array(mantissa[0]) + (mantissa.count == 2 ? Array(mantissa[1]) : [])
+        var point = mantissa[0].count + exponent  // digits before the decimal point
+        while digits.first == "0" {
+            digits.removeFirst()
+            point -= 1
+        }
+        while digits.last == "0" { digits.removeLast() }
+        let k = digits.count
+        let n = point
+        let s = String(digits)
+        if k <= n && n <= 21 { return s + String(repeating: "0", count: n - k) }
+        if 0 < n && n <= 21 { return String(digits[..<n]) + "." + String(digits[n...]) }
+        if -6 < n && n <= 0 { return "0." + String(repeating: "0", count: -n) + s }
+        let e = n - 1
+        let sign = e < 0 ? "-" : "+"
+        let head = k == 1 ? s : String(digits[0]) + "." + String(digits[1...])
+        return head + "e" + sign + String(abs(e))
+    }
 }

@@ -1,29 +1,67 @@
 import ArgumentParser
+import Foundation
 import MDELedger
 
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the schema against the migrations, the event hash chain and the history digests.",
+        abstract: "Check the schema, the event hash chain, every run's digest and an earlier head.",
         discussion: """
-            Recomputes every event's SHA-256 link and each run's digest over the observation rows it wrote, \
-            and compares every table, index and trigger with what the migrations create. Exits 1 and names the \
-            first broken event when anything was edited. Record the printed head hash in your audit notes: \
-            a later verify that prints a different chain for the same events shows the log was cut short.
+            Recomputes every event's SHA-256 link (RFC 8785 canonical JSON), each run's digest over every \
+            history row it wrote, and the run bookkeeping (every run ends with a run_committed event; counts \
+            agree; no history row outside a committed run), and compares every table, index, view and trigger \
+            with what the migrations create. Exits 1 and names what differs.
+
+            It prints the chain head as SEQ:HASH. Reports and status print the head they were computed from; \
+            'verify --head SEQ:HASH' later proves the ledger still holds that event unchanged and that the \
+            chain continues from it — the defence against someone who rewrites the whole file. \
+            See docs/verify.md for recomputing the chain with sqlite3 and sha256sum alone.
             """
     )
 
     @OptionGroup var ledger: LedgerOptions
 
+    @Option(name: .customLong("head"), help: "An earlier head (SEQ:HASH) the ledger must still hold unchanged.")
+    var head: String?
+
+    @Flag(name: .customLong("json"), help: "Print the result as one JSON object (for monitoring).")
+    var json = false
+
+    func validate() throws {
+        if let head, Self.parseHead(head) == nil {
+            throw ValidationError("--head '\(head)' is not SEQ:HASH (e.g. 1234:9f86d081…, as verify prints it)")
+        }
+    }
+
     func run() throws {
         let opened = try Ledger.open(path: ledger.path, create: false, readOnly: true, allowPending: true)
-        let report = try opened.verify()
+        let report = try opened.verify(head: head.flatMap(Self.parseHead))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var object = try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any] ?? [:]
+            object["ok"] = report.ok
+            object["head"] = report.head
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            if !report.ok { throw ExitCode(1) }
+            return
+        }
         print("schema: version \(report.schemaVersion)")
-        print("events: \(report.eventsChecked) checked, head \(report.headHash)")
+        print("events: \(report.eventsChecked) checked")
         print("history: \(report.runsChecked) run digests checked")
+        print("head: \(report.head)")
         guard report.ok else {
             throw CLIFailure(message: "ledger verification failed:\n  " + report.problems.joined(separator: "\n  "))
         }
-        print("ok: the ledger verifies")
+        print("ok: the ledger verifies" + (head != nil ? " and still holds head \(head!)" : ""))
+    }
+
+    static func parseHead(_ text: String) -> (seq: Int64, hash: String)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq > 0, parts[1].count == 64,
+            parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { return nil }
+        return (seq, String(parts[1]))
     }
 }

@@ -61,7 +61,7 @@ import Testing
 
     @Test(arguments: [
         #"{"id":"1e5b","rbacGroupId":140,"machineTags":["a","b"],"x":{"y":[null,false,-0.5,1e-07]}}"#,
-        #"["tab\there","quote\"","slash\\","ctl\u001f","emoji😀"]"#, "0", "-3", "1.0", "1e+20", #""""#,
+        #"["tab\there","quote\"","slash\\","ctl\u001f","emoji😀"]"#, "0", "-3", "1.5", "1e+20", #""""#,
     ])
     func canonicalTextRoundTrips(text: String) throws {
         let value = try JSONValue.parse(text)

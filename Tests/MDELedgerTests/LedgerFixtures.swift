@@ -42,8 +42,9 @@ enum LedgerFixtures {
     ) async throws -> RunSummary {
         let staging = Staging(dbQueue: ledger.dbQueue)
         try await staging.reset()
-        try await staging.add(machines: machines)
-        try await staging.add(actions: actions)
+        var duplicates = StagingDuplicates()
+        try await staging.add(machines: machines, duplicates: &duplicates)
+        try await staging.add(actions: actions, duplicates: &duplicates)
         let info = RunInfo(
             tenant: TenantSelection(name: tenant), kind: "sync", complete: complete, startedAt: observedAt,
             observedAt: observedAt, source: "test", machinesSeen: machines.count, actionsSeen: actions.count)

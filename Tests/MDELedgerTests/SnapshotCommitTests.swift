@@ -24,11 +24,13 @@ import Testing
         let before = try LedgerFixtures.historyCounts(ledger.path)
         let second = try await LedgerFixtures.commit(
             ledger, machines: machines, actions: actions, observedAt: "2026-11-01T10:00:00Z")
-        #expect(second.observationsWritten == 0 && second.actionObservationsWritten == 0 && second.eventsWritten == 0)
+        // Only the run's own run_committed event: every run ends with one, so verify can tell a cut tail.
+        #expect(second.observationsWritten == 0 && second.actionObservationsWritten == 0 && second.eventsWritten == 1)
         var after = try LedgerFixtures.historyCounts(ledger.path)
         #expect(after.removeValue(forKey: "sync_runs") == 2)
         var expected = before
         expected.removeValue(forKey: "sync_runs")
+        expected["events"]! += 1
         #expect(after == expected)
     }
 
@@ -63,6 +65,7 @@ import Testing
         #expect(payload?.contains("\"health_status\":[\"Active\",\"Inactive\"]") == true)
     }
 
+    /// The reordered document is kept (its raw JSON is evidence), but it is no device change.
     @Test func tagOrderIsNotAChange() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
@@ -70,7 +73,11 @@ import Testing
             ledger, machines: [try LedgerFixtures.machine(a, tags: ["x", "y"])], observedAt: "2026-11-01T09:00:00Z")
         let run = try await LedgerFixtures.commit(
             ledger, machines: [try LedgerFixtures.machine(a, tags: ["y", "x"])], observedAt: "2026-11-02T09:00:00Z")
-        #expect(run.observationsWritten == 0)
+        #expect(run.changed == 0 && run.observationsWritten == 1)
+        let changes = try await DatabaseQueue(path: ledger.path).read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM events WHERE kind = 'device_changed'")
+        }
+        #expect(changes == 0)
     }
 
     @Test func completeSnapshotMarksMissingDevicesRemovedAndPartialDoesNot() async throws {

@@ -76,6 +76,6 @@ import Testing
             try db.execute(sql: "UPDATE machine_observations SET last_seen = '2026-10-01T00:00:00Z' WHERE seq = 7")
         }
         let problems = try ledger.verify().problems
-        #expect(problems.contains { $0.contains("observations of run 2 were altered") })
+        #expect(problems.contains { $0.contains("history of run 2 was altered") })
     }
 }

@@ -52,14 +52,24 @@ public struct SnapshotImporter: Sendable {
         defer { withExtendedLifetime(lock) {} }
         let (time, source) = try observationTime(now: now)
         try check(time, against: batch, in: ledger)
-        let info = RunInfo(
+        var info = RunInfo(
             tenant: tenant, kind: "import", complete: complete, startedAt: UTCClock.nowText(), observedAt: time,
             source: batch.source, machinesSeen: batch.machines.count, actionsSeen: batch.actions.count)
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
-            try await staging.add(machines: batch.machines)
-            try await staging.add(actions: batch.actions)
+            var machineCopies = StagingDuplicates()
+            var actionCopies = StagingDuplicates()
+            try await staging.add(machines: batch.machines, duplicates: &machineCopies)
+            try await staging.add(actions: batch.actions, duplicates: &actionCopies)
+            // A file is one snapshot: two different documents for one id cannot both be the truth.
+            if let id = machineCopies.differing.first ?? actionCopies.differing.first {
+                throw ImportError(
+                    "\(batch.source): id \(id) appears twice with different content; keep one copy of each device or "
+                        + "action and import again")
+            }
+            info.machinesSeen -= machineCopies.identical
+            info.actionsSeen -= actionCopies.identical
             let summary = try await ledger.commitStaged(info)
             await staging.drop()
             return ImportOutcome(summary: summary, observedAtSource: source, files: batch.files)

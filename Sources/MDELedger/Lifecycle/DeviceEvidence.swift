@@ -84,9 +84,11 @@ enum DeviceEvidence {
         let actions = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, type, requestor, requestor_comment, created_at FROM machine_actions
-                WHERE tenant = ? AND machine_id = ? AND created_at <= ? ORDER BY created_at, id
-                """, arguments: [tenant, machine, asOf])
+                SELECT action_id AS id, type, raw_json ->> '$.requestor' AS requestor,
+                       raw_json ->> '$.requestorComment' AS requestor_comment, created_at
+                FROM action_states
+                WHERE tenant = ? AND as_of = ? AND machine_id = ? AND created_at <= ? ORDER BY created_at, action_id
+                """, arguments: [tenant, asOf, machine, asOf])
         for action in actions {
             let id: String = action["id"]
             let comment: String? = action["requestor_comment"]

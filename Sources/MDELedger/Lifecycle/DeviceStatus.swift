@@ -35,7 +35,7 @@ extension Ledger {
                     description: "device \(match.id) was not yet known to the ledger at \(asOf ?? "that time")")
             }
             let device = DeviceStateRow(row: row)
-            let policy = try LifecyclePolicy.load(db, tenant: match.tenant)
+            let policy = try LifecyclePolicy.inForce(db, tenant: match.tenant) ?? LifecyclePolicy()
             let evidence = try DeviceEvidence.collect(db, tenant: match.tenant, machine: match.id, asOf: device.asOf)
             return DeviceStatus(
                 device: device, verdict: VerdictText.sentence(device, policy: policy), policy: policy,
@@ -45,7 +45,23 @@ extension Ledger {
 }
 
 extension LifecyclePolicy {
-    /// A tenant's thresholds from `tenant_settings`, defaults for keys not set.
+    /// The thresholds in force at the as-of time the views answer for (inside `withAsOf`), from the settings
+    /// history in the hash chain; nil when the tenant has no as-of time (no committed run yet).
+    static func inForce(_ db: Database, tenant: Int64) throws -> LifecyclePolicy? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
+                    FROM lifecycle_params WHERE tenant = ? ORDER BY as_of DESC LIMIT 1
+                    """, arguments: [tenant])
+        else { return nil }
+        var policy = LifecyclePolicy()
+        for (offset, key) in keys.enumerated() { try policy.set(key, to: String(row[offset] as Int)) }
+        return policy
+    }
+
+    /// A tenant's current thresholds from `tenant_settings` (for `tenant list`), defaults for keys not set.
     static func load(_ db: Database, tenant: Int64) throws -> LifecyclePolicy {
         var policy = LifecyclePolicy()
         for row in try Row.fetchAll(

@@ -26,29 +26,36 @@ extension Ledger {
         }
     }
 
-    /// Runs `body` with `lifecycle_as_of` set to `asOf`, in a transaction that is always rolled back, so a
-    /// question about the past never changes the ledger.
+    /// Runs `body` with the lifecycle views answering as of `asOf` (nil: each tenant's latest committed run).
+    /// Nothing is written to the ledger file, so questions work on a read-only copy.
     func withAsOf<T>(_ asOf: String?, _ body: (Database) throws -> T) throws -> T {
+        try withAsOf(points: asOf.map { [$0] } ?? [], body)
+    }
+
+    /// Runs `body` with the lifecycle views answering for every time in `points` (each view row carries its
+    /// `as_of`), inside one read transaction so every statement sees the same committed history.
+    func withAsOf<T>(points: [String], _ body: (Database) throws -> T) throws -> T {
         try dbQueue.inDatabase { db in
+            try LifecycleViews.setPoints(db, points)
+            defer { try? LifecycleViews.setPoints(db, []) }
             var result: Result<T, Error>?
             try db.inTransaction(.deferred) {
-                result = Result {
-                    if let asOf {
-                        try db.execute(sql: "INSERT INTO lifecycle_as_of (one, as_of) VALUES (1, ?)", arguments: [asOf])
-                    }
-                    return try body(db)
-                }
-                return .rollback
+                result = Result { try body(db) }
+                return .commit
             }
             return try result!.get()
         }
     }
 
-    /// The time a question "as of now" means for a tenant: its latest committed snapshot's observation time.
+    /// The time a question "as of now" means for a tenant: its latest committed snapshot's observation time,
+    /// read from the hash-chained `run_committed` events rather than the editable `sync_runs` table.
     static func latestSnapshotTime(_ db: Database, tenant: Int64) throws -> String? {
         try String.fetchOne(
-            db, sql: "SELECT max(observed_at) FROM sync_runs WHERE tenant = ? AND status = 'committed'",
-            arguments: [tenant])
+            db,
+            sql: """
+                SELECT max(occurred_at) FROM events
+                WHERE tenant = ? AND kind = 'run_committed' AND payload ->> '$.retirements' IS NULL
+                """, arguments: [tenant])
     }
 }
 
@@ -56,9 +63,9 @@ extension Ledger {
     /// The line that heads a device table: the time and thresholds the answer used (every report states them).
     public func describeScope(tenant: TenantRecord?, asOf: String?, count: Int) throws -> String {
         let tenants = try tenant.map { [$0] } ?? tenants()
-        let parts = try dbQueue.read { db in
+        let parts = try withAsOf(asOf) { db in
             try tenants.map { t -> String in
-                let policy = try LifecyclePolicy.load(db, tenant: t.id)
+                let policy = try LifecyclePolicy.inForce(db, tenant: t.id) ?? LifecyclePolicy()
                 let time = try asOf ?? Self.latestSnapshotTime(db, tenant: t.id) ?? "no snapshot yet"
                 return "tenant \(t.name) as of \(time) (offboard grace \(policy.offboardGraceHours) h, stale "
                     + "\(policy.staleHours) h, inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d)"

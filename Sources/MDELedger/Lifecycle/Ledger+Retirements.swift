@@ -87,15 +87,16 @@ extension Ledger {
                 payload: .object(payload))
         }
         let transitions = try LifecycleTransitions.apply(db, tenant: tenant.id, run: run, events: events)
-        if recorded > 0 {
-            try events.append(
-                kind: "run_committed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: now,
-                payload: .object([
-                    "kind": .string("import"), "source": .string("retired: \(file)"),
-                    "retirements": .int(Int64(recorded)),
-                    "observations_sha256": .string(try RunDigest.compute(db, run: run)),
-                ]))
-        }
+        // Like every run it ends with run_committed; its "retirements" count marks it as no device snapshot, so
+        // it never becomes the time answers default to.
+        try events.append(
+            kind: "run_committed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: now,
+            payload: .object([
+                "kind": .string("import"), "source": .string("retired: \(file)"),
+                "retirements": .int(Int64(recorded)),
+                "digest_version": .int(Int64(RunDigest.currentVersion)),
+                "observations_sha256": .string(try RunDigest.compute(db, run: run)),
+            ]))
         try db.execute(
             sql: "UPDATE sync_runs SET events_written = ?, observations_written = ? WHERE id = ?",
             arguments: [events.written, recorded, run])

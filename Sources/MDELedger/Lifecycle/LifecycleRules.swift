@@ -38,11 +38,11 @@ public enum LifecycleRules {
             if let l, l > d + grace { return DeviceVerdict(.retiredStillReporting, finding: true) }
             return DeviceVerdict(.retiredNotOffboarded, finding: true)
         }
-        if let onboarding = facts.onboardingStatus, onboarding.lowercased() != "onboarded" {
-            return DeviceVerdict(.notOnboarded, finding: false)
-        }
-        if let l, t - l > Int64(policy.inactiveDays) * 86_400 { return DeviceVerdict(.inactive, finding: false) }
-        if let l, t - l > Int64(policy.staleHours) * 3_600 { return DeviceVerdict(.stale, finding: false) }
+        // A missing or unknown onboarding status is not Onboarded: such a device uses no licence.
+        if facts.onboardingStatus?.lowercased() != "onboarded" { return DeviceVerdict(.notOnboarded, finding: false) }
+        guard let l else { return DeviceVerdict(.stale, finding: false) }  // never seen: nothing shows it is alive
+        if t - l > Int64(policy.inactiveDays) * 86_400 { return DeviceVerdict(.inactive, finding: false) }
+        if t - l > Int64(policy.staleHours) * 3_600 { return DeviceVerdict(.stale, finding: false) }
         return DeviceVerdict(.active, finding: false)
     }
 

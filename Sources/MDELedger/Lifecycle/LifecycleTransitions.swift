@@ -8,7 +8,13 @@ import MDEAPI
 /// remembers the last state of each device, so a re-run with nothing new appends nothing.
 enum LifecycleTransitions {
     /// Returns the number of transition events appended.
-    static func apply(_ db: Database, tenant: Int64, run: Int64?, events: EventAppender) throws -> Int {
+    /// - Parameter asOf: the time to judge at; nil for the tenant's latest committed run. A sync passes its own
+    ///   observation time, because its `run_committed` event (which makes it the latest) is appended last.
+    static func apply(
+        _ db: Database, tenant: Int64, run: Int64?, asOf: String? = nil, events: EventAppender
+    ) throws -> Int {
+        try LifecycleViews.setPoints(db, asOf.map { [$0] } ?? [])
+        defer { try? LifecycleViews.setPoints(db, []) }
         var appended = 0
         let rows = try Row.fetchAll(
             db,

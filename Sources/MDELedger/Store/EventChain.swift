@@ -1,14 +1,21 @@
 import Crypto
 import Foundation
+import MDEAPI
 
 /// The canonical encoding and hash of ledger events.
 ///
-/// `hash = SHA-256(prev_hash ‖ envelope)`, where the envelope is compact JSON with sorted keys over every
-/// column except the two hashes. The payload column is already canonical JSON text and is embedded as-is,
-/// so verification never depends on re-serialising a payload the same way twice.
+/// `hash = SHA-256(prev_hash ‖ envelope)`. The envelope is a JSON object over every column except the two
+/// hashes, keys in sorted order; the payload column is canonical JSON text and is embedded as-is.
+///
+/// - Format 2 (events from `ledger_formats.first_event` on): the envelope and the payload are RFC 8785 (JCS)
+///   text, so `json_object(…)` in sqlite3 or any JCS serialiser reproduces it (see docs/verify.md).
+/// - Format 1 (older events): the same layout, but strings in the envelope escape U+0008 and U+000C as
+///   `\u0008` / `\u000c`; kept so ledgers written before format 2 keep verifying.
 public enum EventChain {
     /// The `prev_hash` of the very first event.
     public static let genesis = String(repeating: "0", count: 64)
+    /// The format new events are written in.
+    public static let currentFormat = 2
 
     /// The fields an event's hash covers.
     public struct Fields: Sendable, Hashable {
@@ -22,8 +29,11 @@ public enum EventChain {
         public var payload: String
     }
 
-    /// The canonical envelope text of one event.
-    public static func envelope(_ f: Fields) -> String {
+    /// The canonical envelope text of one event in the given format.
+    public static func envelope(_ f: Fields, format: Int = currentFormat) -> String {
+        func quoted(_ text: String) -> String {
+            format >= 2 ? JSONValue.string(text).canonicalText() : quotedV1(text)
+        }
         func number(_ value: Int64?) -> String { value.map(String.init) ?? "null" }
         return "{\"kind\":\(quoted(f.kind)),\"occurred_at\":\(quoted(f.occurredAt)),\"payload\":\(f.payload),"
             + "\"recorded_at\":\(quoted(f.recordedAt)),\"run\":\(number(f.run)),\"seq\":\(f.seq),"
@@ -31,16 +41,15 @@ public enum EventChain {
     }
 
     /// The hash of an event given the previous event's hash.
-    public static func hash(prev: String, _ fields: Fields) -> String {
+    public static func hash(prev: String, _ fields: Fields, format: Int = currentFormat) -> String {
         var hasher = SHA256()
         hasher.update(data: Data(prev.utf8))
-        hasher.update(data: Data(envelope(fields).utf8))
+        hasher.update(data: Data(envelope(fields, format: format).utf8))
         return hasher.finalize().hexString
     }
 
-    /// A JSON string literal. Written here rather than borrowed from a JSON library so the bytes that are
-    /// hashed can never change with a dependency's formatting choices.
-    static func quoted(_ text: String) -> String {
+    /// Format 1's string literal, frozen: it hashes every event written before format 2.
+    static func quotedV1(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

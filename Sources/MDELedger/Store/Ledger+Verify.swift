@@ -1,23 +1,34 @@
 import Foundation
 import GRDB
+import MDEAPI
 
 /// What `verify` found.
-public struct VerifyReport: Sendable {
+public struct VerifyReport: Sendable, Codable {
     public var schemaVersion = 0
     public var eventsChecked = 0
     public var runsChecked = 0
-    /// Hash of the last event: record it elsewhere (an audit report) to detect truncation of the log later.
+    /// The last event: print it on a report and prove later with `verify --head SEQ:HASH` that the ledger still
+    /// holds it unchanged (the defence against someone who rewrites the whole tail of the file).
+    public var headSeq: Int64 = 0
     public var headHash = EventChain.genesis
     /// Every problem found, the first broken event first. Empty means the ledger verified.
     public var problems: [String] = []
     public var ok: Bool { problems.isEmpty }
+
+    /// `seq:hash` as `verify --head` takes it.
+    public var head: String { "\(headSeq):\(headHash)" }
 }
 
 extension Ledger {
-    /// Recomputes the schema checksums, the event hash chain and each run's observation digest.
-    public func verify() throws -> VerifyReport {
+    /// Recomputes the schema, the event hash chain, each run's digest and the run bookkeeping.
+    /// - Parameter head: an earlier head (`seq`, `hash`) that must still be in the chain, unchanged.
+    public func verify(head expectedHead: (seq: Int64, hash: String)? = nil) throws -> VerifyReport {
         try dbQueue.read { db in
             var report = VerifyReport()
+            guard try db.tableExists("schema_migrations") else {
+                report.problems.append("\(path) holds no ledger (no schema_migrations table); check --db")
+                return report
+            }
             do {
                 _ = try Migrator().status(db)
                 report.schemaVersion = try Migrator().currentVersion(db)
@@ -25,13 +36,53 @@ extension Ledger {
                 report.problems.append(error.description)
             }
             report.problems += try SchemaCheck.differences(db)
-            try verifyChain(db, into: &report)
-            try verifyDigests(db, into: &report)
+            let formats = try LedgerFormats(db)
+            try ChainCheck.verify(db, formats: formats, into: &report)
+            if let expectedHead {
+                let found = try String.fetchOne(db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [expectedHead.seq])
+                if found == nil {
+                    report.problems.append(
+                        "head \(expectedHead.seq):\(expectedHead.hash) is gone: the ledger has no event \(expectedHead.seq)"
+                            + " (its chain was cut or replaced)")
+                } else if found != expectedHead.hash {
+                    report.problems.append(
+                        "head \(expectedHead.seq):\(expectedHead.hash) is gone: event \(expectedHead.seq) now has hash "
+                            + "\(found!) (the history up to it was rewritten)")
+                }
+            }
+            try RunCheck.verify(db, formats: formats, into: &report)
+            let leftover = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_as_of") ?? 0
+            if leftover > 0 {
+                report.problems.append(
+                    "lifecycle_as_of holds \(leftover) row(s) left by a sqlite3 session; sqlite3 answers read them as "
+                        + "the as-of time (mde-ledger's do not): run DELETE FROM lifecycle_as_of")
+            }
             return report
         }
     }
+}
 
-    private func verifyChain(_ db: Database, into report: inout VerifyReport) throws {
+/// Which rules apply to which part of the history (`ledger_formats`, migration 0004).
+struct LedgerFormats {
+    /// Events from this seq on are format 2 (RFC 8785); `Int64.max` on a ledger before migration 0004.
+    var firstV2Event: Int64 = .max
+    /// Runs from this id on must each end with a `run_committed` event.
+    var firstV2Run: Int64 = .max
+
+    init(_ db: Database) throws {
+        guard try db.tableExists("ledger_formats") else { return }
+        if let row = try Row.fetchOne(db, sql: "SELECT first_event, first_run FROM ledger_formats WHERE format = 2") {
+            firstV2Event = row[0]
+            firstV2Run = row[1]
+        }
+    }
+
+    func eventFormat(_ seq: Int64) -> Int { seq >= firstV2Event ? 2 : 1 }
+}
+
+/// The event hash chain.
+enum ChainCheck {
+    static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
         let rows = try Row.fetchCursor(
             db,
             sql: """
@@ -46,6 +97,7 @@ extension Ledger {
             let prevHash: String = row[8]
             let hash: String = row[9]
             let name = "event \(fields.seq) (\(fields.kind) \(fields.subject))"
+            let format = formats.eventFormat(fields.seq)
             if fields.seq != previous.seq + 1 {
                 report.problems.append(
                     "first broken link: events \(previous.seq + 1)…\(fields.seq - 1) are missing before \(name)")
@@ -55,32 +107,18 @@ extension Ledger {
                 report.problems.append("first broken link: \(name) does not chain to event \(previous.seq)")
                 return
             }
-            if EventChain.hash(prev: prevHash, fields) != hash {
+            if EventChain.hash(prev: prevHash, fields, format: format) != hash {
                 report.problems.append("first broken link: \(name) was altered; its hash does not match its contents")
+                return
+            }
+            if format >= 2, (try? JSONValue.parse(fields.payload).canonicalText()) != fields.payload {
+                report.problems.append("\(name): its payload is not RFC 8785 canonical JSON")
                 return
             }
             previous = (fields.seq, hash)
             report.eventsChecked += 1
         }
+        report.headSeq = previous.seq
         report.headHash = previous.hash
-    }
-
-    private func verifyDigests(_ db: Database, into report: inout VerifyReport) throws {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT seq, run, json_extract(payload, '$.observations_sha256') FROM events
-                WHERE kind = 'run_committed' ORDER BY seq
-                """)
-        for row in rows {
-            let run: Int64 = row[1]
-            let expected: String? = row[2]
-            guard let expected else { continue }
-            if try RunDigest.compute(db, run: run) != expected {
-                report.problems.append(
-                    "observations of run \(run) were altered after commit (digest in event \(row[0] as Int64) differs)")
-            }
-            report.runsChecked += 1
-        }
     }
 }

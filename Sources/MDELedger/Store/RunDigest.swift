@@ -2,21 +2,59 @@ import Crypto
 import Foundation
 import GRDB
 
-/// A SHA-256 over the history rows (observations, retirements) one run wrote, stored in that run's `run_committed` event.
+/// A SHA-256 over the history rows one run wrote, stored in that run's `run_committed` event.
 ///
 /// Observation rows are not events themselves (a daily sync of many devices would flood the chain), so
-/// this digest is what makes them tamper-evident: editing, deleting or inserting an observation row of a
-/// committed run changes the digest that `verify` recomputes.
+/// this digest is what makes them tamper-evident: editing, deleting or inserting a history row of a
+/// committed run changes the digest that `verify` recomputes. Each version names its columns explicitly, so a
+/// later `ALTER TABLE … ADD COLUMN` never changes the digest of an older run.
 enum RunDigest {
-    static func compute(_ db: Database, run: Int64) throws -> String {
+    /// The digest format of new runs (recorded as `digest_version` in `run_committed`).
+    static let currentVersion = 2
+
+    /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them.
+    private static let v1: [(table: String, columns: [String])] = [
+        ("machine_observations", MachineColumns.observationHistoryColumns),
+        (
+            "machine_action_observations",
+            ["seq", "tenant", "action_id", "run", "observed_at", "status", "machine_id", "last_update_at",
+             "cancellation_requestor", "cancellation_comment", "cancelled_at", "raw_json"]
+        ),
+        (
+            "retirements",
+            ["seq", "tenant", "machine_id", "retired_at", "note", "device_input", "matched_by", "source", "run",
+             "imported_at"]
+        ),
+    ]
+
+    /// Version 2 adds the action observations' type and creation time, and the run's own row.
+    private static let v2: [(table: String, columns: [String])] =
+        [
+            v1[0], (v1[1].table, v1[1].columns + ["type", "created_at"]), v1[2],
+        ]
+
+    /// The run row's columns that are final when the digest is taken (counts written later are checked by count).
+    static let runColumns = [
+        "id", "tenant", "kind", "status", "complete", "started_at", "observed_at", "source", "machines_seen",
+        "actions_seen", "api_calls", "throttled", "retries",
+    ]
+
+    static func compute(_ db: Database, run: Int64, version: Int = currentVersion) throws -> String {
         var hasher = SHA256()
-        for table in ["machine_observations", "machine_action_observations", "retirements"] {
+        for (table, columns) in version >= 2 ? v2 : v1 {
             hasher.update(data: Data("\(table)\n".utf8))
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT * FROM \(table) WHERE run = ? ORDER BY seq", arguments: [run])
+                db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE run = ? ORDER BY seq",
+                arguments: [run])
             while let row = try rows.next() {
                 hasher.update(data: Data(line(row).utf8))
             }
+        }
+        if version >= 2 {
+            hasher.update(data: Data("sync_runs\n".utf8))
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(runColumns.joined(separator: ", ")) FROM sync_runs WHERE id = ?", arguments: [run])
+            if let row { hasher.update(data: Data(line(row).utf8)) }
         }
         return hasher.finalize().hexString
     }

@@ -9,7 +9,8 @@ enum ActionSnapshotWriter {
         let differs = (all + ["raw_json"]).map { "s.\($0) IS NOT a.\($0)" }.joined(separator: " OR ")
         let sql = """
             SELECT s.id, \(all.map { "s.\($0)" }.joined(separator: ", ")), s.raw_json,
-                   a.id IS NULL, \(ActionColumns.tracked.map { "a.\($0)" }.joined(separator: ", "))
+                   a.id IS NULL, s.raw_json IS NOT a.raw_json,
+                   \(ActionColumns.tracked.map { "a.\($0)" }.joined(separator: ", "))
             FROM temp.staged_actions s
             LEFT JOIN machine_actions a ON a.tenant = ? AND a.id = s.id
             WHERE a.id IS NULL OR \(differs)
@@ -23,10 +24,12 @@ enum ActionSnapshotWriter {
             let values = Array(columns[1...n])
             let raw: String = row[n + 1]
             let isNew: Bool = row[n + 2]
-            let oldTracked = Array(columns[(n + 3)...])
+            let rawChanged: Bool = row[n + 3]
+            let oldTracked = Array(columns[(n + 4)...])
             let byName = Dictionary(uniqueKeysWithValues: zip(all, values))
             let newTracked = ActionColumns.tracked.map { byName[$0]! }
-            if isNew || oldTracked != newTracked {
+            // Any change of the document is history (its raw JSON is evidence), not only a tracked column.
+            if isNew || rawChanged || oldTracked != newTracked {
                 try insertObservation(ctx, id: id, byName: byName, raw: raw)
             }
             try upsertCurrent(ctx, id: id, values: values, raw: raw)

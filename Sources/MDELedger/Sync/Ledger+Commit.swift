@@ -5,9 +5,11 @@ import MDEAPI
 extension Ledger {
     /// Writes the staged snapshot as one run, in one transaction: all of it or none of it.
     func commitStaged(_ info: RunInfo) async throws -> RunSummary {
-        try await dbQueue.write { db in
+        try await dbQueue.write { [info] db in
             // The tenant is created here, inside the run's transaction, so a first run that fails leaves no trace.
             let tenant = try Self.resolveTenant(db, info.tenant, create: true)
+            var info = info
+            try Self.checkTimeOrder(db, tenant: tenant, info: &info)
             try db.execute(
                 sql: """
                     INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
@@ -23,18 +25,21 @@ extension Ledger {
                 db: db, tenant: tenant.id, run: run, observedAt: info.observedAt, complete: info.complete)
             try MachineSnapshotWriter.apply(ctx)
             try ActionSnapshotWriter.apply(ctx)
-            ctx.transitions = try LifecycleTransitions.apply(db, tenant: tenant.id, run: run, events: ctx.events)
-            if ctx.observationsWritten + ctx.actionObservationsWritten > 0 {
-                try ctx.event(
-                    "run_committed", subject: "run:\(run)",
-                    [
-                        "kind": .string(info.kind), "complete": .bool(info.complete), "source": .string(info.source),
-                        "machines_seen": .int(Int64(info.machinesSeen)), "actions_seen": .int(Int64(info.actionsSeen)),
-                        "observations": .int(Int64(ctx.observationsWritten)),
-                        "action_observations": .int(Int64(ctx.actionObservationsWritten)),
-                        "observations_sha256": .string(try RunDigest.compute(db, run: run)),
-                    ])
-            }
+            ctx.transitions = try LifecycleTransitions.apply(
+                db, tenant: tenant.id, run: run, asOf: info.observedAt, events: ctx.events)
+            // Every run ends with its run_committed event, even one that wrote nothing else: `verify` requires
+            // one per run, so cutting a run's tail off the chain is always noticed.
+            try ctx.event(
+                "run_committed", subject: "run:\(run)",
+                [
+                    "kind": .string(info.kind), "complete": .bool(info.complete), "source": .string(info.source),
+                    "machines_seen": .int(Int64(info.machinesSeen)), "actions_seen": .int(Int64(info.actionsSeen)),
+                    "observations": .int(Int64(ctx.observationsWritten)),
+                    "action_observations": .int(Int64(ctx.actionObservationsWritten)),
+                    "digest_version": .int(Int64(RunDigest.currentVersion)),
+                    "observations_sha256": .string(try RunDigest.compute(db, run: run)),
+                    "warnings": .array((info.warnings + ctx.warnings).map(JSONValue.string)),
+                ])
             try db.execute(
                 sql: "UPDATE sync_runs SET observations_written = ?, events_written = ?, finished_at = ? WHERE id = ?",
                 arguments: [
@@ -70,5 +75,26 @@ extension Ledger {
                     info.machinesSeen, info.actionsSeen, info.apiCalls, info.throttled, info.retries, error,
                 ])
         }
+    }
+
+    /// How far a server clock may step back behind the latest run before a sync is refused rather than clamped.
+    static let clockStepTolerance: TimeInterval = 300
+
+    /// History is written in time order: a run whose observation time is earlier than the tenant's latest
+    /// committed run would make the views' "latest at or before T" disagree with the current-state tables.
+    /// A sync's server clock stepping back a few minutes is clamped to the latest run's time, with a warning.
+    static func checkTimeOrder(_ db: Database, tenant: TenantRecord, info: inout RunInfo) throws {
+        guard let latest = try latestSnapshotTime(db, tenant: tenant.id), info.observedAt < latest else { return }
+        if info.kind == "sync", let observed = UTCTime.parse(info.observedAt), let last = UTCTime.parse(latest),
+            last.timeIntervalSince(observed) <= clockStepTolerance
+        {
+            info.warnings.append(
+                "the server's clock (\(info.observedAt)) is behind the latest run (\(latest)); recorded as \(latest)")
+            info.observedAt = latest
+            return
+        }
+        throw LedgerError(
+            "tenant \(tenant.name) already has a run as of \(latest), later than this \(info.kind)'s "
+                + "\(info.observedAt); check the server's or this machine's clock, then run it again")
     }
 }

@@ -38,6 +38,9 @@ enum MachineColumns {
     static let stageSQL = insertSQL("temp.staged_machines", ["id"] + tracked + ["raw_json"], orReplace: true)
     static let observationSQL = insertSQL(
         "machine_observations", ["tenant", "machine_id", "run", "observed_at", "present"] + tracked + ["raw_json"])
+    /// Every column of a `machine_observations` row, in table order (the run digest's fixed list).
+    static let observationHistoryColumns =
+        ["seq", "tenant", "machine_id", "run", "observed_at", "present"] + tracked + ["raw_json"]
     static let upsertCurrentSQL =
         insertSQL("machines", ["tenant", "id"] + tracked + ["raw_json", "present", "first_observed_at"])
         + " ON CONFLICT (tenant, id) DO UPDATE SET "
@@ -64,10 +67,11 @@ enum ActionColumns {
     /// Tracked columns: a change writes a `machine_action_observations` row.
     static let tracked = ["status", "machine_id", "cancellation_requestor", "cancellation_comment", "cancelled_at"]
 
-    /// Columns of an action observation row besides its bookkeeping.
+    /// Columns of an action observation row besides its bookkeeping. `type` and `created_at` are repeated in
+    /// every row so the lifecycle reads only history, never the mutable `machine_actions` table.
     static let observed = [
         "status", "machine_id", "last_update_at", "cancellation_requestor",
-        "cancellation_comment", "cancelled_at",
+        "cancellation_comment", "cancelled_at", "type", "created_at",
     ]
 
     static func values(_ a: MachineAction) -> [DatabaseValue] {

@@ -15,7 +15,8 @@ enum MachineSnapshotWriter {
         let differs = (tracked + ["raw_json"]).map { "s.\($0) IS NOT m.\($0)" }.joined(separator: " OR ")
         let sql = """
             SELECT s.id, \(tracked.map { "s.\($0)" }.joined(separator: ", ")), s.raw_json,
-                   m.id IS NULL, m.present, \(tracked.map { "m.\($0)" }.joined(separator: ", "))
+                   m.id IS NULL, m.present, s.raw_json IS NOT m.raw_json,
+                   \(tracked.map { "m.\($0)" }.joined(separator: ", "))
             FROM temp.staged_machines s
             LEFT JOIN machines m ON m.tenant = ? AND m.id = s.id
             WHERE m.id IS NULL OR m.present = 0 OR \(differs)
@@ -30,9 +31,11 @@ enum MachineSnapshotWriter {
             let raw: String = row[n + 1]
             let isNew: Bool = row[n + 2]
             let wasPresent = (row[n + 3] as Int64?) == 1
-            let old = Array(columns[(n + 4)...])
+            let rawChanged: Bool = row[n + 4]
+            let old = Array(columns[(n + 5)...])
             let changedColumns = isNew ? [] : zip(tracked, zip(old, new)).filter { $0.1.0 != $0.1.1 }
-            if isNew || !wasPresent || !changedColumns.isEmpty {
+            // Any change of the document is history (riskScore, lastIpAddress…), not only a tracked column.
+            if isNew || !wasPresent || rawChanged || !changedColumns.isEmpty {
                 try insertObservation(ctx, id: id, present: true, values: new, raw: raw)
             }
             try upsertCurrent(ctx, id: id, values: new, raw: raw, isNew: isNew)

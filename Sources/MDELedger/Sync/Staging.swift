@@ -18,28 +18,46 @@ struct Staging {
         }
     }
 
-    /// Adds machines; a repeated id (pages that overlap) keeps the last copy.
+    /// Adds machines. A repeated id (pages that overlap while the service's list changes) is merged when the
+    /// copies are identical; a differing copy replaces the earlier one and is reported in `duplicates`.
     /// - Parameter rawTexts: each machine's JSON as the service sent it (`MDEPage.rawTexts`), kept as the raw
     ///   evidence; without it the canonical text of the parsed object is kept.
-    func add(machines: [Machine], rawTexts: [String] = []) async throws {
-        try await dbQueue.write { db in
-            let statement = try db.cachedStatement(sql: MachineColumns.stageSQL)
-            for (offset, machine) in machines.enumerated() {
-                let raw = offset < rawTexts.count ? rawTexts[offset] : machine.raw.canonicalText()
-                let values = [machine.id.databaseValue] + MachineColumns.values(machine) + [raw.databaseValue]
-                try statement.execute(arguments: StatementArguments(values))
-            }
+    func add(machines: [Machine], rawTexts: [String] = [], duplicates: inout StagingDuplicates) async throws {
+        let rows = machines.enumerated().map { offset, machine in
+            let raw = offset < rawTexts.count ? rawTexts[offset] : machine.raw.canonicalText()
+            return [machine.id.databaseValue] + MachineColumns.values(machine) + [raw.databaseValue]
         }
+        duplicates.merge(try await insert(rows, sql: MachineColumns.stageSQL, table: "temp.staged_machines"))
     }
 
-    func add(actions: [MachineAction], rawTexts: [String] = []) async throws {
+    func add(actions: [MachineAction], rawTexts: [String] = [], duplicates: inout StagingDuplicates) async throws {
+        let rows = actions.enumerated().map { offset, action in
+            let raw = offset < rawTexts.count ? rawTexts[offset] : action.raw.canonicalText()
+            return [action.id.databaseValue] + ActionColumns.values(action) + [raw.databaseValue]
+        }
+        duplicates.merge(try await insert(rows, sql: ActionColumns.stageSQL, table: "temp.staged_actions"))
+    }
+
+    /// Inserts rows whose first value is the id and last the raw JSON; returns the repeated ids.
+    private func insert(_ rows: [[DatabaseValue]], sql: String, table: String) async throws -> StagingDuplicates {
         try await dbQueue.write { db in
-            let statement = try db.cachedStatement(sql: ActionColumns.stageSQL)
-            for (offset, action) in actions.enumerated() {
-                let raw = offset < rawTexts.count ? rawTexts[offset] : action.raw.canonicalText()
-                let values = [action.id.databaseValue] + ActionColumns.values(action) + [raw.databaseValue]
-                try statement.execute(arguments: StatementArguments(values))
+            var found = StagingDuplicates()
+            let insert = try db.cachedStatement(sql: sql.replacingOccurrences(of: "OR REPLACE", with: "OR IGNORE"))
+            let replace = try db.cachedStatement(sql: sql)
+            let existing = try db.cachedStatement(sql: "SELECT raw_json FROM \(table) WHERE id = ?")
+            for values in rows {
+                try insert.execute(arguments: StatementArguments(values))
+                guard db.changesCount == 0 else { continue }
+                let id = String.fromDatabaseValue(values[0]) ?? ""
+                let earlier = try String.fetchOne(existing, arguments: [id])
+                if earlier == String.fromDatabaseValue(values[values.count - 1]) {
+                    found.identical += 1
+                } else {
+                    try replace.execute(arguments: StatementArguments(values))
+                    found.differing.append(id)
+                }
             }
+            return found
         }
     }
 
@@ -47,5 +65,26 @@ struct Staging {
         try? await dbQueue.writeWithoutTransaction { db in
             try db.execute(sql: "DROP TABLE IF EXISTS temp.staged_machines; DROP TABLE IF EXISTS temp.staged_actions")
         }
+    }
+}
+
+/// Ids a snapshot listed more than once.
+struct StagingDuplicates: Sendable {
+    /// Copies identical to the one already staged: merged silently (pages overlap).
+    var identical = 0
+    /// Ids whose copies differ: the later page's copy was kept.
+    var differing: [String] = []
+
+    mutating func merge(_ other: StagingDuplicates) {
+        identical += other.identical
+        differing += other.differing
+    }
+
+    /// The warning a run records, or nil when no copy differed.
+    func warning(_ resource: String) -> String? {
+        guard !differing.isEmpty else { return nil }
+        let sample = differing.prefix(5).joined(separator: ", ")
+        return "\(differing.count) \(resource) appeared twice with different content; kept the later page's copy "
+            + "(\(sample)\(differing.count > 5 ? ", …" : ""))"
     }
 }

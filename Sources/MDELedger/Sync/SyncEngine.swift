@@ -80,9 +80,11 @@ public struct SyncEngine: Sendable {
     ) async throws {
         var firstDate: Date?
         var pages = 0
+        var machineDuplicates = StagingDuplicates()
+        var actionDuplicates = StagingDuplicates()
         for try await page in client.machines(pageSize: pageSize) {
             if firstDate == nil { firstDate = page.serverDate ?? Date() }
-            try await staging.add(machines: page.items, rawTexts: page.rawTexts)
+            try await staging.add(machines: page.items, rawTexts: page.rawTexts, duplicates: &machineDuplicates)
             info.machinesSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machines", items: info.machinesSeen, pages: pages))
@@ -93,20 +95,25 @@ public struct SyncEngine: Sendable {
         pages = 0
         let plan = try ledger.actionSyncPlan(tenant: tenant)
         for try await page in client.machineActions(filter: plan.filter, pageSize: pageSize) {
-            try await staging.add(actions: page.items, rawTexts: page.rawTexts)
+            try await staging.add(actions: page.items, rawTexts: page.rawTexts, duplicates: &actionDuplicates)
             info.actionsSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machine actions", items: info.actionsSeen, pages: pages))
         }
         for id in plan.reread {
             do {
-                try await staging.add(actions: [try await client.machineAction(id: id)])
+                try await staging.add(actions: [try await client.machineAction(id: id)], duplicates: &actionDuplicates)
                 info.actionsSeen += 1
             } catch let error as MDEAPIError where error.status == 404 {
                 // One vanished action must not block every future sync; its last known status stays on record.
                 info.warnings.append("machine action \(id) is no longer returned by the API; kept its last status")
             }
         }
+        // Each device and action counts once, however many pages listed it.
+        info.machinesSeen -= machineDuplicates.identical + machineDuplicates.differing.count
+        info.actionsSeen -= actionDuplicates.identical + actionDuplicates.differing.count
+        info.warnings += [machineDuplicates.warning("machines"), actionDuplicates.warning("machine actions")]
+            .compactMap { $0 }
         let stats = client.statistics()
         info.apiCalls = stats.calls
         info.throttled = stats.throttled

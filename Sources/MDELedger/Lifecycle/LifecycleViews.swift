@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+/// Brings the as-of time to the lifecycle views without writing to the ledger file.
+///
+/// SQLite views in the main schema cannot read TEMP tables, so each connection gets a TEMP table
+/// `lifecycle_as_of` and TEMP copies of the lifecycle views; unqualified names in TEMP views (and in every
+/// query mde-ledger runs) resolve to the TEMP objects first. The copies come from the migrations bundled in
+/// this binary, not from the file, so a view edited in the file cannot change the tool's answers (and
+/// `verify` reports the edit). A row a sqlite3 session left in the file's own `lifecycle_as_of` is shadowed.
+enum LifecycleViews {
+    /// The lifecycle views as the bundled migrations define them, in creation order (dependencies first).
+    static let bundled: [(name: String, sql: String)] = {
+        do {
+            let reference = try DatabaseQueue()
+            return try reference.write { db in
+                try db.execute(sql: Migrator.bookkeepingSQL)
+                for migration in Migration.bundled { try db.execute(sql: migration.sql) }
+                return try Row.fetchAll(
+                    db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY rowid"
+                ).map { ($0[0], $0[1]) }
+            }
+        } catch {
+            preconditionFailure("the bundled migrations do not apply to an empty database: \(error)")
+        }
+    }()
+
+    /// Creates the TEMP table and views on this connection once; later calls only check that they exist.
+    static func install(_ db: Database) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_temp_master WHERE name = 'lifecycle_as_of'") == true {
+            return
+        }
+        try db.execute(sql: "CREATE TEMP TABLE lifecycle_as_of (as_of TEXT PRIMARY KEY)")
+        for view in bundled {
+            guard view.sql.hasPrefix("CREATE VIEW ") else { continue }
+            try db.execute(sql: "CREATE TEMP VIEW " + view.sql.dropFirst("CREATE VIEW ".count))
+        }
+    }
+
+    /// Sets the times the views answer for (empty: each tenant's latest committed run).
+    static func setPoints(_ db: Database, _ points: [String]) throws {
+        try install(db)
+        try db.execute(sql: "DELETE FROM temp.lifecycle_as_of")
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.lifecycle_as_of (as_of) VALUES (?)")
+        for point in points { try insert.execute(arguments: [point]) }
+    }
+}

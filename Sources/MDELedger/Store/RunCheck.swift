@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import MDEAPI
+
+/// The run bookkeeping `verify` checks beside the chain: every history row belongs to a run that ended with
+/// a `run_committed` event, each digest still matches the rows, and the run rows agree with what was counted.
+enum RunCheck {
+    /// The tables whose rows each carry the run that wrote them.
+    static let historyTables = ["machine_observations", "machine_action_observations", "retirements"]
+
+    static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
+        var committedEvents: [Int64: [Row]] = [:]
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, run, occurred_at, payload ->> '$.observations_sha256' AS digest,
+                       COALESCE(payload ->> '$.digest_version', 1) AS version
+                FROM events WHERE kind = 'run_committed' ORDER BY seq
+                """)
+        {
+            committedEvents[row["run"] ?? -1, default: []].append(row)
+        }
+        let runs = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, status, observed_at, observations_written, events_written,
+                    (SELECT count(*) FROM events e WHERE e.run = r.id) AS events,
+                    (SELECT count(*) FROM machine_observations o WHERE o.run = r.id)
+                    + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id) AS observations,
+                    (SELECT count(*) FROM retirements x WHERE x.run = r.id) AS retirements
+                FROM sync_runs r ORDER BY id
+                """)
+        for run in runs {
+            let id: Int64 = run["id"]
+            let events = committedEvents.removeValue(forKey: id) ?? []
+            let wrote = (run["events"] as Int) + (run["observations"] as Int) + (run["retirements"] as Int)
+            if run["status"] as String != "committed" {
+                if wrote > 0 || !events.isEmpty {
+                    report.problems.append("run \(id) is recorded as failed but history rows or events name it")
+                }
+                continue
+            }
+            if events.count > 1 {
+                report.problems.append("run \(id) has \(events.count) run_committed events")
+                continue
+            }
+            guard let event = events.first else {
+                // Before ledger format 2 a run that wrote nothing had no run_committed event.
+                if id >= formats.firstV2Run || wrote > 0 {
+                    report.problems.append(
+                        "run \(id) has no run_committed event: the end of its history was cut from the chain")
+                }
+                continue
+            }
+            try check(db, run: run, event: event, formats: formats, into: &report)
+        }
+        for (run, events) in committedEvents.sorted(by: { $0.key < $1.key }) {
+            report.problems.append("event \(events[0]["seq"] as Int64) commits run \(run), which sync_runs lacks")
+        }
+        for table in historyTables {
+            let orphans = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM \(table) WHERE run NOT IN (SELECT id FROM sync_runs)") ?? 0
+            if orphans > 0 { report.problems.append("\(orphans) \(table) rows name a run that does not exist") }
+        }
+    }
+
+    private static func check(
+        _ db: Database, run: Row, event: Row, formats: LedgerFormats, into report: inout VerifyReport
+    ) throws {
+        let id: Int64 = run["id"]
+        let eventSeq: Int64 = event["seq"]
+        if let digest: String = event["digest"] {
+            if try RunDigest.compute(db, run: id, version: event["version"]) != digest {
+                report.problems.append(
+                    "history of run \(id) was altered after commit (digest in event \(eventSeq) differs)")
+            }
+            report.runsChecked += 1
+        } else if id >= formats.firstV2Run {
+            report.problems.append("run \(id)'s run_committed event \(eventSeq) carries no digest")
+        }
+        guard id >= formats.firstV2Run else { return }
+        // A retirement-list run describes no snapshot: its observed_at is NULL (its digest covers that).
+        if let observed: String = run["observed_at"], observed != (event["occurred_at"] as String) {
+            report.problems.append("run \(id)'s observed_at differs from its run_committed event \(eventSeq)")
+        }
+        if (run["events_written"] as Int) != (run["events"] as Int) {
+            report.problems.append(
+                "run \(id) wrote \(run["events_written"] as Int) events, the chain holds \(run["events"] as Int)")
+        }
+        let rows = (run["observations"] as Int) + (run["retirements"] as Int)
+        if (run["observations_written"] as Int) != rows {
+            report.problems.append(
+                "run \(id) wrote \(run["observations_written"] as Int) history rows, the ledger holds \(rows)")
+        }
+    }
+}
