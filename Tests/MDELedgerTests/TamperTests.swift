@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+import MDETestSupport
+import Testing
+
+@testable import MDELedger
+
+/// Each attack an auditor tried with sqlite3 (issue 10), on a fresh copy of a real ledger with the triggers dropped
+/// and re-created around the edit: `verify` must name it, or the answer must not change.
+@Suite struct TamperTests {
+    @Test func theUntouchedLedgerVerifiesWithItsFindings() async throws {
+        let t = try await TamperLedger.make()
+        #expect(try t.problems() == [])
+        let states = try t.states()
+        #expect(states[TamperLedger.a] == "offboarded-still-reporting")
+        #expect(states[TamperLedger.b] == "retired-still-reporting")
+        #expect(states[TamperLedger.c] == "active")
+    }
+
+    /// Current-state tables and settings are conveniences: editing them changes no verdict.
+    @Test(arguments: [
+        "UPDATE machine_actions SET created_at = '2026-11-03T08:30:00Z', machine_id = NULL",
+        "DELETE FROM machines WHERE computer_dns_name = 'ws-a'",
+        "INSERT INTO tenant_settings (tenant, key, value) VALUES (1, 'offboard_grace_hours', '3650')",
+        "UPDATE machines SET last_seen = '2020-01-01T00:00:00Z', onboarding_status = 'Offboarded'",
+        "DELETE FROM device_lifecycle",
+        "INSERT INTO lifecycle_as_of VALUES ('2026-11-01T09:00:00Z')",
+    ])
+    func editingConveniencesChangesNoVerdict(sql: String) async throws {
+        let t = try await TamperLedger.make()
+        let before = try t.states()
+        try t.tamper(sql)
+        #expect(try t.states() == before)
+    }
+
+    @Test func aRowLeftInTheAsOfTableIsReported() async throws {
+        let t = try await TamperLedger.make()
+        try t.tamper("INSERT INTO lifecycle_as_of VALUES ('2026-11-01T09:00:00Z')")
+        #expect(try t.problems().contains { $0.contains("lifecycle_as_of holds 1 row") })
+    }
+
+    /// Edits of history are caught by the run digests, the chain or the run bookkeeping.
+    @Test(arguments: [
+        ("UPDATE machine_observations SET last_seen = '2026-11-01T08:00:00Z' WHERE run = 2", "history of run 2"),
+        ("UPDATE machine_action_observations SET created_at = '2026-11-03T08:30:00Z'", "history of run 1"),
+        ("UPDATE machine_action_observations SET machine_id = NULL WHERE run = 2", "history of run 2"),
+        ("UPDATE retirements SET retired_at = '2027-01-01'", "history of run 3"),
+        ("DELETE FROM retirements", "history of run 3"),
+        ("UPDATE sync_runs SET observed_at = '2026-11-05T09:00:00Z' WHERE id = 2", "history of run 2"),
+        ("UPDATE sync_runs SET events_written = 1 WHERE id = 2", "run 2 wrote 1 events"),
+        ("UPDATE events SET occurred_at = '2026-11-05T09:00:00Z' WHERE kind = 'run_committed'", "first broken link"),
+        (
+            "INSERT INTO sync_runs (id, tenant, kind, status, complete, started_at, finished_at, observed_at, source) "
+                + "VALUES (9, 1, 'sync', 'committed', 0, 'x', 'x', '2026-11-04T00:00:00Z', 'forged');"
+                + "INSERT INTO machine_observations (tenant, machine_id, run, observed_at, present, machine_tags, "
+                + "last_seen, onboarding_status) SELECT 1, machine_id, 9, '2026-11-04T00:00:00Z', 1, '[]', "
+                + "'2026-11-04T00:00:00Z', 'Onboarded' FROM machine_observations WHERE run = 2",
+            "run 9 has no run_committed event"
+        ),
+        (
+            "INSERT INTO retirements (tenant, machine_id, retired_at, device_input, matched_by, source, run, imported_at) "
+                + "SELECT 1, machine_id, '2026-10-01', 'x', 'id', 'x', 2, 'x' FROM machine_observations WHERE run = 2",
+            "history of run 2"
+        ),
+        (
+            "INSERT INTO machine_observations (tenant, machine_id, run, observed_at, present, machine_tags) "
+                + "VALUES (1, 'ghost', 77, '2026-11-02T00:00:00Z', 1, '[]')",
+            "name a run that does not exist"
+        ),
+    ])
+    func editingHistoryIsNamed(sql: String, expected: String) async throws {
+        let t = try await TamperLedger.make()
+        try t.tamper(sql)
+        let problems = try t.problems()
+        #expect(problems.contains { $0.contains(expected) }, "\(problems)")
+    }
+
+    /// Deleting the newest run's run_committed event (which carries its digest), then editing that run.
+    @Test func cuttingTheTailOfARunIsNamed() async throws {
+        let t = try await TamperLedger.make()
+        try t.tamper(
+            "DELETE FROM events WHERE seq = (SELECT max(seq) FROM events);"
+                + "UPDATE retirements SET retired_at = '2027-01-01'")
+        #expect(try t.problems().contains { $0.contains("run 3 has no run_committed event") })
+    }
+
+    @Test func reorderingEventsIsNamed() async throws {
+        let t = try await TamperLedger.make()
+        try t.tamper(
+            "UPDATE events SET seq = -seq WHERE seq IN (2, 3); UPDATE events SET seq = 3 WHERE seq = -2;"
+                + "UPDATE events SET seq = 2 WHERE seq = -3")
+        #expect(try t.problems().contains { $0.contains("first broken link: event 2") })
+    }
+
+    /// Removing a whole run and everything it wrote leaves a consistent but shorter ledger: only a head
+    /// recorded earlier (on a report) shows the loss.
+    @Test func truncatingWholeRunsIsCaughtByAnEarlierHead() async throws {
+        let t = try await TamperLedger.make()
+        let head = try t.ledger.verify()
+        try t.tamper(
+            "DELETE FROM events WHERE run = 3; DELETE FROM retirements WHERE run = 3; DELETE FROM sync_runs WHERE id = 3")
+        #expect(try t.problems() == [])
+        let problems = try t.ledger.verify(head: (head.headSeq, head.headHash)).problems
+        #expect(problems.contains { $0.contains("head \(head.head) is gone") }, "\(problems)")
+        #expect(try t.ledger.verify(head: (1, head.headHash)).problems.contains { $0.contains("now has hash") })
+    }
+
+    @Test func aDroppedTriggerIsNamed() async throws {
+        let t = try await TamperLedger.make()
+        try await t.queue.write { try $0.execute(sql: "DROP TRIGGER retirements_no_update") }
+        #expect(try t.problems().contains { $0.contains("trigger retirements_no_update is missing") })
+    }
+
+    /// An action first observed without its machine id: the answer as of that time must not move when the id
+    /// arrives later (the view reads the observation at or before T, not the current row).
+    @Test func asOfAnswersDoNotMoveWhenLaterDataArrives() async throws {
+        let t = try await TamperLedger.make()
+        let earlier = try t.ledger.deviceStates(tenant: nil, asOf: "2026-11-02T00:00:00Z")
+        #expect(earlier.first { $0.id == TamperLedger.a }?.offboardActionId == nil)
+        try await LedgerFixtures.commit(
+            t.ledger, machines: [try LedgerFixtures.machine(TamperLedger.a, name: "ws-a")],
+            actions: [try TamperLedger.offboard(machine: TamperLedger.a)], observedAt: "2026-11-04T09:00:00Z",
+            complete: false)
+        #expect(try t.ledger.deviceStates(tenant: nil, asOf: "2026-11-02T00:00:00Z") == earlier)
+    }
+}
