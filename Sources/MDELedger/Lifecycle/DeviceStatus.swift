@@ -17,6 +17,10 @@ public struct DeviceStatus: Sendable, Codable {
     public var policy: LifecyclePolicy
     /// Oldest first.
     public var evidence: [Evidence]
+    /// The device's JSON document as the ledger last received it at or before the as-of time.
+    public var document: String?
+    /// The ledger's chain head (`seq:hash`) the answer was computed from; `verify --head` proves it later.
+    public var head: String
 }
 
 extension Ledger {
@@ -37,9 +41,16 @@ extension Ledger {
             let device = DeviceStateRow(row: row)
             let policy = try LifecyclePolicy.inForce(db, tenant: match.tenant) ?? LifecyclePolicy()
             let evidence = try DeviceEvidence.collect(db, tenant: match.tenant, machine: match.id, asOf: device.asOf)
+            let document = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT raw_json FROM machine_observations
+                    WHERE tenant = ? AND machine_id = ? AND observed_at <= ? AND raw_json IS NOT NULL
+                    ORDER BY seq DESC LIMIT 1
+                    """, arguments: [match.tenant, match.id, device.asOf])
             return DeviceStatus(
                 device: device, verdict: VerdictText.sentence(device, policy: policy), policy: policy,
-                evidence: evidence)
+                evidence: evidence, document: document, head: try Self.chainHead(db))
         }
     }
 }

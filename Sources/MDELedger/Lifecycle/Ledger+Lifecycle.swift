@@ -47,6 +47,12 @@ extension Ledger {
         }
     }
 
+    /// The chain head (`seq:hash`, `0:000…` for an empty chain) an answer is computed from.
+    static func chainHead(_ db: Database) throws -> String {
+        let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
+        return row.map { "\($0[0] as Int64):\($0[1] as String)" } ?? "0:\(EventChain.genesis)"
+    }
+
     /// The time a question "as of now" means for a tenant: its latest committed snapshot's observation time,
     /// read from the hash-chained `run_committed` events rather than the editable `sync_runs` table.
     static func latestSnapshotTime(_ db: Database, tenant: Int64) throws -> String? {
@@ -71,6 +77,7 @@ extension Ledger {
                     + "\(policy.staleHours) h, inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d)"
             }
         }
-        return "# \(count) devices; " + parts.joined(separator: "; ")
+        let head = try withAsOf(asOf) { try Self.chainHead($0) }
+        return "# \(count) devices; " + parts.joined(separator: "; ") + "; ledger head \(head)"
     }
 }

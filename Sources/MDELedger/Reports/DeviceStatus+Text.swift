@@ -11,6 +11,7 @@ extension DeviceStatus {
             "state:    \(device.state.rawValue)\(device.finding ? " (finding)" : "") as of \(device.asOf)",
             "policy:   offboard grace \(policy.offboardGraceHours) h, stale \(policy.staleHours) h, "
                 + "inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d",
+            "ledger:   head \(head) (prove it later with verify --head)",
             "",
             "evidence:",
         ]
@@ -27,6 +28,7 @@ extension DeviceStatus {
             }
             lines.append("  \(entry.time)  \(entry.detail)")
         }
+        if let document { lines += ["", "document as of \(device.asOf):", "  " + document] }
         // Names, comments and requestors come from the API or a file: no control characters reach the terminal.
         return lines.map(TextTable.sanitize).joined(separator: "\n") + "\n"
     }
