@@ -15,7 +15,7 @@ import Testing
         var id: String
         var lastSeen1: Date
         var lastSeen2: Date
-        var onboarding: String
+        var onboarding: String?
         var inSecondSnapshot: Bool
         var offboards: [(id: String, created: Date, status1: String, status2: String)]
         var retiredAt: Date?
@@ -43,7 +43,7 @@ import Testing
             }
             return Generated(
                 id: String(format: "%040x", index + 1), lastSeen1: lastSeen1, lastSeen2: max(lastSeen1, lastSeen2),
-                onboarding: ["Onboarded", "Onboarded", "onboarded", "CanBeOnboarded", "Unsupported"]
+                onboarding: ["Onboarded", "Onboarded", "onboarded", "CanBeOnboarded", "Unsupported", nil]
                     .randomElement(using: &rng)!,
                 inSecondSnapshot: Int.random(in: 0..<8, using: &rng) != 0, offboards: offboards,
                 retiredAt: Bool.random(using: &rng) ? o2.addingTimeInterval(near() - 100 * 86_400) : nil)
@@ -55,7 +55,7 @@ import Testing
             json: JSONValue.parse(
                 """
                 {"id":"\(g.id)","computerDnsName":"d-\(g.id.suffix(6))","lastSeen":"\(UTCTime.format(lastSeen))",
-                 "onboardingStatus":"\(g.onboarding)","healthStatus":"Active"}
+                 "onboardingStatus":\(g.onboarding.map { "\"\($0)\"" } ?? "null"),"healthStatus":"Active"}
                 """))
     }
 

@@ -41,6 +41,13 @@ import Testing
             name: "onboarded in doc casing", facts: .init(lastSeen: ago(hour), onboardingStatus: "onboarded"),
             expected: .active, finding: false),
         Case(
+            name: "onboarding status missing counts as not onboarded",
+            facts: .init(lastSeen: ago(hour), onboardingStatus: nil), expected: .notOnboarded, finding: false),
+        Case(
+            name: "unknown onboarding value counts as not onboarded",
+            facts: .init(lastSeen: ago(hour), onboardingStatus: "Onboarding"), expected: .notOnboarded, finding: false),
+        Case(name: "never seen is stale", facts: .init(lastSeen: nil), expected: .stale, finding: false),
+        Case(
             name: "removed before retention", facts: .init(removedFromSnapshot: true, lastSeen: ago(10 * day)),
             expected: .removed, finding: true),
         Case(

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import MDEAPI
+import MDETestSupport
+import Testing
+
+@testable import MDELedger
+
+/// The ledger rules behind the audit promises (issue 10): thresholds from history, time order, duplicate copies,
+/// every raw change kept, and older chains that keep verifying.
+@Suite struct AuditRulesTests {
+    static let a = String(repeating: "a", count: 40)
+
+    /// A setting changed later does not change an answer about an earlier time; the answer states the value used.
+    @Test func pastAnswersUseTheThresholdsInForceThen() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(Self.a, lastSeen: "2026-11-01T00:00:00Z")],
+            observedAt: "2026-11-04T00:00:00Z")
+        let before = try ledger.deviceStates(tenant: nil, asOf: nil)
+        #expect(before.map(\.state) == [.stale])  // 72 h without a signal, over the 48 h default
+        _ = try ledger.setTenant("default", key: "stale_hours", value: "96")
+        #expect(try ledger.deviceStates(tenant: nil, asOf: "2026-11-04T00:00:00Z") == before)
+        #expect(try ledger.describeScope(tenant: nil, asOf: nil, count: 1).contains("stale 48 h"))
+        // The next run is judged by the new value.
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(Self.a, lastSeen: "2026-11-01T00:00:00Z")],
+            observedAt: UTCClock.nowText())
+        let later = try ledger.deviceStates(tenant: nil, asOf: nil)
+        #expect(try ledger.describeScope(tenant: nil, asOf: nil, count: 1).contains("stale 96 h"))
+        #expect(later.first?.state == .inactive)
+    }
+
+    @Test func aSyncEarlierThanTheLatestRunIsRefusedAndASmallStepBackIsClamped() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+        let device = [try LedgerFixtures.machine(Self.a)]
+        try await LedgerFixtures.commit(ledger, machines: device, observedAt: "2026-11-02T09:00:00Z")
+        let clamped = try await LedgerFixtures.commit(ledger, machines: device, observedAt: "2026-11-02T08:58:00Z")
+        #expect(clamped.observedAt == "2026-11-02T09:00:00Z")
+        #expect(clamped.warnings.contains { $0.contains("behind the latest run") })
+        let error = await #expect(throws: LedgerError.self) {
+            try await LedgerFixtures.commit(ledger, machines: device, observedAt: "2026-11-01T09:00:00Z")
+        }
+        #expect(error?.description.contains("already has a run as of 2026-11-02T09:00:00Z") == true)
+        #expect(try ledger.verify().ok)
+    }
+
+    @Test func duplicateCopiesInOneSnapshotAreMergedOrReported() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+        let staging = Staging(dbQueue: ledger.dbQueue)
+        try await staging.reset()
+        var found = StagingDuplicates()
+        let first = try LedgerFixtures.machine(Self.a, name: "ws-a")
+        try await staging.add(machines: [first, first], duplicates: &found)
+        #expect(found.identical == 1 && found.differing.isEmpty)
+        try await staging.add(machines: [try LedgerFixtures.machine(Self.a, name: "ws-renamed")], duplicates: &found)
+        #expect(found.differing == [Self.a])
+        #expect(found.warning("machines")?.contains("kept the later page's copy") == true)
+        let kept = try await ledger.dbQueue.read {
+            try String.fetchOne($0, sql: "SELECT computer_dns_name FROM temp.staged_machines")
+        }
+        #expect(kept == "ws-renamed")
+    }
+
+    /// A change only in a field the ledger does not track (riskScore) is history, and `status --as-of` shows the
+    /// document as it was.
+    @Test func everyRawChangeIsKeptAndShownAsOf() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+        let low = try LedgerFixtures.machine(Self.a, name: "ws-a")
+        let high = try Machine(json: JSONValue.parse(low.raw.canonicalText().replacingOccurrences(of: "Low", with: "High")))
+        try await LedgerFixtures.commit(ledger, machines: [low], observedAt: "2026-11-01T09:00:00Z")
+        let run = try await LedgerFixtures.commit(ledger, machines: [high], observedAt: "2026-11-02T09:00:00Z")
+        #expect(run.observationsWritten == 1)
+        let then = try ledger.deviceStatus("ws-a", tenant: nil, asOf: "2026-11-01T12:00:00Z")
+        #expect(then.document?.contains(#""riskScore":"Low""#) == true)
+        let now = try ledger.deviceStatus("ws-a", tenant: nil, asOf: nil)
+        #expect(now.document?.contains(#""riskScore":"High""#) == true)
+        #expect(now.head.hasPrefix("\(try ledger.verify().headSeq):"))
+    }
+
+    /// Events written before ledger format 2 keep verifying with their own rule (format 1 escapes U+0008 as
+    /// `\u0008`, RFC 8785 as `\b`), after the upgrade.
+    @Test func anOlderChainKeepsVerifyingAfterTheUpgrade() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("ledger.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        _ = try Migrator(migrations: Array(Migration.bundled.prefix(3))).migrate(queue)
+        let fields = EventChain.Fields(
+            seq: 1, tenant: nil, run: nil, occurredAt: "2026-01-01T00:00:00Z", recordedAt: "2026-01-01T00:00:00Z",
+            kind: "note", subject: "bell\u{8}", payload: "{}")
+        let oldHash = EventChain.hash(prev: EventChain.genesis, fields, format: 1)
+        #expect(oldHash != EventChain.hash(prev: EventChain.genesis, fields, format: 2))
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO events (seq, occurred_at, recorded_at, kind, subject, payload, prev_hash, hash)
+                    VALUES (1, ?, ?, 'note', ?, '{}', ?, ?)
+                    """, arguments: [fields.occurredAt, fields.recordedAt, fields.subject, EventChain.genesis, oldHash])
+        }
+        try queue.close()
+        let upgraded = try Ledger.open(path: path, create: true)
+        let report = try upgraded.verify()
+        #expect(report.ok, "\(report.problems)")
+        #expect(report.head == "1:\(oldHash)")
+    }
+}
