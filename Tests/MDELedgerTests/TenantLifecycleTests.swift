@@ -34,7 +34,12 @@ import Testing
         #expect(header.contains("tenant contoso as of 2026-11-01T09:00:00Z (offboard grace 24 h, stale 48 h"))
         #expect(header.contains("tenant fabrikam as of 2026-11-01T09:00:00Z (offboard grace 24 h, stale 12 h"))
         let csv = try DeviceListOutput.render(rows, format: .csv, withTenant: true)
-        #expect(csv.hasPrefix("tenant,id,computerDnsName,state,finding,lastSeen\n"))
+        #expect(
+            csv.hasPrefix(
+                "tenant,id,computerDnsName,state,finding,lastSeen,asOf,offboardGraceHours,staleHours,inactiveDays,"
+                    + "retentionDays,removalDays,ledgerHead\n"))
+        // Each tenant's rows state its own thresholds.
+        #expect(csv.contains(",2026-11-01T09:00:00Z,24,12,7,30,180,"))
         #expect(try ledger.deviceStates(tenant: fabrikam, asOf: nil).count == 2)
         #expect(throws: LedgerError.self) { try ledger.resolveTenant(TenantSelection(), create: false) }
     }

@@ -14,7 +14,9 @@ public enum DeviceListOutput {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
         case .csv:
-            return try CSVOutput.render(header: header(withTenant), rows: rows.map { cells($0, withTenant) })
+            // A CSV travels alone (into Excel, into a ticket): each row states what it was judged by.
+            return try CSVOutput.render(
+                header: header(withTenant) + evidenceHeader, rows: rows.map { cells($0, withTenant) + evidence($0) })
         case .table:
             return TextTable.render(
                 header: header(withTenant).map { $0.uppercased() }, rows: rows.map { cells($0, withTenant) })
@@ -23,6 +25,17 @@ public enum DeviceListOutput {
 
     private static func header(_ withTenant: Bool) -> [String] {
         (withTenant ? ["tenant"] : []) + ["id", "computerDnsName", "state", "finding", "lastSeen"]
+    }
+
+    private static let evidenceHeader = [
+        "asOf", "offboardGraceHours", "staleHours", "inactiveDays", "retentionDays", "removalDays", "ledgerHead",
+    ]
+
+    private static func evidence(_ row: DeviceStateRow) -> [String] {
+        [row.asOf] + [
+            row.policy.offboardGraceHours, row.policy.staleHours, row.policy.inactiveDays, row.policy.retentionDays,
+            row.policy.removalDays,
+        ].map(String.init) + [row.ledgerHead]
     }
 
     private static func cells(_ row: DeviceStateRow, _ withTenant: Bool) -> [String] {
