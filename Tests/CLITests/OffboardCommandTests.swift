@@ -75,6 +75,11 @@ import Testing
             let status = try await f.run(["offboard", "--status", "1"])
             #expect(status.stdout.contains("requested by alice via app sim-client"))
             #expect(status.stdout.components(separatedBy: " accepted  action ").count == 301)
+            let device = try await f.run(["status", ids[0]])
+            #expect(device.stdout.contains("state:    offboard-pending"))
+            #expect(
+                device.stdout.contains(
+                    "offboard requested by alice via app sim-client, comment \"Retired per CHG-1234\", plan 1: accepted, action "))
             #expect(try await f.run(["verify"]).status == 0)
         }
     }
