@@ -40,7 +40,9 @@ extension MDESimulator {
         let wanted = tag.lowercased()
         let machines = state.withLock { state in
             state.tenant.machines.filter { machine in
-                machine.machineTags.contains { startsWith ? $0.lowercased().hasPrefix(wanted) : $0.lowercased() == wanted }
+                machine.machineTags.contains {
+                    startsWith ? $0.lowercased().hasPrefix(wanted) : $0.lowercased() == wanted
+                }
             }
         }
         var w = JSONWriter(capacity: 256 + machines.count * 1400)

@@ -57,10 +57,11 @@ struct OutboxCLI {
             print("nothing to send")
             return
         }
-        let requests = kind == .offboard ? calls : (calls + MDEClient.maxMachinesPerTagCall - 1) / MDEClient.maxMachinesPerTagCall
+        let requests =
+            kind == .offboard ? calls : (calls + MDEClient.maxMachinesPerTagCall - 1) / MDEClient.maxMachinesPerTagCall
         if let plan = preview.resumablePlan { print("resuming plan \(plan): \(calls) devices still open") }
-        print(
-            "\(requests) API requests at \(api.policy) take at least \(durationText(minimumDuration(calls: requests, policy: api.policy)))")
+        let least = durationText(minimumDuration(calls: requests, policy: api.policy))
+        print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): at least \(least)")
         try confirm("send \(requests) \(what) requests for \(calls) devices?")
         let resolved = try connection.get()
         let progress = ProgressLine(enabled: !api.noProgress)
@@ -82,7 +83,8 @@ struct OutboxCLI {
                     let left = kind == .offboard ? total - done : (total - done + 499) / 500
                     let elapsed = (ContinuousClock.now - started).components.seconds
                     progress.show(
-                        "\(done)/\(total) devices done, \(elapsed) s elapsed, ETA \(durationText(minimumDuration(calls: left + 1, policy: policy)))")
+                        "\(done)/\(total) devices done, \(elapsed) s elapsed, ETA \(durationText(minimumDuration(calls: left + 1, policy: policy)))"
+                    )
                 }
             }
         } catch {

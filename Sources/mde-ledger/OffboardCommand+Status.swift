@@ -6,12 +6,15 @@ enum OffboardStatus {
     static func print(ledger: Ledger, plan: Int64?) throws {
         guard let plan else {
             let plans = try ledger.outboxPlans()
-            if plans.isEmpty { Swift.print("no plans yet; 'mde-ledger offboard --dry-run …' shows what one would send") }
+            if plans.isEmpty {
+                Swift.print("no plans yet; 'mde-ledger offboard --dry-run …' shows what one would send")
+            }
             for p in plans {
                 let steps = try ledger.outboxSteps(p.id)
                 let counts = Dictionary(grouping: steps, by: \.step).mapValues(\.count)
                 let text = OutboxStep.allCases.compactMap { step in counts[step].map { "\($0) \(step.rawValue)" } }
-                Swift.print(OutboxText.header(p) + "\n  " + (text.isEmpty ? "no devices" : text.joined(separator: ", ")))
+                Swift.print(
+                    OutboxText.header(p) + "\n  " + (text.isEmpty ? "no devices" : text.joined(separator: ", ")))
             }
             return
         }

@@ -12,7 +12,8 @@ enum OutboxText {
             lines.append("selected:")
             for d in preview.selected {
                 lines.append(
-                    "  \(d.id)  \(d.computerDnsName ?? "-")  \(d.osPlatform ?? "-")  lastSeen \(d.lastSeen ?? "-")  \(d.reason)")
+                    "  \(d.id)  \(d.computerDnsName ?? "-")  \(d.osPlatform ?? "-")  lastSeen \(d.lastSeen ?? "-")  \(d.reason)"
+                )
             }
         }
         if !preview.skipped.isEmpty {
@@ -33,12 +34,15 @@ enum OutboxText {
         let counts = Dictionary(grouping: s.devices, by: \.step).mapValues(\.count)
         func count(_ step: OutboxStep) -> Int { counts[step] ?? 0 }
         var out = header(plan) + (s.resumed ? " (resumed)" : "") + "\n"
-        out += "  this run sent \(s.sentThisRun) devices' requests; api: \(s.apiCalls) calls, \(s.throttled) throttled (429)\n"
-        out += "  accepted \(count(.accepted)), already requested \(count(.alreadyRequested)), "
+        out += "  this run sent requests for \(s.sentThisRun) devices; "
+        out += "api: \(s.apiCalls) calls, \(s.throttled) throttled (429)\n"
+        out +=
+            "  accepted \(count(.accepted)), already requested \(count(.alreadyRequested)), "
             + "rejected \(count(.rejected)), still open \(count(.planned) + count(.sent) + count(.deferred)), "
             + "skipped \(s.skipped.count)\n"
         if !s.snapshotRuns.isEmpty {
-            out += "  ledger runs \(s.snapshotRuns.map(String.init).joined(separator: ", ")) hold what the API returned\n"
+            out +=
+                "  ledger runs \(s.snapshotRuns.map(String.init).joined(separator: ", ")) hold what the API returned\n"
         }
         for d in s.devices where d.step != .accepted || plan.kind == .offboard {
             out += "  " + line(d) + "\n"

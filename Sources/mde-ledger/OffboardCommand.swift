@@ -35,16 +35,21 @@ struct OffboardCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("from-file"),
-        help: ArgumentHelp("A file with one device id or name per line, or a CSV with a device column.", valueName: "file"))
+        help: ArgumentHelp(
+            "A file with one device id or name per line, or a CSV with a device column.", valueName: "file"))
     var fromFile: String?
 
-    @Option(help: ArgumentHelp("Select the devices in this state (offboard-failed, with --retry-failed).", valueName: "state"))
+    @Option(
+        help: ArgumentHelp(
+            "Select the devices in this state (offboard-failed, with --retry-failed).", valueName: "state"))
     var state: String?
 
     @Flag(name: .customLong("retry-failed"), help: "Send again to devices whose offboarding failed or was rejected.")
     var retryFailed = false
 
-    @Option(help: ArgumentHelp("The reason MDE records with each request (required), e.g. a change number.", valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "The reason MDE records with each request (required), e.g. a change number.", valueName: "text"))
     var comment: String?
 
     @Flag(name: .customLong("dry-run"), help: "Show what would be sent and skipped; send nothing.")
@@ -72,7 +77,9 @@ struct OffboardCommand: AsyncParsableCommand {
             }
             return
         }
-        if plan != nil { throw ValidationError("a plan number goes with --status; to resume a plan run the same command again") }
+        if plan != nil {
+            throw ValidationError("a plan number goes with --status; to resume a plan run the same command again")
+        }
         guard selections == 1 else {
             throw ValidationError("choose the devices with one of --retired, --device, --from-file or --state")
         }
@@ -83,7 +90,8 @@ struct OffboardCommand: AsyncParsableCommand {
             guard retryFailed else { throw ValidationError("--state offboard-failed needs --retry-failed") }
         }
         guard let comment, !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ValidationError("--comment is required: MDE records it with each request (e.g. \"Retired per CHG-1234\")")
+            throw ValidationError(
+                "--comment is required: MDE records it with each request (e.g. \"Retired per CHG-1234\")")
         }
         if let requestedBy, requestedBy.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--requested-by must name a person")

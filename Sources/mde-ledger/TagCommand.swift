@@ -31,7 +31,8 @@ struct TagOptions: ParsableArguments {
 
     @Option(
         name: .customLong("from-file"),
-        help: ArgumentHelp("A file with one device id or name per line, or a CSV with a device column.", valueName: "file"))
+        help: ArgumentHelp(
+            "A file with one device id or name per line, or a CSV with a device column.", valueName: "file"))
     var fromFile: String?
 
     @Option(help: ArgumentHelp("Select the devices in this lifecycle state as of the latest sync.", valueName: "state"))
@@ -56,7 +57,9 @@ struct TagOptions: ParsableArguments {
             throw ValidationError(
                 "unknown state '\(state)'; use one of: \(DeviceState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        guard !tag.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("the tag must not be empty") }
+        guard !tag.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("the tag must not be empty")
+        }
     }
 
     func run(add: Bool) async throws {

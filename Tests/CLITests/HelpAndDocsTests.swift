@@ -21,7 +21,8 @@ import Testing
         let names = try await Self.subcommands()
         #expect(
             Set([
-                "init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "offboard", "tag",
+                "init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "offboard",
+                "tag",
             ])
                 == Set(names), "\(names)")
     }

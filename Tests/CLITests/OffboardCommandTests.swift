@@ -79,7 +79,8 @@ import Testing
             #expect(device.stdout.contains("state:    offboard-pending"))
             #expect(
                 device.stdout.contains(
-                    "offboard requested by alice via app sim-client, comment \"Retired per CHG-1234\", plan 1: accepted, action "))
+                    "offboard requested by alice via app sim-client, comment \"Retired per CHG-1234\", plan 1: accepted, action "
+                ))
             #expect(try await f.run(["verify"]).status == 0)
         }
     }
@@ -124,7 +125,9 @@ import Testing
             for output in outputs { #expect(!(output.stdout + output.stderr).contains(secret)) }
             let dump = try ledgerDump(f.db)
             #expect(!dump.contains(secret))
-            #expect(dump.contains("outbox_steps ") && dump.contains("outbox_step"), "the outbox and its events were checked")
+            #expect(
+                dump.contains("outbox_steps ") && dump.contains("outbox_step"), "the outbox and its events were checked"
+            )
         }
     }
 }

@@ -39,7 +39,8 @@ import Testing
         try await withSimulator(OffboardCLIFixture.configuration(devices: 50)) { sim in
             let f = try await OffboardCLIFixture.make(sim, folder)
             let ids = try f.ids(where: "state <> 'removed'", limit: 3)
-            let file = try f.write("ids.txt", "# retired laptops\n" + ids.joined(separator: "\n") + "\n\nno-such-device\n")
+            let file = try f.write(
+                "ids.txt", "# retired laptops\n" + ids.joined(separator: "\n") + "\n\nno-such-device\n")
             let result = try await f.run(["tag", "add", "old", "--from-file", file, "--dry-run"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("3 selected, 1 skipped"))

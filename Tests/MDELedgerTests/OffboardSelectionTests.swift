@@ -59,13 +59,16 @@ import Testing
         #expect(preview.selected.map(\.id) == [Self.id("8")])
         #expect(preview.selected.first?.reason == "named as ok-01 (by name)")
         let reasons = Dictionary(preview.skipped.map { ($0.device, $0.reason) }, uniquingKeysWith: { a, _ in a })
-        #expect(reasons["ws-0042"] == "ambiguous name: matches 2 devices (\(Self.id("a")), \(Self.id("b"))); give an id")
+        #expect(
+            reasons["ws-0042"] == "ambiguous name: matches 2 devices (\(Self.id("a")), \(Self.id("b"))); give an id")
         #expect(reasons["mac-01"]?.hasPrefix("macOS: the API cannot offboard macOS or Linux devices") == true)
         #expect(reasons["mac-01"]?.contains("Settings → Endpoints → Offboarding") == true)
         #expect(reasons["lnx-01"]?.hasPrefix("Linux: the API cannot offboard") == true)
         #expect(reasons["cam-01"] == "not onboarded (CanBeOnboarded): nothing to offboard")
-        #expect(reasons["pending-01"] == "already has an Offboard action Pending (00000000-0000-4000-8000-00000000000f)")
-        #expect(reasons["failed-01"]?.contains("ended Failed; retry with --state offboard-failed --retry-failed") == true)
+        #expect(
+            reasons["pending-01"] == "already has an Offboard action Pending (00000000-0000-4000-8000-00000000000f)")
+        #expect(
+            reasons["failed-01"]?.contains("ended Failed; retry with --state offboard-failed --retry-failed") == true)
         #expect(reasons["no-such-pc"] == "no device matches; give an MDE device id or exact name")
         #expect(preview.skipped.count == 8, "OK-01. names no device: \(reasons.keys.sorted())")
     }
@@ -88,7 +91,8 @@ import Testing
         let request = request(["ok-01"])
         _ = try ledger.createPlan(request, try ledger.previewOutbox(request))
         for sql in [
-            "UPDATE outbox_plans SET comment = 'x'", "DELETE FROM outbox_plans", "UPDATE outbox_steps SET step = 'accepted'",
+            "UPDATE outbox_plans SET comment = 'x'", "DELETE FROM outbox_plans",
+            "UPDATE outbox_steps SET step = 'accepted'",
             "DELETE FROM outbox_steps",
         ] {
             #expect(throws: DatabaseError.self, "\(sql)") { try ledger.dbQueue.write { try $0.execute(sql: sql) } }

@@ -49,7 +49,8 @@ import Testing
             let states = try f.ledger.deviceStates(tenant: nil, asOf: nil).filter { ids.contains($0.id) }
             #expect(states.count == 300 && states.allSatisfy { $0.state == .offboardPending })
             #expect(states.allSatisfy { $0.offboardRequestor == sim.simulator.configuration.clientId })
-            #expect(try f.count("SELECT count(*) FROM sync_runs WHERE source LIKE 'offboard plan %' AND complete = 0") >= 1)
+            #expect(
+                try f.count("SELECT count(*) FROM sync_runs WHERE source LIKE 'offboard plan %' AND complete = 0") >= 1)
             #expect(try f.count("SELECT count(*) FROM events WHERE kind = 'outbox_step'") == 900)
 
             #expect(try await f.run(f.request(.retired)) == nil)

@@ -39,10 +39,12 @@ import Testing
                 let token = try await http.token()
                 let ids = Array(sim.simulator.machineIds().prefix(3))
                 let body =
-                    #"{"Value":"Retired-2026","Action":"Add","MachineIds":["# + ids.map { "\"\($0)\"" }.joined(separator: ",")
+                    #"{"Value":"Retired-2026","Action":"Add","MachineIds":["#
+                    + ids.map { "\"\($0)\"" }.joined(separator: ",")
                     + "]}"
                 #expect(
-                    try await http.postJSON("/api/machines/AddOrRemoveTagForMultipleMachines", body, token: token).status
+                    try await http.postJSON("/api/machines/AddOrRemoveTagForMultipleMachines", body, token: token)
+                        .status
                         == 200)
                 let exact = try await http.get("/api/machines/findbytag?tag=retired-2026", token: token)
                 #expect(exact.status == 200)

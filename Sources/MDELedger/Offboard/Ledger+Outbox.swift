@@ -34,9 +34,11 @@ extension Ledger {
                     "devices": .int(Int64(preview.selected.count)), "skipped": .int(Int64(preview.skipped.count)),
                 ]))
             for device in preview.selected {
-                try Self.appendStep(db, events, plan: id, tenant: preview.tenant.id, StepRecord(machineId: device.id, step: .planned))
+                try Self.appendStep(
+                    db, events, plan: id, tenant: preview.tenant.id, StepRecord(machineId: device.id, step: .planned))
             }
-            return try OutboxPlan(row: Row.fetchOne(db, sql: OutboxPlan.selectSQL + " WHERE p.id = ?", arguments: [id])!)
+            return try OutboxPlan(
+                row: Row.fetchOne(db, sql: OutboxPlan.selectSQL + " WHERE p.id = ?", arguments: [id])!)
         }
     }
 
@@ -77,7 +79,9 @@ extension Ledger {
 
     /// Every plan, oldest first.
     public func outboxPlans() throws -> [OutboxPlan] {
-        try dbQueue.read { db in try Row.fetchAll(db, sql: OutboxPlan.selectSQL + " ORDER BY p.id").map(OutboxPlan.init(row:)) }
+        try dbQueue.read { db in
+            try Row.fetchAll(db, sql: OutboxPlan.selectSQL + " ORDER BY p.id").map(OutboxPlan.init(row:))
+        }
     }
 
     private static func appendStep(

@@ -22,7 +22,8 @@ extension Ledger {
             switch request.selection {
             case .retired:
                 for row in rows where row.retiredAt != nil {
-                    considered.append((Self.planned(row, reason: "\(row.state.rawValue), retired \(row.retiredAt!)"), row))
+                    considered.append(
+                        (Self.planned(row, reason: "\(row.state.rawValue), retired \(row.retiredAt!)"), row))
                 }
             case .state(let state):
                 for row in rows where row.state == state {
@@ -35,12 +36,15 @@ extension Ledger {
                         let ids = found.map(\.id).joined(separator: ", ")
                         skipped.append(
                             SkippedDevice(
-                                device: name, reason: "ambiguous name: matches \(found.count) devices (\(ids)); give an id"
+                                device: name,
+                                reason: "ambiguous name: matches \(found.count) devices (\(ids)); give an id"
                             ))
                     } else if let match = found.first, let row = byId[match.id] {
                         considered.append((Self.planned(row, reason: "named as \(name) (by \(match.matchedBy))"), row))
                     } else {
-                        skipped.append(SkippedDevice(device: name, reason: "no device matches; give an MDE device id or exact name"))
+                        skipped.append(
+                            SkippedDevice(
+                                device: name, reason: "no device matches; give an MDE device id or exact name"))
                     }
                 }
             }
@@ -58,7 +62,8 @@ extension Ledger {
             }
             return OutboxPreview(
                 tenant: tenant, asOf: try Self.latestSnapshotTime(db, tenant: tenant.id), selected: selected,
-                skipped: skipped, resumablePlan: try OutboxHistory.unfinishedPlan(db, tenant: tenant.id, key: request.selectionKey))
+                skipped: skipped,
+                resumablePlan: try OutboxHistory.unfinishedPlan(db, tenant: tenant.id, key: request.selectionKey))
         }
     }
 
@@ -70,7 +75,9 @@ extension Ledger {
 
     private static func machineTags(_ db: Database, tenant: Int64) throws -> [String: [String]] {
         var tags: [String: [String]] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, machine_tags FROM machines WHERE tenant = ?", arguments: [tenant]) {
+        for row in try Row.fetchAll(
+            db, sql: "SELECT id, machine_tags FROM machines WHERE tenant = ?", arguments: [tenant])
+        {
             let text: String = row["machine_tags"]
             tags[row["id"]] = (try? JSONValue.parse(text))?.arrayValue?.compactMap(\.stringValue) ?? []
         }

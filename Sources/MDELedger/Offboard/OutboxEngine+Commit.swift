@@ -45,7 +45,8 @@ extension OutboxEngine {
     private func commitSnapshot(
         tenant: String, source: String, actions: [MachineAction] = [], machines: [Machine] = []
     ) async throws -> Int64 {
-        let times = actions.compactMap { $0.lastUpdateDateTimeUtc ?? $0.creationDateTimeUtc }
+        let times =
+            actions.compactMap { $0.lastUpdateDateTimeUtc ?? $0.creationDateTimeUtc }
             + machines.compactMap(\.lastSeen)
         let now = UTCClock.nowText()
         let observed = try await ledger.dbQueue.read { db in try Self.observedAt(db, tenant: tenant, times: times) }

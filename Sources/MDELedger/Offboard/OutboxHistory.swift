@@ -29,7 +29,8 @@ enum OutboxHistory {
     static func latest(_ db: Database, tenant: Int64, kind: OutboxKind) throws -> [String: Latest] {
         var out: [String: Latest] = [:]
         let rows = try Row.fetchAll(
-            db, sql: latestSQL + " WHERE l.tenant = ? AND l.kind = ? ORDER BY l.seq", arguments: [tenant, kind.rawValue])
+            db, sql: latestSQL + " WHERE l.tenant = ? AND l.kind = ? ORDER BY l.seq",
+            arguments: [tenant, kind.rawValue])
         for row in rows {
             let latest = latest(row: row)
             out[latest.machineId] = latest
