@@ -60,8 +60,9 @@ struct OutboxCLI {
         let requests =
             kind == .offboard ? calls : (calls + MDEClient.maxMachinesPerTagCall - 1) / MDEClient.maxMachinesPerTagCall
         if let plan = preview.resumablePlan { print("resuming plan \(plan): \(calls) devices still open") }
-        let least = durationText(minimumDuration(calls: requests, policy: api.policy))
-        print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): at least \(least)")
+        let seconds = minimumDuration(calls: requests, policy: api.policy)
+        let least = seconds < 60 ? "under a minute" : "at least \(durationText(seconds))"
+        print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): \(least)")
         try confirm("send \(requests) \(what) requests for \(calls) devices?")
         let resolved = try connection.get()
         let progress = ProgressLine(enabled: !api.noProgress)
