@@ -77,6 +77,32 @@ import Testing
         }
     }
 
+    /// Failed offboards are sent again only with `--retry-failed`, once each, even when an answer is lost and the
+    /// old failed action carries the same comment.
+    @Test func failedOffboardsAreRetriedOnceWithRetryFailed() async throws {
+        let folder = try TemporaryFolder()
+        try await withSimulator(OffboardFixture.configuration(devices: 2_500)) { sim in
+            let f = try await OffboardFixture.make(sim, folder)
+            let failed = try f.ledger.deviceStates(tenant: nil, asOf: nil, state: .offboardFailed).map(\.id)
+            #expect(failed.count >= 3)
+            var request = f.request(.state(.offboardFailed))
+            let without = try f.ledger.previewOutbox(request)
+            #expect(without.selected.isEmpty && without.skipped.count == failed.count)
+            request.retryFailed = true
+            let preview = try f.ledger.previewOutbox(request)
+            let expected = try f.ledger.deviceStates(tenant: nil, asOf: nil, state: .offboardFailed).filter {
+                ($0.osPlatform ?? "").hasPrefix("Windows") && $0.onboardingStatus == "Onboarded"
+            }.map(\.id).sorted()
+            #expect(preview.selected.map(\.id).sorted() == expected)
+            sim.simulator.failRequest("POST /api/machines/{id}/offboard", occurrence: 1, with: .dropResponse)
+            let summary = try #require(try await f.run(request))
+            #expect(summary.devices.allSatisfy { $0.step == .accepted })
+            #expect(summary.devices.filter(\.reconciled).count == 1)
+            #expect(sim.simulator.offboardRequestCounts().values.allSatisfy { $0 == 1 })
+            #expect(sim.simulator.offboardRequestCounts().count == expected.count)
+        }
+    }
+
     @Test func shortRateLimitWindowsOnBothSidesCauseNo429() async throws {
         let folder = try TemporaryFolder()
         try await withSimulator(OffboardFixture.configuration(devices: 100)) { sim in

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MDEAPI
 
 extension OutboxEngine {
@@ -74,11 +75,22 @@ extension OutboxEngine {
     }
 
     /// The Offboard action this plan's request created, if the service lists one: an action carrying the plan's
-    /// comment, or any action still open (a second request would be refused anyway).
+    /// comment, or any action still open (a second request would be refused anyway). Actions the ledger already
+    /// holds as failed are older requests (a `--retry-failed` plan may carry the same comment), never this one.
     func reconcile(_ id: String, plan: OutboxPlan) async throws -> MachineAction? {
         let actions = try await client.offboardActions(machineId: id)
+        let failedBefore = try await ledger.dbQueue.read { db in
+            try Set(
+                String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM machine_actions
+                        WHERE tenant = ? AND machine_id = ? AND status IN ('Failed', 'TimeOut', 'Cancelled')
+                        """, arguments: [plan.tenantId, id]))
+        }
         return actions.last { action in
-            action.requestorComment == plan.comment || ["Pending", "InProgress"].contains(action.status ?? "")
+            !failedBefore.contains(action.id)
+                && (action.requestorComment == plan.comment || ["Pending", "InProgress"].contains(action.status ?? ""))
         }
     }
 }
