@@ -103,6 +103,25 @@ import Testing
         }
     }
 
+    /// Someone offboarded the device in the portal after the last sync: the API's 400 "Action is already in
+    /// progress" counts as requested, and a rerun does not send again.
+    @Test func alreadyInProgressCountsAsRequested() async throws {
+        let folder = try TemporaryFolder()
+        try await withSimulator(OffboardFixture.configuration(devices: 100)) { sim in
+            let f = try await OffboardFixture.make(sim, folder)
+            let ids = try f.offboardable(2)
+            _ = try await f.client.offboard(machineId: ids[0], comment: "from the portal")
+            let request = f.request(.devices(ids, source: "test"))
+            let summary = try #require(try await f.run(request))
+            #expect(summary.devices.map(\.step) == [.alreadyRequested, .accepted])
+            #expect(summary.devices[0].error.contains("400 BadRequest Action is already in progress"))
+            #expect(try await f.run(request) == nil)
+            let again = try f.ledger.previewOutbox(request)
+            #expect(again.skipped.first { $0.id == ids[0] }?.reason == "already requested in plan 1")
+            #expect(sim.simulator.offboardRequestCounts() == [ids[0]: 2, ids[1]: 1])
+        }
+    }
+
     @Test func shortRateLimitWindowsOnBothSidesCauseNo429() async throws {
         let folder = try TemporaryFolder()
         try await withSimulator(OffboardFixture.configuration(devices: 100)) { sim in
