@@ -22,6 +22,12 @@ enum OffboardStatus {
         Swift.print(OutboxText.header(p))
         Swift.print("  selection \(p.selection), tenant \(p.tenant), api \(p.apiBaseURL)")
         for d in try ledger.outboxSteps(plan) { Swift.print("  " + OutboxText.line(d)) }
-        if p.skipped != "[]" { Swift.print("  skipped when planned: \(p.skipped)") }
+        let skipped = (try? JSONSerialization.jsonObject(with: Data(p.skipped.utf8))) as? [[String: Any]] ?? []
+        if !skipped.isEmpty { Swift.print("  skipped when planned:") }
+        for s in skipped {
+            let device = s["device"] as? String ?? "-"
+            let id = (s["id"] as? String).map { $0 == device ? "" : " (\($0))" } ?? ""
+            Swift.print("    \(device)\(id): \(s["reason"] as? String ?? "-")")
+        }
     }
 }
