@@ -15,6 +15,7 @@ extension MDESimulator {
             w.endObject()
         }
         w.endArray()
+        writeOffboardCounts(to: &w)
         w.endObject()
         return .json(200, w, contentType: "application/json; charset=utf-8")
     }
@@ -35,7 +36,8 @@ extension MDESimulator {
         case (nil, .some(.some(let status))) where (400...599).contains(status): fault = .status(status)
         case ("reset", nil): fault = .reset
         case ("truncate", nil): fault = .truncate
-        default: return controlError("pass status=400…599, or fault=reset or fault=truncate")
+        case ("drop", nil): fault = .dropResponse
+        default: return controlError("pass status=400…599, or fault=reset, fault=truncate or fault=drop")
         }
         failRequest(route, occurrence: occurrence, with: fault)
         return controlOK()

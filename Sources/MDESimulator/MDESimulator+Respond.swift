@@ -10,7 +10,7 @@ extension MDESimulator {
             return (fault, Self.trackingId(state.requestsSeen))
         }
         var reply: SimReply
-        if let fault {
+        if let fault, fault != .dropResponse {
             reply = await injected(fault, for: route, request, target: target)
         } else if route.needsToken {
             switch authorize(request, target: target) {
@@ -20,6 +20,7 @@ extension MDESimulator {
         } else {
             reply = dispatch(route, request, target: target)
         }
+        if fault == .dropResponse { reply.transport = .reset }
         let key = RouteStatus(route: "\(request.method) \(route.pattern)", status: reply.status)
         let now = state.withLock { state in
             state.counts[key, default: 0] += 1
@@ -32,6 +33,7 @@ extension MDESimulator {
     func dispatch(_ route: SimulatorRoute, _ request: SimRequest, client: String = "", target: String) -> SimReply {
         switch route {
         case .offboard(let id): return offboard(id, request, client: client, target: target)
+        case .findByTag: return findByTag(request, target: target)
         case .tags(let id): return tagMachine(id, request, target: target)
         case .multiTag: return tagMachines(request, target: target)
         case .token(let tenant): return issueToken(tenant: tenant, request)
@@ -59,7 +61,7 @@ extension MDESimulator {
         -> SimReply
     {
         switch fault {
-        case .reset:
+        case .reset, .dropResponse:
             return SimReply(status: 0, transport: .reset)
         case .truncate:
             var reply = dispatch(route, request, client: client, target: target)

@@ -14,6 +14,7 @@ extension MDESimulator {
     }
 
     func offboard(_ key: String, _ request: SimRequest, client: String, target: String) -> SimReply {
+        countOffboardRequest(key)
         let comment: String
         do throws(Rejection) {
             comment = try string("Comment", in: try jsonBody(request, target: target), target: target)

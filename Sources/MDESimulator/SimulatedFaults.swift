@@ -90,6 +90,7 @@ public struct SimulatedFaults: Sendable, Equatable, CustomStringConvertible {
             case .status(let s): kind = String(s)
             case .reset: kind = "reset"
             case .truncate: kind = "truncate"
+            case .dropResponse: kind = "drop"
             case .delay(let seconds): kind = "delay=\(SpecDuration.text(seconds))"
             }
             return "\(kind)@\(SpecDuration.number(rule.probability))"

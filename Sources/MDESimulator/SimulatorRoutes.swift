@@ -9,16 +9,18 @@
 /// - `POST /api/machines/{id}/tags` `{"Value":"…","Action":"Add"|"Remove"}` → 200 Machine
 /// - `POST /api/machines/AddOrRemoveTagForMultipleMachines` `{"Value","Action","MachineIds":[…]}` (≤ 500 ids)
 ///   → 200 Machines
+/// - `GET /api/machines/findbytag?tag=…&useStartsWithFilter=true|false` → 200 Machines carrying the tag
 ///
 /// Lists take `$filter`, `$top` (≤ 10,000) and `$skip`; without `$top` they return 10,000 items and an
 /// `@odata.nextLink`. Errors use MDE's `{"error":{"code","message","target"}}` body.
 ///
 /// Test controls (a prefix the real API never uses; no token needed, never counted against faults):
-/// - `GET /_sim/stats` — request counts by route pattern and status:
-///   `{"total":5,"requests":[{"route":"GET /api/machines","status":200,"count":3}, …]}`.
+/// - `GET /_sim/stats` — request counts by route pattern and status, and offboard requests per machine:
+///   `{"total":5,"requests":[{"route":"GET /api/machines","status":200,"count":3}, …],"offboards":{"<id>":1}}`.
 /// - `POST /_sim/fail?route=GET%20/api/machines&occurrence=3&status=500` — the 3rd matching request from now
 ///   answers 500. `route` is a method and a path or route pattern (`GET /api/machines/{id}`); `occurrence`
-///   defaults to 1; instead of `status` (default 500) pass `fault=reset` or `fault=truncate`.
+///   defaults to 1; instead of `status` (default 500) pass `fault=reset` or `fault=truncate`, or `fault=drop`
+///   to process the request (an offboard creates its action) and then close the connection unanswered.
 /// - `DELETE /_sim/fail` — forget all pending failures.
 /// - `GET /_sim/clock` — `{"now":"2026-11-02T09:00:00Z"}`, the virtual clock.
 /// - `POST /_sim/clock?advance=86400` — move the virtual clock (and the tenant's life) forward by that many
@@ -35,6 +37,7 @@ enum SimulatorRoute: Equatable {
     case token(tenant: String)
     case machines
     case machine(String)
+    case findByTag
     case offboard(String)
     case tags(String)
     case multiTag
@@ -59,6 +62,7 @@ enum SimulatorRoute: Equatable {
         case 2 where lower == ["api", "machines"]: route = .machines
         case 3 where lower == ["api", "machines", "addorremovetagformultiplemachines"] && method == "POST":
             (route, allowed) = (.multiTag, ["POST"])
+        case 3 where lower == ["api", "machines", "findbytag"]: route = .findByTag
         case 3 where lower[0] == "api" && lower[1] == "machines": route = .machine(parts[2])
         case 4 where lower[0] == "api" && lower[1] == "machines" && lower[3] == "offboard":
             (route, allowed) = (.offboard(parts[2]), ["POST"])
@@ -82,6 +86,7 @@ enum SimulatorRoute: Equatable {
         case .token: "/{tenantId}/oauth2/v2.0/token"
         case .machines: "/api/machines"
         case .machine: "/api/machines/{id}"
+        case .findByTag: "/api/machines/findbytag"
         case .offboard: "/api/machines/{id}/offboard"
         case .tags: "/api/machines/{id}/tags"
         case .multiTag: "/api/machines/AddOrRemoveTagForMultipleMachines"
@@ -99,7 +104,7 @@ enum SimulatorRoute: Equatable {
     var isControl: Bool { [.stats, .fail, .clock, .faults, .rateLimit].contains(self) }
     var needsToken: Bool {
         switch self {
-        case .machines, .machine, .offboard, .tags, .multiTag, .actions, .action: true
+        case .machines, .machine, .findByTag, .offboard, .tags, .multiTag, .actions, .action: true
         default: false
         }
     }

@@ -23,6 +23,9 @@ public enum InjectedFault: Sendable, Equatable {
     case truncate
     /// Wait this many (real) seconds, then answer normally.
     case delay(Double)
+    /// Process the request as usual (an offboard creates its action), then close the connection without
+    /// answering: the lost answer a client must reconcile.
+    case dropResponse
 }
 
 /// "The `occurrence`-th matching request from now fails with `fault`."
@@ -52,6 +55,8 @@ struct SimulatorState: Sendable {
     var tokensIssued: UInt64 = 0
     var requestsSeen: UInt64 = 0
     var counts: [RouteStatus: Int] = [:]
+    /// Offboard requests that reached the handler, by lower-cased machine id or name as requested.
+    var offboardRequests: [String: Int] = [:]
     var failRules: [FailRule] = []
     var boundPort: Int?
     var limiter: SlidingWindowLimiter

@@ -19,6 +19,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
             ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self,
+            OffboardCommand.self, TagCommand.self,
         ]
     )
 }

@@ -20,7 +20,10 @@ import Testing
     @Test func rootHelpListsTheSubcommands() async throws {
         let names = try await Self.subcommands()
         #expect(
-            Set(["init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate"])
+            Set([
+                "init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "offboard",
+                "tag",
+            ])
                 == Set(names), "\(names)")
     }
 

@@ -37,9 +37,9 @@ import Testing
         #expect(
             csv.hasPrefix(
                 "tenant,id,computerDnsName,state,finding,lastSeen,asOf,offboardGraceHours,staleHours,inactiveDays,"
-                    + "retentionDays,removalDays,ledgerHead\n"))
+                    + "retentionDays,removalDays\n"))
         // Each tenant's rows state its own thresholds.
-        #expect(csv.contains(",2026-11-01T09:00:00Z,24,12,7,30,180,"))
+        #expect(csv.contains(",2026-11-01T09:00:00Z,24,12,7,30,180\n"))
         #expect(try ledger.deviceStates(tenant: fabrikam, asOf: nil).count == 2)
         #expect(throws: LedgerError.self) { try ledger.resolveTenant(TenantSelection(), create: false) }
     }

@@ -8,6 +8,7 @@ enum DeviceEvidence {
         var out: [DeviceStatus.Evidence] = []
         try observations(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try actions(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
+        try OutboxEvidence.collect(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         for row in try Row.fetchAll(
             db,
             sql: """

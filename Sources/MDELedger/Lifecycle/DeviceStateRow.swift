@@ -23,15 +23,12 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
     public var retiredAt: String?
     /// The thresholds in force at `asOf` that the state was judged by.
     public var policy: LifecyclePolicy
-    /// The chain head (`seq:hash`) the answer was computed from.
-    public var ledgerHead: String
 
     static let selectSQL = """
         SELECT tenant_name, machine_id, computer_dns_name, aad_device_id, os_platform, onboarding_status,
                health_status, state, finding, last_seen, as_of, offboard_action, offboard_requested_at,
                offboard_requestor, offboard_status, retired_at,
-               offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days,
-               (SELECT seq || ':' || hash FROM events ORDER BY seq DESC LIMIT 1) AS ledger_head
+               offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
         FROM device_states
         """
 
@@ -61,6 +58,5 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         policy.inactiveDays = row[18]
         policy.retentionDays = row[19]
         policy.removalDays = row[20]
-        ledgerHead = row[21] ?? "0:\(EventChain.genesis)"
     }
 }

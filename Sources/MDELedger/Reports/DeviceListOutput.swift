@@ -14,7 +14,8 @@ public enum DeviceListOutput {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(rows), as: UTF8.self) + "\n"
         case .csv:
-            // A CSV travels alone (into Excel, into a ticket): each row states what it was judged by.
+            // A CSV travels alone (into Excel, into a ticket): each row states what it was judged by. The chain head
+            // is not repeated here, so an answer about the past stays byte-identical as history grows.
             return try CSVOutput.render(
                 header: header(withTenant) + evidenceHeader, rows: rows.map { cells($0, withTenant) + evidence($0) })
         case .table:
@@ -28,14 +29,14 @@ public enum DeviceListOutput {
     }
 
     private static let evidenceHeader = [
-        "asOf", "offboardGraceHours", "staleHours", "inactiveDays", "retentionDays", "removalDays", "ledgerHead",
+        "asOf", "offboardGraceHours", "staleHours", "inactiveDays", "retentionDays", "removalDays",
     ]
 
     private static func evidence(_ row: DeviceStateRow) -> [String] {
         [row.asOf] + [
             row.policy.offboardGraceHours, row.policy.staleHours, row.policy.inactiveDays, row.policy.retentionDays,
             row.policy.removalDays,
-        ].map(String.init) + [row.ledgerHead]
+        ].map(String.init)
     }
 
     private static func cells(_ row: DeviceStateRow, _ withTenant: Bool) -> [String] {

@@ -1,0 +1,89 @@
+import Crypto
+import Foundation
+import MDEAPI
+
+/// What a user asked for: the kind of request, which devices, and who asks.
+///
+/// ```swift
+/// let request = OutboxRequest(kind: .offboard, selection: .retired, comment: "Retired per CHG-1234",
+///                             requestedBy: "alice", clientId: credentials.clientId, apiBaseURL: base)
+/// let preview = try ledger.previewOutbox(request)
+/// ```
+public struct OutboxRequest: Sendable, Hashable {
+    public var kind: OutboxKind
+    /// The ledger tenant (nil: the only one).
+    public var tenant: String?
+    public var selection: DeviceSelection
+    /// The `Comment` every offboard request carries (required for offboarding).
+    public var comment: String?
+    /// The tag of a tag plan.
+    public var tag: String?
+    /// Devices whose last offboard failed or was rejected may be sent again.
+    public var retryFailed: Bool
+    /// The person running the command (`$USER` or `--requested-by`): MDE only records the app.
+    public var requestedBy: String
+    /// The app's client id, which MDE records as the requestor.
+    public var clientId: String
+    public var apiBaseURL: String
+
+    public init(
+        kind: OutboxKind, tenant: String? = nil, selection: DeviceSelection, comment: String? = nil,
+        tag: String? = nil, retryFailed: Bool = false, requestedBy: String, clientId: String, apiBaseURL: String
+    ) {
+        self.kind = kind
+        self.tenant = tenant
+        self.selection = selection
+        self.comment = comment
+        self.tag = tag
+        self.retryFailed = retryFailed
+        self.requestedBy = requestedBy
+        self.clientId = clientId
+        self.apiBaseURL = apiBaseURL
+    }
+
+    /// The selection as stored with the plan.
+    var selectionJSON: JSONValue {
+        guard case .object(var members) = selection.json else { return selection.json }
+        members["retry_failed"] = .bool(retryFailed)
+        return .object(members)
+    }
+
+    /// Equal for the same kind, tag, comment and selection: a rerun with the same arguments resumes its plan.
+    var selectionKey: String {
+        let text = JSONValue.object([
+            "kind": .string(kind.rawValue), "tag": tag.map(JSONValue.string) ?? .null,
+            "comment": comment.map(JSONValue.string) ?? .null, "selection": selectionJSON,
+        ]).canonicalText()
+        return SHA256.hash(data: Data(text.utf8)).hexString
+    }
+}
+
+/// A device a plan will send a request for.
+public struct PlannedDevice: Sendable, Hashable, Codable {
+    public var id: String
+    public var computerDnsName: String?
+    public var osPlatform: String?
+    public var lastSeen: String?
+    /// Why it is selected (`retired-not-offboarded since 2026-10-01`, `named as pc-0001`).
+    public var reason: String
+}
+
+/// A device the selection considered and left out, with the reason.
+public struct SkippedDevice: Sendable, Hashable, Codable {
+    /// The device as the user named it, or its id.
+    public var device: String
+    public var id: String?
+    public var computerDnsName: String?
+    public var reason: String
+}
+
+/// What a plan would contain, before anything is written or sent.
+public struct OutboxPreview: Sendable, Hashable {
+    public var tenant: TenantRecord
+    /// The time the device states are taken from (the latest committed snapshot).
+    public var asOf: String?
+    public var selected: [PlannedDevice]
+    public var skipped: [SkippedDevice]
+    /// An unfinished plan with the same selection, which a real run resumes instead of planning anew.
+    public var resumablePlan: Int64?
+}
