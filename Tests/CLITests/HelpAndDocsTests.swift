@@ -20,7 +20,7 @@ import Testing
     @Test func rootHelpListsTheSubcommands() async throws {
         let names = try await Self.subcommands()
         #expect(
-            Set(["init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate"])
+            Set(["init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "report"])
                 == Set(names), "\(names)")
     }
 
