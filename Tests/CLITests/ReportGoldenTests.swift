@@ -4,10 +4,10 @@ import MDETestSupport
 import Testing
 
 /// One fixed story every report test reads: a seeded simulator tenant synced four times on the virtual clock
-/// (2026-10-20 to 2026-12-02), a fixed retirement list, licence entitlements, and one imported device whose
-/// name is hostile.
+/// (2026-09-14 to 2026-10-27: imports refuse times in the future), a fixed retirement list, licence
+/// entitlements, and one imported device whose name is hostile.
 enum ReportScenario {
-    static let start = Date(timeIntervalSince1970: 1_792_486_800)  // 2026-10-20T09:00:00Z
+    static let start = Date(timeIntervalSince1970: 1_789_376_400)  // 2026-09-14T09:00:00Z
     static let hostileID = "feedfacefeedfacefeedfacefeedfacefeedface"
     static let hostileName = "=HYPERLINK(\"http://x\",\"y\") a|b <script>alert(1)</script>\nline2 `tick` 日本語端末"
 
@@ -18,17 +18,17 @@ enum ReportScenario {
         let hostile = folder.path("hostile.json")
         let machine: [String: Any] = [
             "id": hostileID, "computerDnsName": hostileName, "osPlatform": "Windows11",
-            "onboardingStatus": "Onboarded", "healthStatus": "Active", "lastSeen": "2026-10-20T08:00:00Z",
+            "onboardingStatus": "Onboarded", "healthStatus": "Active", "lastSeen": "2026-09-14T08:00:00Z",
             "firstSeen": "2026-01-05T08:00:00Z",
         ]
         try JSONSerialization.data(withJSONObject: ["value": [machine]]).write(to: URL(fileURLWithPath: hostile))
-        try await expectOK(["import", "machines", "--db", db, "--observed-at", "2026-10-20T09:30:00Z", hostile], sim)
+        try await expectOK(["import", "machines", "--db", db, "--observed-at", "2026-09-14T09:30:00Z", hostile], sim)
         let ids = try await CLIRunner.run(["devices", "--db", db, "--state", "active", "--format", "json"])
         let devices = try JSONSerialization.jsonObject(with: Data(ids.stdout.utf8)) as? [[String: Any]] ?? []
         let active = devices.compactMap { $0["id"] as? String }
         let retired = folder.path("retired.csv")
-        var list = "device,retired_on,note\n\(hostileID),2026-10-01,=cmd|' /C calc'!A0\n"
-        for id in active.filter({ $0 != hostileID }).prefix(3) { list += "\(id),2026-10-15,asset list October\n" }
+        var list = "device,retired_on,note\n\(hostileID),2026-09-01,=cmd|' /C calc'!A0\n"
+        for id in active.filter({ $0 != hostileID }).prefix(3) { list += "\(id),2026-09-10,asset list September\n" }
         try list.write(toFile: retired, atomically: true, encoding: .utf8)
         try await expectOK(["import", "retired", "--db", db, retired], sim)
         try await expectOK(["tenant", "set", "--db", db, "default", "licenses.clients", "40"], sim)

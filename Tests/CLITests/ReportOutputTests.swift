@@ -76,19 +76,19 @@ import Testing
             let db = try await ReportScenario.build(in: scratch, sim)
             let out = scratch.path("november.html")
             let result = try await CLIRunner.run(
-                ["report", "license-compliance", "--db", db, "--month", "2026-11", "--format", "html", "--out", out,
+                ["report", "license-compliance", "--db", db, "--month", "2026-10", "--format", "html", "--out", out,
                  "--fail-on-findings"])
             #expect(result.status == 2, "\(result.stderr)")
-            #expect(result.stdout.contains("as of 2026-11-30T23:59:59Z"))
+            #expect(result.stdout.contains("as of 2026-10-31T23:59:59Z"))
             let attributes = try FileManager.default.attributesOfItem(atPath: out)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             let html = try String(contentsOfFile: out, encoding: .utf8)
-            #expect(html.contains("<dt>As of</dt><dd>2026-11-30T23:59:59Z</dd>"))
+            #expect(html.contains("<dt>As of</dt><dd>2026-10-31T23:59:59Z</dd>"))
             #expect(html.contains("<svg"))
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path)
             #expect(!leftovers.contains { $0.hasSuffix(".tmp") })
             let clean = try await CLIRunner.run(
-                ["report", "still-reporting", "--db", db, "--as-of", "2026-10-19", "--fail-on-findings"])
+                ["report", "still-reporting", "--db", db, "--as-of", "2026-09-13", "--fail-on-findings"])
             #expect(clean.status == 0, "\(clean.stderr)")
             let bad = try await CLIRunner.run(["report", "sync-health", "--db", db, "--month", "2026-13"])
             #expect(bad.status == 64)

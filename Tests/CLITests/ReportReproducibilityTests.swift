@@ -19,14 +19,14 @@ import Testing
                     if format == "md" { asOf = String(result.stdout.firstMatch(of: /- as of: (\S+)/)?.1 ?? "") }
                 }
             }
-            #expect(asOf == "2026-12-02T09:00:00Z")
+            #expect(asOf == "2026-10-27T09:00:00Z")
             sim.simulator.advanceClock(by: 9 * 86_400)
             try await ReportScenario.expectOK(["sync", "--db", db], sim)
             let more = scratch.path("more.json")
-            try #"{"value":[{"id":"0123456789abcdef0123456789abcdef01234567","computerDnsName":"late","lastSeen":"2026-12-10T00:00:00Z"}]}"#
+            try #"{"value":[{"id":"0123456789abcdef0123456789abcdef01234567","computerDnsName":"late","lastSeen":"2026-11-04T00:00:00Z"}]}"#
                 .write(toFile: more, atomically: true, encoding: .utf8)
             try await ReportScenario.expectOK(
-                ["import", "machines", "--db", db, "--observed-at", "2026-12-11T00:00:00Z", more], sim)
+                ["import", "machines", "--db", db, "--observed-at", "2026-11-06T00:00:00Z", more], sim)
             var changed = 0
             for (key, text) in first {
                 let parts = key.split(separator: ".").map(String.init)
