@@ -56,7 +56,10 @@ enum ReportScenario {
     /// generation time and the tool version.
     static func masked(_ text: String) -> String {
         text.replacing(/[0-9a-f]{64}/, with: "<hash>")
-            .replacing(/generated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by mde-ledger [^ ]+/, with: "generated <time> by mde-ledger <version>")
+            .replacing(
+                /generated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by mde-ledger [^ ]+/,
+                with: "generated <time> by mde-ledger <version>"
+            )
             .replacing(/"generatedAt" : "[^"]*"/, with: "\"generatedAt\" : \"<time>\"")
             .replacing(/"version" : "[^"]*"/, with: "\"version\" : \"<version>\"")
     }
@@ -85,7 +88,9 @@ enum ReportScenario {
                     }
                     let expected = try? String(contentsOf: golden, encoding: .utf8)
                     #expect(expected != nil, "missing \(golden.path); run 'make golden'")
-                    #expect(text == expected, "\(report).\(format) differs from its golden file; run 'make golden' if intended")
+                    #expect(
+                        text == expected,
+                        "\(report).\(format) differs from its golden file; run 'make golden' if intended")
                 }
             }
         }

@@ -21,12 +21,14 @@ import Testing
             let md = try await run("md")
             #expect(
                 md.contains(
-                    "=HYPERLINK(\"http://x\",\"y\") a\\|b &lt;script&gt;alert(1)&lt;/script&gt;<br>line2 \\`tick\\` 日本語端末"))
+                    "=HYPERLINK(\"http://x\",\"y\") a\\|b &lt;script&gt;alert(1)&lt;/script&gt;<br>line2 \\`tick\\` 日本語端末"
+                ))
             #expect(!md.contains("<script>"))
             let html = try await run("html")
             #expect(
                 html.contains(
-                    "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;) a|b &lt;script&gt;alert(1)&lt;/script&gt;<br>line2 `tick` 日本語端末"))
+                    "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;) a|b &lt;script&gt;alert(1)&lt;/script&gt;<br>line2 `tick` 日本語端末"
+                ))
             #expect(!html.contains("<script"))
             #expect(!html.contains("src=") && !html.contains("href="), "no external assets")
             let json = try await run("json")
@@ -76,8 +78,10 @@ import Testing
             let db = try await ReportScenario.build(in: scratch, sim)
             let out = scratch.path("november.html")
             let result = try await CLIRunner.run(
-                ["report", "license-compliance", "--db", db, "--month", "2026-10", "--format", "html", "--out", out,
-                 "--fail-on-findings"])
+                [
+                    "report", "license-compliance", "--db", db, "--month", "2026-10", "--format", "html", "--out", out,
+                    "--fail-on-findings",
+                ])
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stdout.contains("as of 2026-10-31T23:59:59Z"))
             let attributes = try FileManager.default.attributesOfItem(atPath: out)

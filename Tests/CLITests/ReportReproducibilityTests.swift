@@ -23,7 +23,8 @@ import Testing
             sim.simulator.advanceClock(by: 9 * 86_400)
             try await ReportScenario.expectOK(["sync", "--db", db], sim)
             let more = scratch.path("more.json")
-            try #"{"value":[{"id":"0123456789abcdef0123456789abcdef01234567","computerDnsName":"late","lastSeen":"2026-11-04T00:00:00Z"}]}"#
+            try
+                #"{"value":[{"id":"0123456789abcdef0123456789abcdef01234567","computerDnsName":"late","lastSeen":"2026-11-04T00:00:00Z"}]}"#
                 .write(toFile: more, atomically: true, encoding: .utf8)
             try await ReportScenario.expectOK(
                 ["import", "machines", "--db", db, "--observed-at", "2026-11-06T00:00:00Z", more], sim)
@@ -50,6 +51,7 @@ import Testing
         var object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         object["generatedAt"] = nil
         object["ledger"] = nil
-        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        return String(
+            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 }

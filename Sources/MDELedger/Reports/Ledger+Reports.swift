@@ -21,7 +21,8 @@ extension Ledger {
         }
         var result = ReportResult(
             report: report, asOf: time, asOfTimes: [], tenants: scope.map(\.name), settings: [],
-            ledger: .init(schemaVersion: try schemaVersion()), toolVersion: toolVersion, generatedAt: generatedAt ?? UTCClock.nowText(),
+            ledger: .init(schemaVersion: try schemaVersion()), toolVersion: toolVersion,
+            generatedAt: generatedAt ?? UTCClock.nowText(),
             columns: [], rows: [])
         try withAsOf(time) { db in
             result.ledger = try Self.ledgerState(db, schemaVersion: result.ledger.schemaVersion)
@@ -33,7 +34,8 @@ extension Ledger {
         case .monthEnds(let count):
             let first = try dbQueue.read { db in
                 try String.fetchOne(
-                    db, sql: "SELECT min(observed_at) FROM sync_runs WHERE status = 'committed' AND tenant IN "
+                    db,
+                    sql: "SELECT min(observed_at) FROM sync_runs WHERE status = 'committed' AND tenant IN "
                         + "(SELECT value FROM json_each(?))",
                     arguments: ["[" + scope.map { String($0.id) }.joined(separator: ",") + "]"])
             }

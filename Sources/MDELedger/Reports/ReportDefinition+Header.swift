@@ -36,8 +36,9 @@ extension ReportDefinition {
         for part in text.split(separator: " ", omittingEmptySubsequences: true) {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2, ["section", "x", "series", "value"].contains(pair[0]) else {
-                throw ReportError("\(path): chart '\(text)' is not understood; use x=COLUMN [series=COLUMN] "
-                    + "[value=COLUMN] [section=NAME]")
+                throw ReportError(
+                    "\(path): chart '\(text)' is not understood; use x=COLUMN [series=COLUMN] "
+                        + "[value=COLUMN] [section=NAME]")
             }
             fields[pair[0]] = pair[1]
         }

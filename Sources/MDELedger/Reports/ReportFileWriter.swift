@@ -32,6 +32,7 @@ public enum ReportFileWriter {
     }
 
     private static func failure(_ path: String) -> ReportError {
-        ReportError("cannot write \(path): \(String(cString: strerror(errno))); check that the folder exists and is writable")
+        ReportError(
+            "cannot write \(path): \(String(cString: strerror(errno))); check that the folder exists and is writable")
     }
 }

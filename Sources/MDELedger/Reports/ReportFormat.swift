@@ -41,7 +41,8 @@ extension ReportResult {
             let keep = columns.indices.filter { index in
                 index != sectionIndex && rows.contains { $0[index] != .null }
             }
-            return Section(name: name, columns: keep.map { columns[$0] }, rows: rows.map { row in keep.map { row[$0] } })
+            return Section(
+                name: name, columns: keep.map { columns[$0] }, rows: rows.map { row in keep.map { row[$0] } })
         }
     }
 

@@ -5,7 +5,9 @@ extension ReportResult {
     /// settings and (last) the generation line. Formula-like cells are neutralised by `CSVOutput`.
     func csv() throws -> String {
         let table = try CSVOutput.render(header: columns, rows: rows.map { $0.map(\.text) })
-        var facts = ["# \(report.title) — \(sourceText)", "# as of \(asOf); tenants \(tenants.joined(separator: ", "))"]
+        var facts = [
+            "# \(report.title) — \(sourceText)", "# as of \(asOf); tenants \(tenants.joined(separator: ", "))",
+        ]
         if !asOfTimes.isEmpty { facts.append("# month ends \(asOfTimes.joined(separator: ", "))") }
         if let findingCount { facts.append("# findings \(findingCount)") }
         facts += settingsLines.map { "# settings \($0)" }

@@ -49,7 +49,8 @@ extension ReportResult {
                 let width = max(1, (amount / data.maximum * plot).rounded())
                 svg += "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"\(Int(width))\" height=\"\(Int(barHeight))\" "
                 svg += "fill=\"\(Self.colour(part, in: data.series, bar: bar))\"><title>"
-                svg += "\(Self.htmlEscape(bar + (part.isEmpty ? "" : " " + part))): \(Self.number(amount))</title></rect>\n"
+                svg +=
+                    "\(Self.htmlEscape(bar + (part.isEmpty ? "" : " " + part))): \(Self.number(amount))</title></rect>\n"
                 x += width
             }
             let total = data.values[bar]?.values.reduce(0, +) ?? 0

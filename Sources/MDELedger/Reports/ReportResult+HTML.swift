@@ -35,10 +35,12 @@ extension ReportResult {
             page += "<table>\n<thead><tr>"
             page += section.columns.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for row in section.rows {
-                page += "<tr>" + row.map { cell in
-                    let numeric = { if case .integer = cell { true } else { false } }()
-                    return (numeric ? "<td class=\"n\">" : "<td>") + Self.htmlEscape(cell.text) + "</td>"
-                }.joined() + "</tr>\n"
+                page +=
+                    "<tr>"
+                    + row.map { cell in
+                        let numeric = { if case .integer = cell { true } else { false } }()
+                        return (numeric ? "<td class=\"n\">" : "<td>") + Self.htmlEscape(cell.text) + "</td>"
+                    }.joined() + "</tr>\n"
             }
             page += "</tbody>\n</table>\n"
         }

@@ -44,7 +44,9 @@ public struct ReportResult: Sendable {
     /// Lines that describe the scope, shared by every format: as of, tenants, settings.
     var settingsLines: [String] {
         settings.map { tenant in
-            "tenant \(tenant.tenant): " + tenant.values.map { "\($0.key) \($0.value == .null ? "not set" : $0.value.text)" }.joined(separator: ", ")
+            "tenant \(tenant.tenant): "
+                + tenant.values.map { "\($0.key) \($0.value == .null ? "not set" : $0.value.text)" }.joined(
+                    separator: ", ")
         }
     }
 
@@ -52,6 +54,7 @@ public struct ReportResult: Sendable {
     /// produced again from the same history.
     public var generationLine: String {
         let head = ledger.headSeq.map { "head seq \($0) hash \(ledger.headHash ?? "")" } ?? "no events"
-        return "generated \(generatedAt) by mde-ledger \(toolVersion) from ledger schema \(ledger.schemaVersion), \(head)"
+        return
+            "generated \(generatedAt) by mde-ledger \(toolVersion) from ledger schema \(ledger.schemaVersion), \(head)"
     }
 }
