@@ -97,6 +97,8 @@ import Testing
             let clean = try await CLIRunner.run(
                 ["report", "still-reporting", "--db", db, "--as-of", "2026-09-13", "--fail-on-findings"])
             #expect(clean.status == 0, "\(clean.stderr)")
+            let excel = try await CLIRunner.run(["report", "sync-health", "--db", db, "--format", "csv", "--excel"])
+            #expect(excel.stdout.hasPrefix("\u{FEFF}tenant_name,run,kind,status,finding,observed_at,"))
             let bad = try await CLIRunner.run(["report", "sync-health", "--db", db, "--month", "2026-13"])
             #expect(bad.status == 64)
         }
