@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/mde-ledger
 
-.PHONY: build test release demo bench lint format embed check-embed clean
+.PHONY: build test release demo bench lint format embed check-embed clean golden
 DEVICES ?= 100000
 
 build:
@@ -12,6 +12,11 @@ build:
 test: check-embed
 	$(SWIFT) build --product mde-ledger
 	$(SWIFT) test
+
+## Re-records Tests/Golden/reports/ from the fixed report scenario (review the diff before committing).
+golden:
+	$(SWIFT) build --product mde-ledger
+	MDE_LEDGER_RECORD_GOLDEN=1 $(SWIFT) test --filter ReportGoldenTests
 
 ## Simulator → sync → five days later → sync → findings, in a scratch folder.
 demo:

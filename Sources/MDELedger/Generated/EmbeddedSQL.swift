@@ -600,5 +600,234 @@ WHERE s.seq = (SELECT max(x.seq) FROM outbox_steps x WHERE x.plan = s.plan AND x
 
     /// `reports/NAME.sql`, in file-name order: (file stem, contents).
     static let reports: [(name: String, sql: String)] = [
+        (
+            "license-compliance",
+            #"""
+-- title: Licence compliance
+-- description: Devices by lifecycle state and OS class, licences in use against the tenant's entitlements, and every finding with its evidence.
+-- params: as_of, tenant
+-- chart: section=by-state x=item value=devices
+WITH d AS MATERIALIZED (
+    SELECT s.*,
+        CASE
+            WHEN s.os_platform LIKE 'Windows%Server%' OR s.os_platform = 'Linux' THEN 'server'
+            WHEN s.os_platform LIKE 'Windows%' OR s.os_platform = 'macOS' THEN 'client'
+            WHEN s.os_platform IN ('iOS', 'iPadOS', 'Android') THEN 'mobile'
+            ELSE 'other'
+        END AS os_class
+    FROM device_states s
+    WHERE :tenant IS NULL OR s.tenant_name = :tenant
+),
+-- Licence settings are not lifecycle thresholds, so no view carries them: unset means no entitlement.
+licence AS (
+    SELECT t.name AS tenant_name,
+        COALESCE((SELECT CAST(value AS INTEGER) FROM tenant_settings s
+                  WHERE s.tenant = t.id AND s.key = 'license_window_days'), 30) AS window_days,
+        (SELECT CAST(value AS INTEGER) FROM tenant_settings s
+         WHERE s.tenant = t.id AND s.key = 'licenses.clients') AS clients,
+        (SELECT CAST(value AS INTEGER) FROM tenant_settings s
+         WHERE s.tenant = t.id AND s.key = 'licenses.servers') AS servers
+    FROM tenants t
+    WHERE t.name IN (SELECT tenant_name FROM d)
+),
+-- A device uses a licence while onboarded and seen within the window, unless offboarded or gone.
+used AS (
+    SELECT d.tenant_name, d.os_class, count(*) AS devices
+    FROM d JOIN licence l ON l.tenant_name = d.tenant_name
+    WHERE lower(d.onboarding_status) = 'onboarded'
+      AND d.state NOT IN ('offboarded', 'removed', 'retention-expired')
+      AND CAST(strftime('%s', :as_of) AS INTEGER) - CAST(strftime('%s', d.last_seen) AS INTEGER)
+          <= l.window_days * 86400
+    GROUP BY d.tenant_name, d.os_class
+),
+licences AS (
+    SELECT l.tenant_name, c.os_class || 's' AS item, COALESCE(u.devices, 0) AS devices,
+        CASE c.os_class WHEN 'client' THEN l.clients ELSE l.servers END AS entitled,
+        l.window_days
+    FROM licence l
+    CROSS JOIN (SELECT 'client' AS os_class UNION ALL SELECT 'server') c
+    LEFT JOIN used u ON u.tenant_name = l.tenant_name AND u.os_class = c.os_class
+),
+rows AS (
+    SELECT 1 AS part, 'by-state' AS section, tenant_name, state AS item, count(*) AS devices,
+        NULL AS entitled, NULL AS difference, NULL AS verdict, NULL AS window_days, NULL AS state, NULL AS finding,
+        NULL AS machine_id, NULL AS computer_dns_name, NULL AS os_platform, NULL AS last_seen, NULL AS retired_at,
+        NULL AS retirement_note, NULL AS offboard_action, NULL AS offboard_requested_at,
+        NULL AS offboard_requestor, NULL AS offboard_comment, NULL AS offboard_status
+    FROM d GROUP BY tenant_name, state
+    UNION ALL
+    SELECT 2, 'by-os', tenant_name, os_class, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM d GROUP BY tenant_name, os_class
+    UNION ALL
+    SELECT 3, 'licences', tenant_name, item, devices, entitled, devices - entitled,
+        CASE
+            WHEN entitled IS NULL THEN 'no entitlement set'
+            WHEN devices > entitled THEN 'over by ' || (devices - entitled)
+            WHEN devices < entitled THEN 'under by ' || (entitled - devices)
+            ELSE 'exactly used'
+        END,
+        window_days, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM licences
+    UNION ALL
+    SELECT 4, 'findings', tenant_name, NULL, NULL, NULL, NULL, NULL, NULL, state, finding, machine_id,
+        computer_dns_name, os_platform, last_seen, retired_at, retirement_note, offboard_action,
+        offboard_requested_at, offboard_requestor, offboard_comment, offboard_status
+    FROM d WHERE finding = 1
+)
+SELECT section, tenant_name, item, devices, entitled, difference, verdict, window_days, state, finding, machine_id,
+    computer_dns_name, os_platform, last_seen, retired_at, retirement_note, offboard_action, offboard_requested_at,
+    offboard_requestor, offboard_comment, offboard_status
+FROM rows
+ORDER BY part, tenant_name, item, state, computer_dns_name, machine_id;
+"""#
+        ),
+        (
+            "monthly-trend",
+            #"""
+-- title: Devices by state, month by month
+-- description: Devices in each lifecycle state at the end of each of the last 12 months, from history; months before a tenant's first observation are absent, not zero.
+-- params: as_of, tenant
+-- as-of: month-ends 12
+-- chart: x=month series=state value=devices
+SELECT substr(:as_of, 1, 7) AS month, :as_of AS month_end, tenant_name, state, count(*) AS devices,
+    sum(finding) AS findings
+FROM device_states
+WHERE :tenant IS NULL OR tenant_name = :tenant
+GROUP BY tenant_name, state
+ORDER BY tenant_name, state;
+"""#
+        ),
+        (
+            "offboard-backlog",
+            #"""
+-- title: Offboarding backlog
+-- description: What to do next: retired devices not offboarded yet, Offboard actions pending more than 7 days, and failed, timed-out or cancelled ones.
+-- params: as_of, tenant
+-- chart: x=state
+SELECT tenant_name, machine_id, computer_dns_name, state, finding,
+    CASE state
+        WHEN 'retired-not-offboarded' THEN 'offboard the device'
+        WHEN 'retired-still-reporting' THEN 'offboard the device: it is still reporting'
+        WHEN 'offboard-failed' THEN 'find out why the offboard failed, then request it again'
+        ELSE 'find out why the offboard has been pending for more than 7 days'
+    END AS next_step,
+    last_seen, retired_at, retirement_note, offboard_action, offboard_requested_at, offboard_status,
+    offboard_requestor, offboard_comment
+FROM device_states
+WHERE (state IN ('retired-not-offboarded', 'retired-still-reporting', 'offboard-failed')
+       OR (state = 'offboard-pending' AND finding = 1))
+  AND (:tenant IS NULL OR tenant_name = :tenant)
+ORDER BY tenant_name, state, computer_dns_name, machine_id;
+"""#
+        ),
+        (
+            "offboard-history",
+            #"""
+-- title: Offboard history
+-- description: Every Offboard action the ledger has seen (from this tool, the portal or any other client): device, requestor, comment, each status with the time it was first observed, and whether telemetry stopped afterwards.
+-- params: as_of, tenant
+-- chart: x=status
+WITH seen AS (
+    SELECT tenant, action_id, status, min(observed_at) AS first_observed_at
+    FROM machine_action_observations
+    WHERE observed_at <= :as_of
+    GROUP BY tenant, action_id, status
+),
+statuses AS (
+    SELECT tenant, action_id, group_concat(COALESCE(status, '?') || ' ' || first_observed_at, '; ') AS statuses
+    FROM (SELECT * FROM seen ORDER BY tenant, action_id, first_observed_at, status)
+    GROUP BY tenant, action_id
+),
+actions AS (
+    SELECT t.name AS tenant_name, a.id AS action_id, a.machine_id,
+        COALESCE(s.computer_dns_name, a.computer_dns_name) AS computer_dns_name,
+        a.requestor, a.requestor_comment AS comment, a.created_at,
+        (SELECT o.status FROM machine_action_observations o
+         WHERE o.tenant = a.tenant AND o.action_id = a.id AND o.observed_at <= :as_of
+         ORDER BY o.observed_at DESC, o.seq DESC LIMIT 1) AS status,
+        h.statuses, s.last_seen, s.offboard_grace_hours, s.state
+    FROM offboard_actions a
+    JOIN tenants t ON t.id = a.tenant
+    JOIN statuses h ON h.tenant = a.tenant AND h.action_id = a.id
+    LEFT JOIN device_states s ON s.tenant = a.tenant AND s.machine_id = a.machine_id
+    WHERE a.created_at <= :as_of AND (:tenant IS NULL OR t.name = :tenant)
+)
+SELECT tenant_name, action_id, machine_id, computer_dns_name, requestor, comment, created_at, status, statuses,
+    last_seen,
+    CASE
+        WHEN last_seen IS NULL THEN 'unknown'
+        WHEN CAST(strftime('%s', last_seen) AS INTEGER)
+             > CAST(strftime('%s', created_at) AS INTEGER) + offboard_grace_hours * 3600 THEN 'no'
+        ELSE 'yes'
+    END AS telemetry_stopped,
+    state AS device_state
+FROM actions
+ORDER BY tenant_name, created_at, action_id;
+"""#
+        ),
+        (
+            "retention-calendar",
+            #"""
+-- title: Retention calendar
+-- description: For each silent device (no signal for longer than the stale threshold): when MDE deletes its data (lastSeen + retention) and when its profile leaves the device list (lastSeen + removal), by month of data expiry.
+-- params: as_of, tenant
+-- chart: x=month
+WITH silent AS (
+    SELECT tenant_name, machine_id, computer_dns_name, state, last_seen, retention_days, removal_days,
+        strftime('%Y-%m-%dT%H:%M:%SZ', last_seen, '+' || retention_days || ' days') AS data_expires,
+        strftime('%Y-%m-%dT%H:%M:%SZ', last_seen, '+' || removal_days || ' days') AS profile_leaves
+    FROM device_states
+    WHERE state NOT IN ('removed', 'retention-expired')
+      AND CAST(strftime('%s', as_of) AS INTEGER) - CAST(strftime('%s', last_seen) AS INTEGER) > stale_hours * 3600
+      AND (:tenant IS NULL OR tenant_name = :tenant)
+)
+SELECT substr(data_expires, 1, 7) AS month, tenant_name, machine_id, computer_dns_name, state, last_seen,
+    data_expires, profile_leaves
+FROM silent
+ORDER BY month, tenant_name, data_expires, computer_dns_name, machine_id;
+"""#
+        ),
+        (
+            "still-reporting",
+            #"""
+-- title: Devices still reporting after offboarding or retirement
+-- description: Retired or offboarded devices whose lastSeen advanced past the Offboard request or the retirement date (plus the offboard grace period).
+-- params: as_of, tenant
+-- chart: x=state
+SELECT tenant_name, machine_id, computer_dns_name, state, finding, last_seen,
+    offboard_action, offboard_requested_at, offboard_status, offboard_requestor, offboard_comment,
+    retired_at, retirement_note,
+    (CAST(strftime('%s', last_seen) AS INTEGER)
+     - CAST(strftime('%s', COALESCE(offboard_requested_at, retired_at)) AS INTEGER)) / 3600 AS hours_after
+FROM device_states
+WHERE state IN ('offboarded-still-reporting', 'retired-still-reporting')
+  AND (:tenant IS NULL OR tenant_name = :tenant)
+ORDER BY tenant_name, state, computer_dns_name, machine_id;
+"""#
+        ),
+        (
+            "sync-health",
+            #"""
+-- title: Sync health
+-- description: Syncs and imports of the 30 days up to the as-of time: API calls, 429 answers, retries, failures and their errors.
+-- params: as_of, tenant
+-- chart: x=status
+SELECT t.name AS tenant_name, r.id AS run, r.kind, r.status,
+    CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END AS finding,
+    r.observed_at, r.machines_seen, r.actions_seen, r.observations_written, r.events_written, r.api_calls,
+    r.throttled, r.retries, r.error
+FROM sync_runs r
+JOIN tenants t ON t.id = r.tenant
+-- A failed run has no observation time; the local clock is the best it has. A retirement list import has none
+-- either and is not a snapshot, so it is left out.
+WHERE ((r.observed_at IS NOT NULL AND r.observed_at <= :as_of
+        AND r.observed_at > strftime('%Y-%m-%dT%H:%M:%SZ', :as_of, '-30 days'))
+       OR (r.status = 'failed' AND r.finished_at <= :as_of
+           AND r.finished_at > strftime('%Y-%m-%dT%H:%M:%SZ', :as_of, '-30 days')))
+  AND (:tenant IS NULL OR t.name = :tenant)
+ORDER BY t.name, r.id;
+"""#
+        ),
     ]
 }

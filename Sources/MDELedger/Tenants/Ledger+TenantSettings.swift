@@ -4,7 +4,8 @@ import MDEAPI
 
 extension Ledger {
     /// Keys `tenant set NAME KEY VALUE` accepts: the connection settings, then `LifecyclePolicy.keys`.
-    public static let tenantKeys = ["tenant_id", "client_id", "region", "base_url", "token_url"] + LifecyclePolicy.keys
+    public static let tenantKeys =
+        ["tenant_id", "client_id", "region", "base_url", "token_url"] + LifecyclePolicy.keys + LicenceSettings.keys
 
     /// A tenant's lifecycle thresholds: its `tenant_settings`, the documented defaults for keys not set.
     public func policy(for tenant: TenantRecord) throws -> LifecyclePolicy {
@@ -84,7 +85,10 @@ extension Ledger {
             let tenant = try Self.resolveTenant(db, TenantSelection(name: name), create: false)
             let old: String?
             let new: String?
-            if LifecyclePolicy.keys.contains(key) {
+            if LicenceSettings.keys.contains(key) {
+                new = clear ? nil : String(try LicenceSettings.checked(key, value))
+                old = try Self.replaceSetting(db, tenant: tenant.id, key: key, value: new)
+            } else if LifecyclePolicy.keys.contains(key) {
                 var policy = LifecyclePolicy()
                 if !clear { try policy.set(key, to: value) }
                 old = try String.fetchOne(
@@ -142,6 +146,23 @@ extension Ledger {
                 ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value
                 """,
             arguments: [tenant, key, String(value)])
+    }
+
+    /// Stores or (nil) removes one setting; returns the old value.
+    private static func replaceSetting(_ db: Database, tenant: Int64, key: String, value: String?) throws -> String? {
+        let old = try String.fetchOne(
+            db, sql: "SELECT value FROM tenant_settings WHERE tenant = ? AND key = ?", arguments: [tenant, key])
+        if let value {
+            try db.execute(
+                sql: """
+                    INSERT INTO tenant_settings (tenant, key, value) VALUES (?, ?, ?)
+                    ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value
+                    """,
+                arguments: [tenant, key, value])
+        } else {
+            try db.execute(sql: "DELETE FROM tenant_settings WHERE tenant = ? AND key = ?", arguments: [tenant, key])
+        }
+        return old
     }
 
     private static func checkedConnectionValue(_ key: String, _ value: String) throws -> String {

@@ -1,0 +1,17 @@
+import Foundation
+
+extension ReportResult {
+    /// RFC 4180 CSV: one header row, the rows, then a blank line and `#` lines stating the report, as-of,
+    /// settings and (last) the generation line. Formula-like cells are neutralised by `CSVOutput`.
+    func csv() throws -> String {
+        let table = try CSVOutput.render(header: columns, rows: rows.map { $0.map(\.text) })
+        var facts = [
+            "# \(report.title) — \(sourceText)", "# as of \(asOf); tenants \(tenants.joined(separator: ", "))",
+        ]
+        if !asOfTimes.isEmpty { facts.append("# month ends \(asOfTimes.joined(separator: ", "))") }
+        if let findingCount { facts.append("# findings \(findingCount)") }
+        facts += settingsLines.map { "# settings \($0)" }
+        facts.append("# \(generationLine)")
+        return table + "\n" + (try CSVOutput.render(header: [facts[0]], rows: facts.dropFirst().map { [$0] }))
+    }
+}

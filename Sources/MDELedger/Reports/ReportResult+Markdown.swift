@@ -1,0 +1,52 @@
+import Foundation
+
+extension ReportResult {
+    /// GitHub-flavoured Markdown: title, scope, settings, one table per section, then the generation line.
+    func markdown() -> String {
+        var lines = ["# \(Self.markdownEscape(report.title))", ""]
+        if !report.description.isEmpty { lines += [Self.markdownEscape(report.description), ""] }
+        lines.append("- as of: \(asOf)")
+        if !asOfTimes.isEmpty { lines.append("- month ends: \(asOfTimes.joined(separator: ", "))") }
+        lines.append("- tenants: \(tenants.map(Self.markdownEscape).joined(separator: ", "))")
+        // Settings lines hold tenant names (letters, digits, . _ -), keys and numbers: nothing to escape.
+        lines += settingsLines.map { "- settings: \($0)" }
+        if let findingCount { lines.append("- findings: \(findingCount)") }
+        lines += ["- report: \(Self.markdownEscape(sourceText))", ""]
+        for section in sections {
+            if let name = section.name { lines += ["## \(Self.markdownEscape(name))", ""] }
+            guard !section.rows.isEmpty else {
+                lines += ["No rows.", ""]
+                continue
+            }
+            // Column names come from the report's own SQL; GFM leaves snake_case alone.
+            lines.append("| " + section.columns.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |")
+            lines.append("|" + String(repeating: " --- |", count: section.columns.count))
+            for row in section.rows {
+                lines.append("| " + row.map { Self.markdownEscape($0.text) }.joined(separator: " | ") + " |")
+            }
+            lines.append("")
+        }
+        lines.append(generationLine)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Device names and comments are attacker-controlled: Markdown syntax and HTML in them is escaped so they
+    /// render as the same text, newlines become `<br>` (a table row is one line), other control characters U+FFFD.
+    static func markdownEscape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "`", "*", "_", "[", "]", "|", "#", "~", "!": out += "\\" + String(scalar)
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\n": out += "<br>"
+            case "\r": break
+            case "\t": out += " "
+            default:
+                out.unicodeScalars.append(scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar)
+            }
+        }
+        return out
+    }
+}

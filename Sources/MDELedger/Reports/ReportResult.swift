@@ -1,0 +1,60 @@
+import Foundation
+
+/// A report's answer with everything its output states: the time, tenants, thresholds and the ledger head.
+public struct ReportResult: Sendable {
+    /// The thresholds in force for one tenant at T, as the lifecycle views return them, then its licence settings.
+    public struct TenantSettings: Sendable {
+        public var tenant: String
+        /// Setting key and value in a fixed order (`offboard_grace_hours` … `removal_days`, then licences);
+        /// NULL for a licence entitlement that is not set.
+        public var values: [(key: String, value: ReportValue)]
+    }
+
+    /// The chain head and schema the report was computed from; `verify --head` proves it later.
+    public struct LedgerState: Sendable, Hashable {
+        public var schemaVersion: Int
+        /// The latest event's `seq` and `hash`; nil for a ledger without events.
+        public var headSeq: Int64?
+        public var headHash: String?
+    }
+
+    public var report: ReportDefinition
+    /// T, canonical UTC text.
+    public var asOf: String
+    /// For `-- as-of: month-ends N`: the month ends the query ran at, oldest first.
+    public var asOfTimes: [String]
+    public var tenants: [String]
+    public var settings: [TenantSettings]
+    public var ledger: LedgerState
+    public var toolVersion: String
+    /// When the report was produced (local clock): the one line that differs when it is produced again.
+    public var generatedAt: String
+    public var columns: [String]
+    public var rows: [[ReportValue]]
+
+    /// Rows whose `finding` column holds 1; nil when the report has no such column.
+    public var findingCount: Int? {
+        guard let index = columns.firstIndex(of: "finding") else { return nil }
+        return rows.count { $0[index] == .integer(1) }
+    }
+
+    /// True when the report lists a finding (`--fail-on-findings` exits 2).
+    public var hasFindings: Bool { (findingCount ?? 0) > 0 }
+
+    /// Lines that describe the scope, shared by every format: as of, tenants, settings.
+    var settingsLines: [String] {
+        settings.map { tenant in
+            "tenant \(tenant.tenant): "
+                + tenant.values.map { "\($0.key) \($0.value == .null ? "not set" : $0.value.text)" }.joined(
+                    separator: ", ")
+        }
+    }
+
+    /// The generation line (local time, tool, ledger head): the only text that changes when the same report is
+    /// produced again from the same history.
+    public var generationLine: String {
+        let head = ledger.headSeq.map { "head seq \($0) hash \(ledger.headHash ?? "")" } ?? "no events"
+        return
+            "generated \(generatedAt) by mde-ledger \(toolVersion) from ledger schema \(ledger.schemaVersion), \(head)"
+    }
+}

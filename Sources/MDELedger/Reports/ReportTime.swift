@@ -1,0 +1,33 @@
+import Foundation
+
+/// Month arithmetic for `--month` and `-- as-of: month-ends N`, on canonical UTC text.
+public enum ReportTime {
+    /// The last second of a month, e.g. `2026-11` → `2026-11-30T23:59:59Z`; nil for text that is not YYYY-MM.
+    public static func monthEnd(_ month: String) -> String? {
+        let parts = month.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
+            let number = Int(parts[1]), (1...12).contains(number), year >= 1970
+        else { return nil }
+        return monthEnd(year: year, month: number)
+    }
+
+    /// The latest `count` month ends at or before `asOf` (canonical UTC text), oldest first.
+    public static func monthEnds(upTo asOf: String, count: Int) -> [String] {
+        guard let year = Int(asOf.prefix(4)), let month = Int(asOf.dropFirst(5).prefix(2)) else { return [] }
+        var (y, m) = (year, month)
+        var ends: [String] = []
+        while ends.count < count && y >= 1970 {
+            let end = monthEnd(year: y, month: m)
+            // Canonical UTC text compares correctly as a string.
+            if end <= asOf { ends.append(end) }
+            (y, m) = m == 1 ? (y - 1, 12) : (y, m - 1)
+        }
+        return ends.reversed()
+    }
+
+    static func monthEnd(year: Int, month: Int) -> String {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return String(format: "%04d-%02d-%02dT23:59:59Z", year, month, days)
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import MDELedger
+
+extension ReportFormat: ExpressibleByArgument {}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Monthly compliance reports from the ledger's history: CSV, Markdown, JSON or HTML.",
+        discussion: """
+            Each report is one SQL query over the lifecycle views (reports/README.md), answered as of a time: \
+            the latest committed sync or import by default, --as-of a date or time, or --month YYYY-MM (the last \
+            second of that month, UTC). Every format states the as-of time, the thresholds in force, the tool \
+            version and the ledger's chain head (event seq and hash). Producing a report again as of the same \
+            time gives the same bytes apart from the generation line. --reports DIR adds your own NAME.sql \
+            files; one with a built-in report's name replaces it. Exits 2 with --fail-on-findings when the \
+            report lists a finding.
+            """
+    )
+
+    @OptionGroup var ledger: LedgerOptions
+    @OptionGroup var scope: TenantScope
+
+    @Argument(help: ArgumentHelp("The report, e.g. license-compliance (see --list).", valueName: "name"))
+    var name: String?
+
+    @Flag(help: "List the reports with their title, description and parameters.")
+    var list = false
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Answer as of this date or time.", valueName: "date"))
+    var asOf: String?
+
+    @Option(help: ArgumentHelp("Answer as of the end of this month (UTC).", valueName: "YYYY-MM"))
+    var month: String?
+
+    @Option(help: ArgumentHelp("csv, md, json or html.", valueName: "format"))
+    var format: ReportFormat = .md
+
+    @Option(help: ArgumentHelp("Write to this file (atomically, mode 0600) instead of stdout.", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("A folder of your own NAME.sql reports.", valueName: "dir"))
+    var reports: String?
+
+    @Flag(help: "Start CSV with a byte-order mark so Excel reads UTF-8.")
+    var excel = false
+
+    @Flag(name: .customLong("fail-on-findings"), help: "Exit 2 when the report lists a finding.")
+    var failOnFindings = false
+
+    func validate() throws {
+        if asOf != nil && month != nil { throw ValidationError("pass --as-of or --month, not both") }
+        if let month, ReportTime.monthEnd(month) == nil {
+            throw ValidationError("--month '\(month)' is not a month; use YYYY-MM, e.g. 2026-11")
+        }
+        _ = try parseAsOf(asOf)
+        if !list && name == nil { throw ValidationError("name a report, or pass --list to see them") }
+    }
+
+    func run() throws {
+        let catalogue = try catalogue()
+        if list {
+            print(Self.listing(catalogue), terminator: "")
+            return
+        }
+        let report: ReportDefinition
+        do { report = try catalogue.report(named: name!) } catch let error as ReportError {
+            throw CLIFailure(message: error.description, code: 64)
+        }
+        if report.replacesBuiltIn { printError("note: \(report.path) replaces the built-in report \(report.name)") }
+        let opened = try ledger.open()
+        let time = try month.flatMap(ReportTime.monthEnd) ?? parseAsOf(asOf)
+        let result = try opened.runReport(
+            report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion)
+        let text = try result.render(format, excel: excel)
+        if let out {
+            try ReportFileWriter.write(text, to: out)
+            print("wrote \(out) (\(report.name), \(format.rawValue), as of \(result.asOf), \(result.rows.count) rows)")
+        } else {
+            print(text, terminator: "")
+        }
+        if failOnFindings && result.hasFindings { throw ExitCode(2) }
+    }
+
+    private func catalogue() throws -> ReportCatalogue {
+        do { return try ReportCatalogue(userDirectory: reports) } catch let error as ReportError {
+            throw CLIFailure(message: error.description)
+        }
+    }
+
+    /// The version `--version` prints, else "unreleased".
+    static var toolVersion: String {
+        let version = MDELedgerCommand.configuration.version
+        return version.isEmpty ? "unreleased" : version
+    }
+}

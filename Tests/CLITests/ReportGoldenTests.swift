@@ -1,0 +1,98 @@
+import Foundation
+import MDESimulator
+import MDETestSupport
+import Testing
+
+/// One fixed story every report test reads: a seeded simulator tenant synced four times on the virtual clock
+/// (2026-09-14 to 2026-10-27: imports refuse times in the future), a fixed retirement list, licence
+/// entitlements, and one imported device whose name is hostile.
+enum ReportScenario {
+    static let start = Date(timeIntervalSince1970: 1_789_376_400)  // 2026-09-14T09:00:00Z
+    static let hostileID = "feedfacefeedfacefeedfacefeedfacefeedface"
+    static let hostileName = "=HYPERLINK(\"http://x\",\"y\") a|b <script>alert(1)</script>\nline2 `tick` 日本語端末"
+
+    /// Builds the ledger in `folder` (as `l.sqlite`) and returns its path. `extra` runs after the last sync.
+    static func build(in folder: TemporaryFolder, _ sim: RunningSimulator) async throws -> String {
+        let db = folder.path("l.sqlite")
+        try await expectOK(["sync", "--db", db, "--no-progress"], sim)
+        let hostile = folder.path("hostile.json")
+        let machine: [String: Any] = [
+            "id": hostileID, "computerDnsName": hostileName, "osPlatform": "Windows11",
+            "onboardingStatus": "Onboarded", "healthStatus": "Active", "lastSeen": "2026-09-14T08:00:00Z",
+            "firstSeen": "2026-01-05T08:00:00Z",
+        ]
+        try JSONSerialization.data(withJSONObject: ["value": [machine]]).write(to: URL(fileURLWithPath: hostile))
+        try await expectOK(["import", "machines", "--db", db, "--observed-at", "2026-09-14T09:30:00Z", hostile], sim)
+        let ids = try await CLIRunner.run(["devices", "--db", db, "--state", "active", "--format", "json"])
+        let devices = try JSONSerialization.jsonObject(with: Data(ids.stdout.utf8)) as? [[String: Any]] ?? []
+        let active = devices.compactMap { $0["id"] as? String }
+        let retired = folder.path("retired.csv")
+        var list = "device,retired_on,note\n\(hostileID),2026-09-01,=cmd|' /C calc'!A0\n"
+        for id in active.filter({ $0 != hostileID }).prefix(3) { list += "\(id),2026-09-10,asset list September\n" }
+        try list.write(toFile: retired, atomically: true, encoding: .utf8)
+        try await expectOK(["import", "retired", "--db", db, retired], sim)
+        try await expectOK(["tenant", "set", "--db", db, "default", "licenses.clients", "40"], sim)
+        try await expectOK(["tenant", "set", "--db", db, "default", "licenses.servers", "3"], sim)
+        for days in [3.0, 25, 15] {
+            sim.simulator.advanceClock(by: days * 86_400)
+            try await expectOK(["sync", "--db", db, "--no-progress"], sim)
+        }
+        return db
+    }
+
+    static let configuration = SimulatorConfiguration(seed: 8, devices: 60, start: start)
+
+    static func expectOK(_ args: [String], _ sim: RunningSimulator) async throws {
+        let result = try await CLIRunner.run(args, environment: sim.environment)
+        try #require(result.status == 0, "\(args.joined(separator: " ")): \(result.stderr)")
+    }
+
+    static let reports = [
+        "license-compliance", "still-reporting", "offboard-backlog", "offboard-history", "retention-calendar",
+        "monthly-trend", "sync-health",
+    ]
+
+    /// Replaces what differs between runs of the same story: event hashes (they cover local write times), the
+    /// generation time and the tool version.
+    static func masked(_ text: String) -> String {
+        text.replacing(/[0-9a-f]{64}/, with: "<hash>")
+            .replacing(
+                /generated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by mde-ledger [^ ]+/,
+                with: "generated <time> by mde-ledger <version>"
+            )
+            .replacing(/"generatedAt" : "[^"]*"/, with: "\"generatedAt\" : \"<time>\"")
+            .replacing(/"version" : "[^"]*"/, with: "\"version\" : \"<version>\"")
+    }
+}
+
+/// Every report in every format over the fixed story, against `Tests/Golden/reports/`. `make golden` sets
+/// MDE_LEDGER_RECORD_GOLDEN=1 to re-record them instead.
+@Suite struct ReportGoldenTests {
+    static let folder = TestFiles.repositoryRoot.appendingPathComponent("Tests/Golden/reports")
+    static let recording = ProcessInfo.processInfo.environment["MDE_LEDGER_RECORD_GOLDEN"] == "1"
+
+    @Test func everyReportInEveryFormatMatchesItsGoldenFile() async throws {
+        let scratch = try TemporaryFolder()
+        try await withSimulator(ReportScenario.configuration) { sim in
+            let db = try await ReportScenario.build(in: scratch, sim)
+            for report in ReportScenario.reports {
+                for format in ["csv", "md", "json", "html"] {
+                    let result = try await CLIRunner.run(["report", report, "--db", db, "--format", format])
+                    #expect(result.status == 0, "\(report) \(format): \(result.stderr)")
+                    let golden = Self.folder.appendingPathComponent("\(report).\(format)")
+                    let text = ReportScenario.masked(result.stdout)
+                    if Self.recording {
+                        try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
+                        try text.write(to: golden, atomically: true, encoding: .utf8)
+                        continue
+                    }
+                    let expected = try? String(contentsOf: golden, encoding: .utf8)
+                    #expect(expected != nil, "missing \(golden.path); run 'make golden'")
+                    #expect(
+                        text == expected,
+                        "\(report).\(format) differs from its golden file; run 'make golden' if intended")
+                }
+            }
+        }
+    }
+}
