@@ -53,6 +53,8 @@ extension MDEClient {
                 response = try await transport.execute(
                     method: request.method, url: request.url ?? endpoints.baseURL.absoluteString + request.path,
                     headers: headers, body: request.body)
+            } catch let error as ResponseTooLarge {
+                throw failure(nil, error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
                 guard request.idempotent else {
@@ -93,6 +95,11 @@ extension MDEClient {
                 }
             }
             switch status {
+            case 300...399:
+                throw failure(
+                    status, "the service answered with a redirect to \(ErrorText.quoted(response.location ?? "nowhere"))",
+                    hint: "redirects are never followed (they could take the token elsewhere); use the final URL as "
+                        + "the API base URL if you trust it")
             case 401 where !refreshedToken:
                 // The token may have been revoked or expired early; one fresh token settles it.
                 refreshedToken = true
@@ -155,11 +162,12 @@ extension MDEClient {
         if message == nil, error == nil, !response.body.isEmpty {
             // Not the documented shape (a proxy's HTML page, plain text): show its start, on one line.
             let text = String(decoding: response.body.prefix(200), as: UTF8.self)
-            message = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            message = ErrorText.escaped(text.split(whereSeparator: \.isNewline).joined(separator: " "))
         }
         return MDEAPIError(
             status: response.status, method: request.method, endpoint: request.path,
-            code: error?["code"]?.stringValue, message: message, target: error?["target"]?.stringValue, hint: hint)
+            code: error?["code"]?.stringValue.map { ErrorText.escaped($0) }, message: message.map { ErrorText.escaped($0) },
+            target: error?["target"]?.stringValue.map { ErrorText.escaped($0) }, hint: hint)
     }
 }
 

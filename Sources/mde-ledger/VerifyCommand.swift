@@ -16,7 +16,7 @@ struct VerifyCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() throws {
-        let opened = try Ledger.open(path: ledger.path, create: false, readOnly: true, allowPending: true)
+        let opened = ledger.warned(try Ledger.open(path: ledger.path, readOnly: true, allowPending: true))
         let report = try opened.verify()
         print("schema: version \(report.schemaVersion)")
         print("events: \(report.eventsChecked) checked, head \(report.headHash)")

@@ -11,7 +11,7 @@ enum JSONPayload {
         let data = Data(file.text.utf8)
         let document: JSONValue
         do {
-            document = try JSONValue.parse(data)
+            document = try JSONValue.parse(data, maxStringBytes: file.limits.maxFieldBytes)
         } catch let error as MDEDecodingError {
             throw ImportError("\(file.path)\(position(of: error, in: data)): \(error.problem); " + syntaxFix)
         }

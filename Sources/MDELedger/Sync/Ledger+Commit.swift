@@ -8,6 +8,7 @@ extension Ledger {
         try await dbQueue.write { db in
             // The tenant is created here, inside the run's transaction, so a first run that fails leaves no trace.
             let tenant = try Self.resolveTenant(db, info.tenant, create: true)
+            try MassRemovalCheck.check(db, tenant: tenant.id, complete: info.complete, allowed: info.allowMassRemoval)
             try db.execute(
                 sql: """
                     INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
