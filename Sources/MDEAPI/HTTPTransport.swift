@@ -13,6 +13,12 @@ struct RawResponse: Sendable {
     var location: String? = nil
 }
 
+/// The whole exchange, body included, took longer than `RetryPolicy.requestTimeout`.
+struct RequestTimedOut: Error, CustomStringConvertible {
+    var timeout: Duration
+    var description: String { "no complete response within \(timeout) (the request timeout)" }
+}
+
 /// A response body larger than `RetryPolicy.maxResponseBytes`; not retried (the server would send it again).
 struct ResponseTooLarge: Error, CustomStringConvertible {
     var limit: Int
@@ -37,7 +43,26 @@ final class HTTPTransport: Sendable {
     }
 
     /// Sends one request; throws transport errors as they come (the caller decides about retries).
+    ///
+    /// The request timeout covers the body too: a server that sends one byte a second defeats a read timeout,
+    /// and the client's own deadline stops at the response head.
     func execute(
+        method: String, url: String, headers: [(String, String)], body: Data?
+    ) async throws -> RawResponse {
+        let timeout = retryPolicy.requestTimeout
+        return try await withThrowingTaskGroup(of: RawResponse?.self) { group in
+            group.addTask { try await self.exchange(method: method, url: url, headers: headers, body: body) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let response = try await group.next() ?? nil else { throw RequestTimedOut(timeout: timeout) }
+            return response
+        }
+    }
+
+    private func exchange(
         method: String, url: String, headers: [(String, String)], body: Data?
     ) async throws -> RawResponse {
         var request = HTTPClientRequest(url: url)

@@ -8,7 +8,7 @@ struct InitCommand: ParsableCommand {
         abstract: "Create the ledger, or apply pending migrations to it; prints the schema version.",
         discussion: """
             A new ledger file is created readable by its owner only; an existing one that others may read is made \
-owner-only (0600). Running init on an up-to-date ledger \
+            owner-only (0600). Running init on an up-to-date ledger \
             changes nothing. A ledger whose applied migrations differ from this binary's is refused.
             """
     )

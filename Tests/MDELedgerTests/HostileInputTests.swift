@@ -53,7 +53,7 @@ import Testing
         ("a,b,c,d\n", "the row has 4 cells but the header has 3"),
         ("a,b\"c,d\n", "a double quote inside an unquoted cell"),
         ("\"a\"b,c,d\n", "text after a closing double quote"),
-        ("a,\u{0}b,c\n", "NUL"),
+        ("a,\u{0}b,c\n", "the file contains a NUL character"),
     ])
     func strictCSV(line: String, problem: String) throws {
         let text = Self.header + Self.row(1) + line
@@ -124,7 +124,7 @@ import Testing
         let folder = try TemporaryFolder()
         let path = try write(folder, "dup.csv", Self.header + Self.row(1) + Self.row(2) + Self.row(1, name: "other"))
         let error = #expect(throws: ImportError.self) { _ = try ImportBatch.load(kind: .machines, paths: [path]) }
-        #expect(error?.description.hasPrefix("dup.csv:4: machine") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("dup.csv:4: machine") == true, "\(String(describing: error))")
         #expect(error?.description.contains("first at ") == true && error?.description.contains("dup.csv:2") == true)
         let same = try write(folder, "same.csv", Self.header + Self.row(1) + Self.row(1))
         #expect(try ImportBatch.load(kind: .machines, paths: [same]).itemCount == 1)

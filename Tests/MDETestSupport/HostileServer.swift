@@ -41,7 +41,7 @@ public struct HostileRequest: Sendable {
 /// HTML where JSON belongs. See ``withHostileServer(_:_:)``.
 public final class HostileServer: Sendable {
     public let port: Int
-    private let seen = NSLockedArray()
+    private let seen: NSLockedArray
 
     init(port: Int, seen: NSLockedArray) {
         self.port = port
@@ -117,23 +117,17 @@ public func withHostileServer<T: Sendable>(
             continuation.yield(channel.localAddress?.port ?? 0)
             continuation.finish()
         }, logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            defer { continuation.finish() }
-            try await application.runService(gracefulShutdownSignals: [])
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await group.next()
-            throw SimulatorHarnessError.serverDidNotStart
-        }
-        do {
-            let result = try await body(HostileServer(port: port, seen: seen))
-            group.cancelAll()
-            return result
-        } catch {
-            group.cancelAll()
-            throw error
-        }
+    // Not awaited at the end: a graceful shutdown waits for the clients' idle keep-alive connections, which a
+    // shared HTTP client holds open; the listener closes at once and the rest winds down in the background.
+    let running = Task {
+        defer { continuation.finish() }
+        try await application.runService(gracefulShutdownSignals: [])
     }
+    defer { running.cancel() }
+    var iterator = ports.makeAsyncIterator()
+    guard let port = await iterator.next() else {
+        _ = try await running.value
+        throw SimulatorHarnessError.serverDidNotStart
+    }
+    return try await body(HostileServer(port: port, seen: seen))
 }
