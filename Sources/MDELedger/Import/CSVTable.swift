@@ -42,7 +42,8 @@ struct CSVTable {
         if let width = records.first?.cells.count {
             for record in records.dropFirst() where record.cells.count != width {
                 throw ImportError(
-                    "\(file):\(record.line): the row has \(record.cells.count) cells but the header has \(width); "
+                    "\(file):\(record.line): the row has \(record.cells.count) cell\(record.cells.count == 1 ? "" : "s") "
+                        + "but the header has \(width); "
                         + "a value containing the delimiter or a line break must be in double quotes")
             }
         }

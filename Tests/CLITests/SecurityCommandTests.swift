@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import GRDB
+import MDETestSupport
+import Testing
+
+/// Issue 12 through the built binary: hostile servers, foreign ledgers, foreign files.
+@Suite struct SecurityCommandTests {
+    static let token = #"{"access_token":"t0k3n","token_type":"Bearer","expires_in":3599}"#
+
+    /// A ledger with tenant `corp` (ids `t` and `c`) and no runs.
+    static func ledger(_ scratch: TemporaryFolder) async throws -> String {
+        let path = scratch.path("l.sqlite")
+        let add = try await CLIRunner.run(["tenant", "add", "corp", "--tenant-id", "t", "--client-id", "c", "--db", path])
+        #expect(add.status == 0, "\(add.stderr)")
+        return path
+    }
+
+    static func counts(_ path: String) async throws -> [String: Int] {
+        try await DatabaseQueue(path: path).read { db in
+            var counts: [String: Int] = [:]
+            for table in ["machines", "machine_observations", "machine_action_observations", "events", "tenants"] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")
+            }
+            counts["committed"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_runs WHERE status = 'committed'")
+            return counts
+        }
+    }
+
+    enum Hostility: String, CaseIterable, Sendable {
+        case tokenRedirect, apiRedirect, oversizedBody, nextLinkElsewhere
+
+        func reply(_ request: HostileRequest) -> HostileReply {
+            let isToken = request.path.hasPrefix("/t/oauth2")
+            switch self {
+            case .tokenRedirect: return HostileReply(status: 307, headers: [("Location", "http://192.0.2.2:9/token")])
+            case _ where isToken: return .json(SecurityCommandTests.token)
+            case .apiRedirect: return HostileReply(status: 301, headers: [("Location", "http://192.0.2.2:9/api")])
+            case .oversizedBody: return HostileReply(body: .bytes([UInt8](repeating: 0x20, count: 2 << 20)))
+            case .nextLinkElsewhere:
+                return .json(#"{"value":[],"@odata.nextLink":"https://192.0.2.2/api/machines?$skiptoken=1"}"#)
+            }
+        }
+
+        var message: String {
+            switch self {
+            case .tokenRedirect: "redirect to 'http://192.0.2.2:9/token' refused"
+            case .apiRedirect: "redirect to 'http://192.0.2.2:9/api'"
+            case .oversizedBody: "larger than 1 MB"
+            case .nextLinkElsewhere: "@odata.nextLink to another host"
+            }
+        }
+    }
+
+    @Test(arguments: Hostility.allCases)
+    func hostileServerEndsInAClearErrorAndAFailedRun(_ hostility: Hostility) async throws {
+        let scratch = try TemporaryFolder()
+        let path = try await Self.ledger(scratch)
+        let before = try await Self.counts(path)
+        try await withHostileServer({ hostility.reply($0) }) { server in
+            let env = [
+                "AZURE_CLIENT_SECRET": "s3cr3t-value", "MDE_API_BASE_URL": server.baseURL,
+                "MDE_TOKEN_URL": server.baseURL + "/t/oauth2/v2.0/token",
+            ]
+            let result = try await CLIRunner.run(
+                ["sync", "--no-progress", "--db", path, "--max-response-mb", "1"], environment: env)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains(hostility.message), "\(result.stderr)")
+            #expect(!result.stderr.contains("s3cr3t-value"))
+        }
+        #expect(try await Self.counts(path) == before)
+        let failed = try await DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_runs WHERE status = 'failed'")
+        }
+        #expect(failed == 1)
+    }
+
+    @Test func aTokenURLFromTheLedgerMustBeEntraOrLoopback() async throws {
+        let scratch = try TemporaryFolder()
+        let path = scratch.path("l.sqlite")
+        let evil = "https://login.evil.example/t/oauth2/v2.0/token"
+        let add = try await CLIRunner.run(
+            ["tenant", "add", "corp", "--tenant-id", "t", "--client-id", "c", "--token-url", evil, "--db", path])
+        #expect(add.status == 0, "\(add.stderr)")
+        let result = try await CLIRunner.run(
+            ["sync", "--no-progress", "--db", path], environment: ["AZURE_CLIENT_SECRET": "s3cr3t-value"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("'\(evil)', not a Microsoft Entra login host"), "\(result.stderr)")
+        #expect(result.stderr.contains("--token-url '\(evil)'"))
+    }
+
+    @Test func anotherProgramsDatabaseIsLeftUntouched() async throws {
+        let scratch = try TemporaryFolder()
+        let path = scratch.path("app.db")
+        try await DatabaseQueue(path: path).write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT)") }
+        let before = SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+        for args in [["init"], ["tenant", "add", "x"], ["devices"], ["verify"]] {
+            let result = try await CLIRunner.run(args + ["--db", path])
+            #expect(result.status == 1, "\(args)")
+            #expect(result.stderr.contains("SQLite database of another program"), "\(args): \(result.stderr)")
+        }
+        #expect(SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))) == before)
+    }
+
+    @Test func verifyOnAnEmptyFileSaysSo() async throws {
+        let scratch = try TemporaryFolder()
+        let path = scratch.path("empty.sqlite")
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let result = try await CLIRunner.run(["verify", "--db", path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is an empty file, not a ledger") && !result.stderr.contains("no such table"))
+    }
+
+    @Test func initMakesAnOpenLedgerOwnerOnly() async throws {
+        let scratch = try TemporaryFolder()
+        let path = try await Self.ledger(scratch)
+        #expect(chmod(path, 0o644) == 0)
+        let list = try await CLIRunner.run(["tenant", "list", "--db", path])
+        #expect(list.status == 0 && list.stderr.contains("warning: the ledger \(path) is readable by other users"))
+        let initialised = try await CLIRunner.run(["init", "--db", path])
+        #expect(initialised.status == 0 && initialised.stdout.contains("owner only (0600)"), "\(initialised.stdout)")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+    }
+}
