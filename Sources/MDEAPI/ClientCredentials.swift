@@ -55,7 +55,8 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw MDEConfigurationError(
-                "AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read (\(String(cString: strerror(errno)))); check the path")
+                "AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read (\(String(cString: strerror(errno)))); check the path"
+            )
         }
         defer { close(fd) }
         var info = stat()

@@ -2,7 +2,10 @@
 /// sequences, NUL, line breaks, bidirectional overrides) become visible `\u{…}` escapes, and long text is cut.
 public enum ErrorText {
     /// `text` with every control or format character escaped, at most `limit` characters (then `…`).
-    public static func escaped(_ text: some StringProtocol, limit: Int = 1_000) -> String {
+    /// - Parameter keepingLineBreaks: leave `\n` as it is (a message that lists problems one per line).
+    public static func escaped(
+        _ text: some StringProtocol, limit: Int = 1_000, keepingLineBreaks: Bool = false
+    ) -> String {
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {
@@ -11,6 +14,10 @@ public enum ErrorText {
                 break
             }
             count += 1
+            if keepingLineBreaks && scalar == "\n" {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
             switch scalar.properties.generalCategory {
             case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
                 result += "\\u{" + String(scalar.value, radix: 16) + "}"

@@ -97,7 +97,8 @@ extension MDEClient {
             switch status {
             case 300...399:
                 throw failure(
-                    status, "the service answered with a redirect to \(ErrorText.quoted(response.location ?? "nowhere"))",
+                    status,
+                    "the service answered with a redirect to \(ErrorText.quoted(response.location ?? "nowhere"))",
                     hint: "redirects are never followed (they could take the token elsewhere); use the final URL as "
                         + "the API base URL if you trust it")
             case 401 where !refreshedToken:
@@ -166,7 +167,8 @@ extension MDEClient {
         }
         return MDEAPIError(
             status: response.status, method: request.method, endpoint: request.path,
-            code: error?["code"]?.stringValue.map { ErrorText.escaped($0) }, message: message.map { ErrorText.escaped($0) },
+            code: error?["code"]?.stringValue.map { ErrorText.escaped($0) },
+            message: message.map { ErrorText.escaped($0) },
             target: error?["target"]?.stringValue.map { ErrorText.escaped($0) }, hint: hint)
     }
 }

@@ -93,7 +93,8 @@ actor TokenProvider {
                 .split(whereSeparator: \.isNewline).first.map(String.init)
             throw MDETokenError(
                 status: response.status, error: json?["error"]?.stringValue.map { ErrorText.escaped($0) },
-                errorDescription: description.map { ErrorText.escaped($0) } ?? (json == nil ? "the response is not JSON" : nil),
+                errorDescription: description.map { ErrorText.escaped($0) }
+                    ?? (json == nil ? "the response is not JSON" : nil),
                 hint: hint(status: response.status))
         }
     }

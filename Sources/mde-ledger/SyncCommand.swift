@@ -52,7 +52,8 @@ struct SyncCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("max-response-mb"),
-        help: ArgumentHelp("The largest API response accepted, in MB (a 10,000-machine page is about 15).", valueName: "n"))
+        help: ArgumentHelp(
+            "The largest API response accepted, in MB (a 10,000-machine page is about 15).", valueName: "n"))
     var maxResponseMB = 64
 
     @Flag(

@@ -60,7 +60,9 @@ actor BaseLedger {
 /// and the ledger's bytes stay exactly as they were.
 @Suite struct BadInputCorpusTests {
     @Test func theCorpusIsLargeAndEveryFileHasACase() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: BadInputCase.folder).filter { $0 != "cases.tsv" }
+        let files = try FileManager.default.contentsOfDirectory(atPath: BadInputCase.folder).filter {
+            $0 != "cases.tsv"
+        }
         #expect(BadInputCase.all.count >= 60)
         #expect(Set(files) == Set(BadInputCase.all.map(\.file)))
     }

@@ -11,7 +11,9 @@ import Testing
     /// A ledger with tenant `corp` (ids `t` and `c`) and no runs.
     static func ledger(_ scratch: TemporaryFolder) async throws -> String {
         let path = scratch.path("l.sqlite")
-        let add = try await CLIRunner.run(["tenant", "add", "corp", "--tenant-id", "t", "--client-id", "c", "--db", path])
+        let add = try await CLIRunner.run([
+            "tenant", "add", "corp", "--tenant-id", "t", "--client-id", "c", "--db", path,
+        ])
         #expect(add.status == 0, "\(add.stderr)")
         return path
     }

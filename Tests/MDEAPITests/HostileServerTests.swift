@@ -37,9 +37,11 @@ import Testing
     }
 
     @Test func apiRedirectIsNotFollowed() async throws {
-        try await withHostileServer(Self.serving { _ in
-            HostileReply(status: 302, headers: [("Location", "http://192.0.2.2:9/api/machines")])
-        }) { server in
+        try await withHostileServer(
+            Self.serving { _ in
+                HostileReply(status: 302, headers: [("Location", "http://192.0.2.2:9/api/machines")])
+            }
+        ) { server in
             let error = await #expect(throws: MDEAPIError.self) {
                 _ = try await collect(Self.client(server).machines())
             }
@@ -88,9 +90,11 @@ import Testing
 
     @Test func htmlInsteadOfJSON() async throws {
         let html = "<html><body>\u{1B}[31mLogin required</body></html>"
-        try await withHostileServer(Self.serving { _ in
-            HostileReply(status: 200, headers: [("Content-Type", "text/html")], body: .bytes(Array(html.utf8)))
-        }) { server in
+        try await withHostileServer(
+            Self.serving { _ in
+                HostileReply(status: 200, headers: [("Content-Type", "text/html")], body: .bytes(Array(html.utf8)))
+            }
+        ) { server in
             var policy = fastRetries
             policy.maxRetries = 0
             let error = await #expect(throws: MDEAPIError.self) {
@@ -102,9 +106,11 @@ import Testing
 
     @Test func errorTextFromTheServerIsEscaped() async throws {
         let html = "<html>\u{1B}]0;pwned\u{07}bad gateway</html>"
-        try await withHostileServer(Self.serving { _ in
-            HostileReply(status: 400, headers: [("Content-Type", "text/html")], body: .bytes(Array(html.utf8)))
-        }) { server in
+        try await withHostileServer(
+            Self.serving { _ in
+                HostileReply(status: 400, headers: [("Content-Type", "text/html")], body: .bytes(Array(html.utf8)))
+            }
+        ) { server in
             let error = await #expect(throws: MDEAPIError.self) {
                 _ = try await collect(Self.client(server).machines())
             }

@@ -44,7 +44,8 @@ import Testing
         let path = try write(folder, "broken.csv", Self.header + rows.joined())
         let error = await ImportFiles.failure(
             ledger, .machines, [path], observedAt: "2026-05-03T00:00:00Z", complete: true)
-        #expect(error?.contains("broken.csv:4: a quoted cell that starts here is never closed") == true, "\(error ?? "")")
+        #expect(
+            error?.contains("broken.csv:4: a quoted cell that starts here is never closed") == true, "\(error ?? "")")
         #expect(try sha(ledger.path) == before)
     }
 
@@ -82,7 +83,8 @@ import Testing
         let error = #expect(throws: ImportError.self) {
             _ = try ImportBatch.load(kind: .machines, paths: [path], limits: InputLimits(maxFileBytes: 4096))
         }
-        #expect(error?.description.contains("larger than 0 MB") == true || error?.description.contains("larger") == true)
+        #expect(
+            error?.description.contains("larger than 0 MB") == true || error?.description.contains("larger") == true)
     }
 
     // Problem 3: Arabic-Indic and full-width digits matched \d and crashed on a force-unwrap.
@@ -116,7 +118,8 @@ import Testing
         let folder = try TemporaryFolder()
         let path = try write(folder, "n.json", #"[{"id": 1e300, "lastSeen": "2026-05-01T00:00:00Z"}]"#)
         let error = #expect(throws: ImportError.self) { _ = try ImportBatch.load(kind: .machines, paths: [path]) }
-        #expect(error?.description.contains("'id' is a number, expected a non-empty string") == true,
+        #expect(
+            error?.description.contains("'id' is a number, expected a non-empty string") == true,
             "\(String(describing: error))")
     }
 
@@ -171,7 +174,8 @@ import Testing
     private func ledger(_ folder: TemporaryFolder) async throws -> Ledger {
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try await LedgerFixtures.commit(
-            ledger, machines: [try LedgerFixtures.machine(a), try LedgerFixtures.machine(String(repeating: "b", count: 40))],
+            ledger,
+            machines: [try LedgerFixtures.machine(a), try LedgerFixtures.machine(String(repeating: "b", count: 40))],
             observedAt: "2026-11-01T09:00:00Z")
         return ledger
     }

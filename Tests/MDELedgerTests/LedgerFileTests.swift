@@ -21,7 +21,8 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.path("photos.sqlite")
         try DatabaseQueue(path: path).write { db in
-            try db.execute(sql: "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos VALUES (1, 'x')")
+            try db.execute(
+                sql: "CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos VALUES (1, 'x')")
         }
         let before = try sha(path)
         for create in [true, false] {

@@ -31,7 +31,8 @@ struct CSVTable {
             bytes.removeFirst(skip)
             line = 2
         } else {
-            let counts = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09].map { d in (d, firstLine.filter { $0 == d }.count) }
+            let counts = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09].map { d in (d, firstLine.filter { $0 == d }.count)
+            }
             if let best = counts.max(by: { $0.1 < $1.1 }), best.1 > 0 { delimiter = best.0 }
         }
         var parser = CSVParser(bytes: bytes, delimiter: delimiter, line: line, file: file, limits: limits)
@@ -92,7 +93,8 @@ private struct CSVParser {
         while index < bytes.count {
             let byte = bytes[index]
             guard cell.count <= limits.maxFieldBytes else {
-                throw fault(opened, "a cell is longer than \(limits.maxFieldBytes / 1024) KB; this is not a device list")
+                throw fault(
+                    opened, "a cell is longer than \(limits.maxFieldBytes / 1024) KB; this is not a device list")
             }
             if byte == 0 { throw fault(line, "the file contains a NUL character; export it again as text") }
             if quoted {
@@ -118,7 +120,8 @@ private struct CSVParser {
             }
             if byte == UInt8(ascii: "\"") {
                 throw fault(
-                    line, "a double quote inside an unquoted cell; put the whole cell in double quotes and write the "
+                    line,
+                    "a double quote inside an unquoted cell; put the whole cell in double quotes and write the "
                         + "quote as \"\"")
             }
             cell.append(byte)
@@ -126,7 +129,8 @@ private struct CSVParser {
         }
         if quoted {
             throw fault(
-                opened, "a quoted cell that starts here is never closed (unterminated double quote); "
+                opened,
+                "a quoted cell that starts here is never closed (unterminated double quote); "
                     + "close the quote or write a quote inside a cell as \"\"")
         }
         return (String(decoding: cell, as: UTF8.self), false)

@@ -91,7 +91,8 @@ enum MachineCSV {
     }
 
     /// Day/month order of `a/b/yyyy` dates, decided from the whole file; month first (en-US) when undecided.
-    static func slashOrder(_ rows: [CSVTable.Record], dateColumns: [Int], file: String) throws -> PortalDate.SlashOrder {
+    static func slashOrder(_ rows: [CSVTable.Record], dateColumns: [Int], file: String) throws -> PortalDate.SlashOrder
+    {
         var dayFirst: (Int, String)?
         var monthFirst: (Int, String)?
         for row in rows {

@@ -27,7 +27,8 @@ enum MassRemovalCheck {
         let staged = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.staged_machines") ?? 0
         guard staged > 0 else { return }  // an empty list removes nothing (see MachineSnapshotWriter)
         let present =
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM machines WHERE tenant = ? AND present = 1", arguments: [tenant])
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM machines WHERE tenant = ? AND present = 1", arguments: [tenant])
             ?? 0
         let missing =
             try Int.fetchOne(
