@@ -124,4 +124,51 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
     }
+
+    /// The safety valve through `sync`: a service that suddenly lists 5 of 30 devices is refused (a failed run),
+    /// and `--allow-mass-removal` commits it.
+    @Test func syncRefusesAMassRemovalUnlessAllowed() async throws {
+        let scratch = try TemporaryFolder()
+        let path = try await Self.ledger(scratch)
+        let listed = DeviceCount(30)
+        try await withHostileServer({ request in
+            if request.path.hasPrefix("/t/oauth2") { return .json(Self.token) }
+            if request.path.hasPrefix("/api/machineactions") { return .json(#"{"value":[]}"#) }
+            let items = (1...listed.value).map {
+                String(format: #"{"id":"%040x","lastSeen":"2026-11-01T08:00:00Z"}"#, $0)
+            }
+            return .json(#"{"value":["# + items.joined(separator: ",") + "]}")
+        }) { server in
+            let env = [
+                "AZURE_CLIENT_SECRET": "s3cr3t-value", "MDE_API_BASE_URL": server.baseURL,
+                "MDE_TOKEN_URL": server.baseURL + "/t/oauth2/v2.0/token",
+            ]
+            let sync = ["sync", "--no-progress", "--db", path]
+            let first = try await CLIRunner.run(sync, environment: env)
+            #expect(first.status == 0 && first.stdout.contains("30 discovered"), "\(first.stderr)")
+            listed.value = 5
+            let before = try await Self.counts(path)
+            let refused = try await CLIRunner.run(sync, environment: env)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("lacks 25 of the tenant's 30 present devices"), "\(refused.stderr)")
+            #expect(try await Self.counts(path) == before)
+            let allowed = try await CLIRunner.run(sync + ["--allow-mass-removal"], environment: env)
+            #expect(allowed.status == 0 && allowed.stdout.contains("25 removed"), "\(allowed.stderr)")
+        }
+        let statuses = try await DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT status FROM sync_runs ORDER BY id")
+        }
+        #expect(statuses == ["committed", "failed", "committed"])
+    }
+}
+
+/// A number a test changes while a server closure reads it.
+final class DeviceCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: Int
+    init(_ count: Int) { self.count = count }
+    var value: Int {
+        get { lock.withLock { count } }
+        set { lock.withLock { count = newValue } }
+    }
 }
