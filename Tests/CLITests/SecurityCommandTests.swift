@@ -104,6 +104,18 @@ import Testing
         #expect(SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))) == before)
     }
 
+    @Test(arguments: ["yesterday", "٢٠٢٦-٠١-٠١", "2026-02-30", "\u{1B}[2J2026", "2026-01-01T25:00:00Z", ""])
+    func badTimeOptionsAreUsageErrors(_ value: String) async throws {
+        let scratch = try TemporaryFolder()
+        let path = try await Self.ledger(scratch)
+        for args in [["devices", "--as-of", value], ["import", "machines", "--observed-at", value, path]] {
+            let result = try await CLIRunner.run(args + ["--db", path])
+            #expect(result.status == 64, "\(args): \(result.stderr)")
+            #expect(result.stderr.contains(args[args[0] == "devices" ? 1 : 2]), "\(result.stderr)")
+            #expect(!result.stderr.contains("\u{1B}"))
+        }
+    }
+
     @Test func verifyOnAnEmptyFileSaysSo() async throws {
         let scratch = try TemporaryFolder()
         let path = scratch.path("empty.sqlite")
