@@ -11,6 +11,7 @@ struct RawResponse: Sendable {
     var body: Data
     /// The `Location` header of a redirect, which is never followed.
     var location: String? = nil
+    var contentType: String? = nil
 }
 
 /// The whole exchange, body included, took longer than `RetryPolicy.requestTimeout`.
@@ -88,7 +89,8 @@ final class HTTPTransport: Sendable {
             status: Int(response.status.code),
             serverDate: response.headers.first(name: "Date").flatMap(HTTPDate.parse),
             retryAfter: response.headers.first(name: "Retry-After"),
-            body: Data(buffer.readableBytesView), location: response.headers.first(name: "Location"))
+            body: Data(buffer.readableBytesView), location: response.headers.first(name: "Location"),
+            contentType: response.headers.first(name: "Content-Type"))
     }
 
     func count(_ update: (inout MDECallStatistics) -> Void) {

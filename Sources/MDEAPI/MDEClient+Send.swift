@@ -74,6 +74,12 @@ extension MDEClient {
             let status = response.status
             if request.accepted.contains(status) || (status == 404 && request.notFoundIsAnswer) {
                 if status == 404 { return APIResponse(status: status, json: .null, serverDate: response.serverDate) }
+                if let type = response.contentType, !type.lowercased().contains("json") {
+                    // A proxy's login page or a captive portal answers 200 too; retrying would not change it.
+                    throw failure(
+                        status, "the response is \(ErrorText.quoted(type)), not JSON",
+                        hint: "check the API base URL and any proxy between here and the service")
+                }
                 do {
                     let (json, itemTexts) = try JSONValue.parseList(response.body)
                     return APIResponse(

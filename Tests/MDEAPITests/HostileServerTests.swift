@@ -100,7 +100,8 @@ import Testing
             let error = await #expect(throws: MDEAPIError.self) {
                 _ = try await collect(Self.client(server, policy: policy).machines())
             }
-            #expect(error?.description.contains("does not parse") == true, "\(String(describing: error))")
+            let text = String(describing: error)
+            #expect(text.contains("the response is 'text/html', not JSON"), "\(text)")
         }
     }
 
