@@ -116,6 +116,52 @@ import Testing
         }
     }
 
+    /// A `chmod 0400` copy owned by another user: questions work, writes get the read-only message. Root can
+    /// write any file, so when the tests run as root the commands run as `nobody` through runuser.
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")))
+    func aReadOnlyLedgerAnswersQuestionsAndRefusesWrites() async throws {
+        let scratch = try TemporaryFolder()
+        #expect(chmod(scratch.url.path, 0o755) == 0)
+        let csv = scratch.path("ok.csv")
+        try "Device ID,Device Name\n\(String(repeating: "1", count: 40)),ws-1\n".write(
+            toFile: csv, atomically: true, encoding: .utf8)
+        #expect(chmod(csv, 0o644) == 0)
+        let path = scratch.path("l.sqlite")
+        let made = try await CLIRunner.run(["import", "machines", csv, "--db", path])
+        #expect(made.status == 0, "\(made.stderr)")
+        if getuid() == 0 { #expect(chown(path, 65534, 65534) == 0) }
+        #expect(chmod(path, 0o400) == 0)
+        func run(_ args: [String]) async throws -> CLIResult {
+            guard getuid() == 0 else { return try await CLIRunner.run(args + ["--db", path]) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", "nobody", "--", CLIRunner.binary.path] + args + ["--db", path]
+            let err = Pipe()
+            let out = Pipe()
+            process.standardError = err
+            process.standardOutput = out
+            try process.run()
+            let (o, e) = await (
+                onOwnThread { out.fileHandleForReading.readDataToEndOfFile() },
+                onOwnThread { err.fileHandleForReading.readDataToEndOfFile() }
+            )
+            await onOwnThread { process.waitUntilExit() }
+            return CLIResult(
+                status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                stderr: String(decoding: e, as: UTF8.self))
+        }
+        for question in [["devices"], ["verify"], ["tenant", "list"]] {
+            let result = try await run(question)
+            #expect(result.status == 0, "\(question): \(result.stderr)")
+        }
+        for write in [["import", "machines", csv], ["init"]] {
+            let result = try await run(write)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("error: the ledger is read-only: \(path)"), "\(write): \(result.stderr)")
+            #expect(result.stderr.contains("questions still work"))
+        }
+    }
+
     @Test func verifyOnAnEmptyFileSaysSo() async throws {
         let scratch = try TemporaryFolder()
         let path = scratch.path("empty.sqlite")
