@@ -48,23 +48,43 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         }
     }
 
+    /// Reads the secret file, checking the file actually opened (`fstat` on the descriptor, so nothing can be
+    /// swapped in between): a regular file readable by its owner only. A symbolic link is followed to its target,
+    /// which is what is checked: Kubernetes mounts secrets as links to owner-only files.
     static func readSecret(at path: String) throws -> String {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read; check the path")
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw MDEConfigurationError(
+                "AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read (\(String(cString: strerror(errno)))); check the path"
+            )
         }
-        let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' is not a regular file; point it at a file")
+        }
+        let mode = Int(info.st_mode & 0o777)
         // A secret other users can read is already leaked; refuse rather than use it quietly.
         guard mode & 0o077 == 0 else {
             throw MDEConfigurationError(
                 "AZURE_CLIENT_SECRET_FILE '\(path)' is readable by group or others (mode \(String(mode, radix: 8))); "
-                    + "run chmod 600 '\(path)'")
+                    + "run chmod 600 on the file (for a link, on its target)")
         }
-        guard let data = FileManager.default.contents(atPath: path),
-            let text = String(data: data, encoding: .utf8)
-        else {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while data.count <= maxSecretFileBytes {
+            let count = read(fd, &buffer, buffer.count)
+            guard count >= 0 else {
+                throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read; check the file")
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        guard data.count <= maxSecretFileBytes else {
+            throw MDEConfigurationError(
+                "AZURE_CLIENT_SECRET_FILE '\(path)' is larger than 64 KB; it must hold only the client secret")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
             throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read as UTF-8 text")
         }
         let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -73,4 +93,6 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         }
         return secret
     }
+
+    static let maxSecretFileBytes = 64 << 10
 }

@@ -19,8 +19,12 @@ struct FieldReader {
 
     func requiredID() throws -> String {
         guard let found = value(["id"]) else { throw MDEDecodingError("missing 'id'") }
-        guard let id = found.value.stringValue, !id.isEmpty else {
+        // A number is refused, not converted: `1e300` would become the id "1e+300".
+        guard case .string(let id) = found.value, !id.isEmpty else {
             throw MDEDecodingError("'id' is \(found.value.kindDescription), expected a non-empty string")
+        }
+        guard !id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw MDEDecodingError("'id' \(ErrorText.quoted(id)) contains a control character (NUL, line break…)")
         }
         return id
     }
@@ -29,6 +33,14 @@ struct FieldReader {
         guard let found = value(keys) else { return nil }
         guard case .string(let text) = found.value else {
             throw MDEDecodingError("'\(found.key)' is \(found.value.kindDescription), expected a string")
+        }
+        return try noNUL(text, found.key)
+    }
+
+    /// SQLite text is bound up to its first NUL, so a NUL would silently cut the stored value short.
+    func noNUL(_ text: String, _ key: String) throws -> String {
+        guard !text.utf8.contains(0) else {
+            throw MDEDecodingError("'\(key)' contains a NUL character: \(ErrorText.quoted(text))")
         }
         return text
     }
@@ -39,7 +51,7 @@ struct FieldReader {
         guard let text = found.value.stringValue else {
             throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected a string or a number")
         }
-        return text
+        return try noNUL(text, key)
     }
 
     /// A timestamp as canonical UTC text.
@@ -49,7 +61,8 @@ struct FieldReader {
             throw MDEDecodingError("'\(found.key)' is \(found.value.kindDescription), expected a date-time string")
         }
         guard let canonical = UTCTime.canonical(text) else {
-            throw MDEDecodingError("'\(found.key)' is not an ISO-8601 date-time with a zone: '\(text)'")
+            throw MDEDecodingError(
+                "'\(found.key)' is not an ISO-8601 date-time with a zone: \(ErrorText.quoted(text))")
         }
         return canonical
     }
@@ -71,7 +84,7 @@ struct FieldReader {
             guard case .string(let text) = element else {
                 throw MDEDecodingError("'\(key)[\(offset)]' is \(element.kindDescription), expected a string")
             }
-            return text
+            return try noNUL(text, "\(key)[\(offset)]")
         }
     }
 }

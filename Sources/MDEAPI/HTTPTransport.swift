@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 
 /// One HTTP exchange as the client needs it: status, `Date` and `Retry-After` headers, and the whole body.
 struct RawResponse: Sendable {
@@ -8,6 +9,24 @@ struct RawResponse: Sendable {
     var serverDate: Date?
     var retryAfter: String?
     var body: Data
+    /// The `Location` header of a redirect, which is never followed.
+    var location: String? = nil
+    var contentType: String? = nil
+}
+
+/// The whole exchange, body included, took longer than `RetryPolicy.requestTimeout`.
+struct RequestTimedOut: Error, CustomStringConvertible {
+    var timeout: Duration
+    var description: String { "no complete response within \(timeout) (the request timeout)" }
+}
+
+/// A response body larger than `RetryPolicy.maxResponseBytes`; not retried (the server would send it again).
+struct ResponseTooLarge: Error, CustomStringConvertible {
+    var limit: Int
+    var description: String {
+        "the response body is larger than \(limit / 1_048_576) MB (the limit); "
+            + "check that the URL is the MDE API, or raise the limit with --max-response-mb"
+    }
 }
 
 /// Sends single requests and keeps the shared counters, observer and waiting logic of one `MDEClient`.
@@ -17,8 +36,6 @@ final class HTTPTransport: Sendable {
     let retryPolicy: RetryPolicy
     let statistics = LockedBox(MDECallStatistics())
     let waitObserver = LockedBox<(@Sendable (String) -> Void)?>(nil)
-    // Larger than any real page (10,000 machines are about 20 MB), small enough to stop a runaway response.
-    static let maxBodyBytes = 512 * 1024 * 1024
 
     init(httpClient: HTTPClient, logger: Logger, retryPolicy: RetryPolicy) {
         self.httpClient = httpClient
@@ -27,7 +44,26 @@ final class HTTPTransport: Sendable {
     }
 
     /// Sends one request; throws transport errors as they come (the caller decides about retries).
+    ///
+    /// The request timeout covers the body too: a server that sends one byte a second defeats a read timeout,
+    /// and the client's own deadline stops at the response head.
     func execute(
+        method: String, url: String, headers: [(String, String)], body: Data?
+    ) async throws -> RawResponse {
+        let timeout = retryPolicy.requestTimeout
+        return try await withThrowingTaskGroup(of: RawResponse?.self) { group in
+            group.addTask { try await self.exchange(method: method, url: url, headers: headers, body: body) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let response = try await group.next() ?? nil else { throw RequestTimedOut(timeout: timeout) }
+            return response
+        }
+    }
+
+    private func exchange(
         method: String, url: String, headers: [(String, String)], body: Data?
     ) async throws -> RawResponse {
         var request = HTTPClientRequest(url: url)
@@ -39,12 +75,22 @@ final class HTTPTransport: Sendable {
         let timeout = retryPolicy.requestTimeout.components
         let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000
         let response = try await httpClient.execute(request, timeout: .milliseconds(milliseconds), logger: logger)
-        let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+        let limit = retryPolicy.maxResponseBytes
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {
+            throw ResponseTooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ResponseTooLarge(limit: limit)
+        }
         return RawResponse(
             status: Int(response.status.code),
             serverDate: response.headers.first(name: "Date").flatMap(HTTPDate.parse),
             retryAfter: response.headers.first(name: "Retry-After"),
-            body: Data(buffer.readableBytesView))
+            body: Data(buffer.readableBytesView), location: response.headers.first(name: "Location"),
+            contentType: response.headers.first(name: "Content-Type"))
     }
 
     func count(_ update: (inout MDECallStatistics) -> Void) {

@@ -7,6 +7,7 @@ extension JSONParser {
         // Fast path: most strings have no escapes and can be validated straight from the input bytes.
         while index < bytes.count {
             let byte = bytes[index]
+            if index - start > maxStringBytes { throw failure(tooLong) }
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
@@ -20,6 +21,7 @@ extension JSONParser {
         var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
+            if buffer.count > maxStringBytes { throw failure(tooLong) }
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
@@ -37,6 +39,8 @@ extension JSONParser {
         }
         throw failure("unterminated string")
     }
+
+    private var tooLong: String { "a string longer than \(maxStringBytes / 1024) KB" }
 
     private mutating func appendEscape(to buffer: inout [UInt8]) throws {
         guard index < bytes.count else { throw failure("unterminated escape") }
@@ -62,6 +66,8 @@ extension JSONParser {
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 throw failure("unpaired surrogate")
             }
+            // SQLite binds text up to its first NUL: a NUL would cut stored values short without a trace.
+            guard scalar != 0 else { throw failure("NUL (\\u0000) in a string") }
             guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
             buffer.append(contentsOf: UTF8.encode(unicode)!)
         default:

@@ -5,9 +5,11 @@ extension JSONValue {
     ///
     /// Whole numbers that fit in `Int64` become `.int`; other numbers `.double`. Duplicate keys: the last wins.
     /// - Throws: `MDEDecodingError` with `isSyntaxError` set, naming the byte offset.
-    public static func parse(_ data: Data) throws -> JSONValue {
+    /// - Parameter maxStringBytes: the longest string (in UTF-8 bytes) accepted; a longer one is an error.
+    public static func parse(_ data: Data, maxStringBytes: Int = JSONParser.defaultMaxStringBytes) throws -> JSONValue {
         try data.withUnsafeBytes { raw in
             var parser = JSONParser(bytes: raw.bindMemory(to: UInt8.self))
+            parser.maxStringBytes = maxStringBytes
             return try parser.parseDocument()
         }
     }
@@ -35,8 +37,11 @@ extension JSONValue {
 }
 
 /// A small recursive-descent parser over bytes; faster than `JSONDecoder` trial decoding and keeps Int64 exact.
-struct JSONParser {
+public struct JSONParser {
+    /// No MDE field comes near this; a longer string is a runaway or hostile document.
+    public static let defaultMaxStringBytes = 1 << 20
     let bytes: UnsafeBufferPointer<UInt8>
+    var maxStringBytes = defaultMaxStringBytes
     var index = 0
     // Deeply nested input would otherwise overflow the stack; MDE objects are at most a few levels deep.
     static let maxDepth = 512

@@ -53,6 +53,8 @@ extension MDEClient {
                 response = try await transport.execute(
                     method: request.method, url: request.url ?? endpoints.baseURL.absoluteString + request.path,
                     headers: headers, body: request.body)
+            } catch let error as ResponseTooLarge {
+                throw failure(nil, error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
                 guard request.idempotent else {
@@ -72,6 +74,12 @@ extension MDEClient {
             let status = response.status
             if request.accepted.contains(status) || (status == 404 && request.notFoundIsAnswer) {
                 if status == 404 { return APIResponse(status: status, json: .null, serverDate: response.serverDate) }
+                if let type = response.contentType, !type.lowercased().contains("json") {
+                    // A proxy's login page or a captive portal answers 200 too; retrying would not change it.
+                    throw failure(
+                        status, "the response is \(ErrorText.quoted(type)), not JSON",
+                        hint: "check the API base URL and any proxy between here and the service")
+                }
                 do {
                     let (json, itemTexts) = try JSONValue.parseList(response.body)
                     return APIResponse(
@@ -93,6 +101,12 @@ extension MDEClient {
                 }
             }
             switch status {
+            case 300...399:
+                throw failure(
+                    status,
+                    "the service answered with a redirect to \(ErrorText.quoted(response.location ?? "nowhere"))",
+                    hint: "redirects are never followed (they could take the token elsewhere); use the final URL as "
+                        + "the API base URL if you trust it")
             case 401 where !refreshedToken:
                 // The token may have been revoked or expired early; one fresh token settles it.
                 refreshedToken = true
@@ -155,11 +169,13 @@ extension MDEClient {
         if message == nil, error == nil, !response.body.isEmpty {
             // Not the documented shape (a proxy's HTML page, plain text): show its start, on one line.
             let text = String(decoding: response.body.prefix(200), as: UTF8.self)
-            message = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            message = ErrorText.escaped(text.split(whereSeparator: \.isNewline).joined(separator: " "))
         }
         return MDEAPIError(
             status: response.status, method: request.method, endpoint: request.path,
-            code: error?["code"]?.stringValue, message: message, target: error?["target"]?.stringValue, hint: hint)
+            code: error?["code"]?.stringValue.map { ErrorText.escaped($0) },
+            message: message.map { ErrorText.escaped($0) },
+            target: error?["target"]?.stringValue.map { ErrorText.escaped($0) }, hint: hint)
     }
 }
 

@@ -24,10 +24,11 @@ public final class MDEClient: Sendable {
 
     /// - Parameters:
     ///   - rateLimit: the limits this client keeps to; calls are counted across all clients of the same app and host.
-    ///   - retryPolicy: retry counts, backoff and timeouts; tests pass tiny delays.
+    ///   - httpClient: must not follow redirects (`MDEHTTPClient.make` or `.shared`); a redirect is an error.
+    ///   - retryPolicy: retry counts, backoff, timeouts and the response size limit; tests pass tiny delays.
     public init(
         endpoints: MDEEndpoints, credentials: ClientCredentials, rateLimit: RateLimitPolicy = .mdeDefault,
-        httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "mde-ledger.api"),
+        httpClient: HTTPClient = MDEHTTPClient.shared, logger: Logger = Logger(label: "mde-ledger.api"),
         retryPolicy: RetryPolicy = .default
     ) {
         self.endpoints = endpoints

@@ -26,8 +26,19 @@ public enum MDEHTTPClient {
                     "CA file \(path) is not a PEM certificate file (\(error)); export it as PEM")
             }
         }
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(tls: tls))
+    }
+
+    /// A process-wide client with the system roots, for callers that do not make their own (never shut down).
+    public static let shared = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: configuration(tls: .makeClientConfiguration()))
+
+    /// Redirects are never followed: a token endpoint that answers 307 would otherwise receive the client
+    /// secret again at whatever address it names, over plain http too. A 3xx becomes an error naming the Location.
+    static func configuration(tls: TLSConfiguration) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(30), read: .seconds(120))
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return configuration
     }
 }

@@ -119,7 +119,8 @@ public struct MDEPages<Item: Sendable>: AsyncSequence, Sendable {
                 url.scheme?.lowercased() == base.scheme?.lowercased(),
                 url.host?.lowercased() == base.host?.lowercased(), url.port == base.port
             else {
-                throw pagingError("the service sent an @odata.nextLink to another host (\(link)); paging stopped")
+                throw pagingError(
+                    "the service sent an @odata.nextLink to another host (\(ErrorText.escaped(link))); paging stopped")
             }
             return url.absoluteString
         }

@@ -55,6 +55,8 @@ actor TokenProvider {
                 response = try await transport.execute(
                     method: "POST", url: endpoints.tokenURL.absoluteString,
                     headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
+            } catch let error as ResponseTooLarge {
+                throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
                 guard retries < policy.maxRetries else {
@@ -74,6 +76,14 @@ actor TokenProvider {
                 let usable = lifetime > 600 ? lifetime - 300 : lifetime / 2
                 return Token(value: token, refreshAt: started + .seconds(usable))
             }
+            if (300...399).contains(response.status) {
+                // Following it would send the form, secret included, to wherever the Location points.
+                throw MDETokenError(
+                    status: response.status, error: nil,
+                    errorDescription: "redirect to \(ErrorText.quoted(response.location ?? "nowhere")) refused",
+                    hint: "redirects are never followed (they would carry the client secret); use the final URL "
+                        + "as the token URL if you trust it")
+            }
             if (response.status == 429 || response.status >= 500), retries < policy.maxRetries {
                 retries += 1
                 try await transport.wait(seconds: policy.backoff(retry: retries), reason: "token endpoint busy")
@@ -82,8 +92,9 @@ actor TokenProvider {
             let description = json?["error_description"]?.stringValue?
                 .split(whereSeparator: \.isNewline).first.map(String.init)
             throw MDETokenError(
-                status: response.status, error: json?["error"]?.stringValue,
-                errorDescription: description ?? (json == nil ? "the response is not JSON" : nil),
+                status: response.status, error: json?["error"]?.stringValue.map { ErrorText.escaped($0) },
+                errorDescription: description.map { ErrorText.escaped($0) }
+                    ?? (json == nil ? "the response is not JSON" : nil),
                 hint: hint(status: response.status))
         }
     }

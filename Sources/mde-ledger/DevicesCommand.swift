@@ -38,7 +38,7 @@ struct DevicesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try ledger.open(readOnly: true)
+        let opened = try ledger.openForQuestions()
         let tenant = try scope.resolve(opened)
         let rows = try opened.deviceStates(
             tenant: tenant, asOf: try parseAsOf(asOf), state: state.flatMap(DeviceState.init(rawValue:)))

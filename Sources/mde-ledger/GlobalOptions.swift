@@ -15,7 +15,18 @@ struct LedgerOptions: ParsableArguments {
     }
 
     func open(create: Bool = false, readOnly: Bool = false) throws -> Ledger {
-        try Ledger.open(path: path, create: create, readOnly: readOnly)
+        warned(try Ledger.open(path: path, create: create, readOnly: readOnly))
+    }
+
+    /// Opens the ledger for a question command: read-only when the file cannot be written (a `chmod 0400` copy).
+    func openForQuestions(allowPending: Bool = false) throws -> Ledger {
+        warned(try Ledger.openForQuestions(path: path, allowPending: allowPending))
+    }
+
+    /// Prints the ledger's warnings (a file other users may read) on standard error.
+    func warned(_ ledger: Ledger) -> Ledger {
+        for warning in ledger.warnings { printError("warning: \(warning)") }
+        return ledger
     }
 }
 

@@ -34,6 +34,8 @@ struct ImportRunOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("The files: API JSON responses or the portal's CSV export.", valueName: "file"))
     var files: [String]
 
+    @OptionGroup var limits: InputLimitOptions
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one file to import") }
         if let observedAt {
@@ -44,10 +46,12 @@ struct ImportRunOptions: ParsableArguments {
     }
 
     /// Reads every file, then opens (or creates) the ledger and commits them as one run; prints what it did.
-    func run(_ kind: ImportKind, complete: Bool) async throws {
-        let importer = SnapshotImporter(
+    func run(_ kind: ImportKind, complete: Bool, allowMassRemoval: Bool = false) async throws {
+        var importer = SnapshotImporter(
             kind: kind, paths: files, observedAt: observedAt, complete: complete,
             tenant: TenantSelection(name: tenant))
+        importer.allowMassRemoval = allowMassRemoval
+        importer.limits = limits.inputLimits
         // Read and check every file before the ledger is even opened: a bad file changes nothing, not even by
         // creating an empty ledger.
         let batch = try importer.load()
@@ -96,8 +100,13 @@ struct ImportMachinesCommand: AsyncParsableCommand {
     @Flag(help: "The files are the whole tenant: devices missing from them are marked removed.")
     var complete = false
 
+    @Flag(
+        name: .customLong("allow-mass-removal"),
+        help: "With --complete: commit even if more than the tenant's max_removal_percent of devices would be removed.")
+    var allowMassRemoval = false
+
     func run() async throws {
-        try await options.run(.machines, complete: complete)
+        try await options.run(.machines, complete: complete, allowMassRemoval: allowMassRemoval)
     }
 }
 
@@ -117,4 +126,18 @@ struct ImportActionsCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.run(.actions, complete: false)
     }
+}
+
+/// `--max-file-mb`: the size limit of an imported file (fields are limited to 64 KB).
+struct InputLimitOptions: ParsableArguments {
+    @Option(
+        name: .customLong("max-file-mb"),
+        help: ArgumentHelp("The largest file accepted, in MB (default 256).", valueName: "n"))
+    var maxFileMB = 256
+
+    func validate() throws {
+        guard (1...4096).contains(maxFileMB) else { throw ValidationError("--max-file-mb must be 1…4096") }
+    }
+
+    var inputLimits: InputLimits { InputLimits(maxFileBytes: maxFileMB << 20) }
 }

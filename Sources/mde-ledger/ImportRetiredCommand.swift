@@ -23,9 +23,12 @@ struct ImportRetiredCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The retirement list.", valueName: "file.csv"))
     var file: String
 
+    @OptionGroup var limits: InputLimitOptions
+
     func run() throws {
         let opened = try ledger.open()
-        let summary = try opened.importRetirements(path: file, tenant: TenantSelection(name: tenant))
+        let summary = try opened.importRetirements(
+            path: file, tenant: TenantSelection(name: tenant), limits: limits.inputLimits)
         print(
             "import run \(summary.run) for tenant \(summary.tenant): \(summary.rows) retirements read, "
                 + "\(summary.recorded) recorded, \(summary.unchanged) unchanged; "

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MDEAPI
 
 /// The `mde-ledger` command: a thin layer over the `MDELedger` library, one subcommand per file.
 struct MDELedgerCommand: AsyncParsableCommand {
@@ -35,10 +36,10 @@ enum Main {
                 try command.run()
             }
         } catch let error as CLIFailure {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(Self.printable(error.message))\n".utf8))
             exit(error.code)
         } catch  where !isArgumentParserError(error) {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(Self.printable("\(error)"))\n".utf8))
             exit(1)
         } catch {
             // Usage errors (exit 64), --help and explicit exit codes keep ArgumentParser's text and exit codes,
@@ -53,6 +54,12 @@ enum Main {
             }
             exit(code.rawValue)
         }
+    }
+
+    /// The last line of defence against terminal escapes: messages echo file cells and server text, so every
+    /// control character but the line break is shown escaped (the messages themselves escape what they quote).
+    static func printable(_ message: String) -> String {
+        ErrorText.escaped(message, limit: 1_000_000, keepingLineBreaks: true)
     }
 
     /// ArgumentParser's own errors (usage, help, `ExitCode`) keep its formatting and exit codes; every other

@@ -69,7 +69,7 @@ struct ReportCommand: ParsableCommand {
             throw CLIFailure(message: error.description, code: 64)
         }
         if report.replacesBuiltIn { printError("note: \(report.path) replaces the built-in report \(report.name)") }
-        let opened = try ledger.open()
+        let opened = try ledger.openForQuestions()
         let time = try month.flatMap(ReportTime.monthEnd) ?? parseAsOf(asOf)
         let result = try opened.runReport(
             report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MDEAPI
 import MDESimulator
 
 struct SimulateCommand: AsyncParsableCommand {
@@ -97,9 +98,8 @@ struct SimulateCommand: AsyncParsableCommand {
         try await application.runService()
     }
 
+    /// The client's rule: literal loopback addresses only, so the resolver never picks the interface.
     static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
-        let octets = host.split(separator: ".", omittingEmptySubsequences: false).compactMap { UInt8($0) }
-        return octets.count == 4 && octets[0] == 127
+        MDEEndpoints.isLoopback(host: host)
     }
 }

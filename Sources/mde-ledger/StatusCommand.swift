@@ -29,7 +29,7 @@ struct StatusCommand: ParsableCommand {
     func validate() throws { _ = try parseAsOf(asOf) }
 
     func run() throws {
-        let opened = try ledger.open(readOnly: true)
+        let opened = try ledger.openForQuestions()
         let status = try opened.deviceStatus(device, tenant: try scope.resolve(opened), asOf: try parseAsOf(asOf))
         if json {
             let encoder = JSONEncoder()

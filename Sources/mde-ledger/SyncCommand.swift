@@ -15,7 +15,8 @@ struct SyncCommand: AsyncParsableCommand {
             Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE). \
             Endpoints: --base-url / MDE_API_BASE_URL (default https://api.security.microsoft.com) and \
             --token-url / MDE_TOKEN_URL (default the tenant's Entra v2 token endpoint). Plain http:// is accepted \
-            only for loopback addresses (the simulator).
+            only for loopback addresses (the simulator). A token URL stored in the ledger must be a Microsoft Entra \
+            login host or loopback unless --token-url or MDE_TOKEN_URL names it. Redirects are never followed.
 
             Several tenants: the tenant's row (see 'mde-ledger tenant add') supplies its tenant id, client id, \
             region, base and token URLs, and the secret comes from AZURE_CLIENT_SECRET_<NAME> or \
@@ -45,6 +46,17 @@ struct SyncCommand: AsyncParsableCommand {
     var rateLimit: String?
 
     @Flag(
+        name: .customLong("allow-mass-removal"),
+        help: "Commit even if more than the tenant's max_removal_percent (default 10) of devices would be removed.")
+    var allowMassRemoval = false
+
+    @Option(
+        name: .customLong("max-response-mb"),
+        help: ArgumentHelp(
+            "The largest API response accepted, in MB (a 10,000-machine page is about 15).", valueName: "n"))
+    var maxResponseMB = 64
+
+    @Flag(
         name: .customLong("no-progress"),
         help: "Do not show the progress line on a terminal (long waits are still printed, one line each).")
     var noProgress = false
@@ -59,6 +71,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be 1…10000") }
+        guard (1...4096).contains(maxResponseMB) else { throw ValidationError("--max-response-mb must be 1…4096") }
     }
 
     func run() async throws {
@@ -75,14 +88,18 @@ struct SyncCommand: AsyncParsableCommand {
         let opened = try existing ?? ledger.open(create: true)
         let progress = ProgressLine(enabled: !noProgress)
         let httpClient = try MDEHTTPClient.make(additionalCAFile: caFile)
+        var retryPolicy = RetryPolicy.default
+        retryPolicy.maxResponseBytes = maxResponseMB << 20
         let client = MDEClient(
-            endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient)
+            endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient,
+            retryPolicy: retryPolicy)
         client.setWaitObserver { progress.show($0) }
         var engine = SyncEngine(
             ledger: opened, client: client,
             tenant: TenantSelection(name: tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
             source: endpoints.baseURL.absoluteString)
         engine.pageSize = pageSize
+        engine.allowMassRemoval = allowMassRemoval
         let summary: RunSummary
         do {
             summary = try await engine.run(holding: lock) { event in progress.show(event.text) }

@@ -7,7 +7,8 @@ import MDELedger
 /// Tenant and client id: the tenant's row, else `AZURE_TENANT_ID` / `AZURE_CLIENT_ID`. Secret:
 /// `AZURE_CLIENT_SECRET_<NAME>` or `AZURE_CLIENT_SECRET_FILE_<NAME>`, else the plain variables.
 /// API base URL: `--base-url`, the row's base URL or region, `MDE_API_BASE_URL`, Microsoft's default.
-/// Token URL: `--token-url`, the row's token URL, `MDE_TOKEN_URL`, the tenant's Entra v2 endpoint.
+/// Token URL: `--token-url`, the row's token URL, `MDE_TOKEN_URL`, the tenant's Entra v2 endpoint. A token URL
+/// taken from the row must be an Entra login host or loopback unless `--token-url` or `MDE_TOKEN_URL` names it.
 struct TenantConnection {
     var credentials: ClientCredentials
     var endpoints: MDEEndpoints
@@ -40,6 +41,20 @@ struct TenantConnection {
         let token =
             tokenURL ?? api.tokenURL ?? setting("MDE_TOKEN_URL")
             ?? MDEEndpoints.defaultTokenURL(tenantId: credentials.tenantId)
+        if tokenURL == nil, let stored = api.tokenURL, stored != setting("MDE_TOKEN_URL") {
+            try checkStoredTokenURL(stored, tenant: record?.name ?? "?")
+        }
         return TenantConnection(credentials: credentials, endpoints: try MDEEndpoints(baseURL: base, tokenURL: token))
+    }
+
+    /// A ledger can come from someone else, and its token URL receives the client secret: one the ledger chose
+    /// must be an Entra login host or loopback unless this run names it explicitly (flag or environment).
+    static func checkStoredTokenURL(_ stored: String, tenant: String) throws {
+        if let url = URL(string: stored), MDEEndpoints.isTrustedTokenURL(url) { return }
+        throw LedgerError(
+            "the ledger's token URL for tenant '\(tenant)' is \(ErrorText.quoted(stored)), not a Microsoft Entra login "
+                + "host (login.microsoftonline.com and the sovereign clouds) nor loopback, and the client secret would "
+                + "be sent there; if you trust it, allow it for this run with --token-url '\(stored)' or "
+                + "MDE_TOKEN_URL='\(stored)'")
     }
 }

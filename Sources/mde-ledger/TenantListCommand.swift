@@ -17,7 +17,7 @@ struct TenantListCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
 
     func run() throws {
-        let tenants = try ledger.open().tenantDetails()
+        let tenants = try ledger.openForQuestions().tenantDetails()
         guard !tenants.isEmpty else {
             print("no tenants yet; add one with 'mde-ledger tenant add NAME' or run a sync or an import")
             return

@@ -24,7 +24,8 @@ struct TenantScope: ParsableArguments {
 func parseAsOf(_ text: String?) throws -> String? {
     guard let text else { return nil }
     guard let date = UTCTime.parse(text) else {
-        throw ValidationError("--as-of '\(text)' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+        throw ValidationError(
+            "--as-of \(ErrorText.quoted(text)) is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
     }
     return UTCTime.format(date)
 }

@@ -34,7 +34,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try Ledger.open(path: ledger.path, create: false, readOnly: true, allowPending: true)
+        let opened = ledger.warned(try Ledger.open(path: ledger.path, readOnly: true, allowPending: true))
         let report = try opened.verify(head: head.flatMap(Self.parseHead))
         if json {
             let encoder = JSONEncoder()

@@ -67,6 +67,33 @@ import Testing
         #expect(empty?.description.contains("is empty") == true)
     }
 
+    /// Issue 12: Kubernetes mounts a secret as a symbolic link (mode 0777) to an owner-only file.
+    @Test func followsASymlinkToAnOwnerOnlyTarget() throws {
+        let target = try secretFile(contents: "linked-secret\n", mode: 0o400)
+        let link = target + "-link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        var env = base
+        env["AZURE_CLIENT_SECRET_FILE"] = link
+        #expect(try ClientCredentials.fromEnvironment(env).clientSecret == "linked-secret")
+    }
+
+    @Test func refusesASymlinkToATargetOthersCanRead() throws {
+        let target = try secretFile(contents: "linked-secret", mode: 0o644)
+        let link = target + "-link"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        var env = base
+        env["AZURE_CLIENT_SECRET_FILE"] = link
+        let error = #expect(throws: MDEConfigurationError.self) { try ClientCredentials.fromEnvironment(env) }
+        #expect(error?.description.contains("mode 644") == true, "\(String(describing: error))")
+    }
+
+    @Test func refusesADirectoryAsSecretFile() throws {
+        var env = base
+        env["AZURE_CLIENT_SECRET_FILE"] = FileManager.default.temporaryDirectory.path
+        let error = #expect(throws: MDEConfigurationError.self) { try ClientCredentials.fromEnvironment(env) }
+        #expect(error?.description.contains("not a regular file") == true, "\(String(describing: error))")
+    }
+
     private func secretFile(contents: String, mode: Int) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdeapi-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -31,6 +31,28 @@ import Testing
         #expect(error?.description.contains(reason) == true, "\(String(describing: error))")
     }
 
+    @Test(arguments: ["http://localhost.:9", "http://127.0.0.08:9", "http://127.1:9", "http://[::ffff:127.0.0.1]:9"])
+    func refusesLoopbackLookalikes(url: String) {
+        let error = #expect(throws: MDEConfigurationError.self) {
+            try MDEEndpoints(baseURL: "https://api.security.microsoft.com", tokenURL: url)
+        }
+        #expect(error?.description.contains("plain http to a non-loopback host") == true)
+    }
+
+    @Test(arguments: [
+        ("https://login.microsoftonline.com/t/oauth2/v2.0/token", true),
+        ("https://login.microsoftonline.us/t/oauth2/v2.0/token", true),
+        ("https://login.chinacloudapi.cn/t/oauth2/v2.0/token", true),
+        ("https://LOGIN.MICROSOFTONLINE.COM/t/oauth2/v2.0/token", true),
+        ("http://127.0.0.1:8080/t/oauth2/v2.0/token", true), ("http://[::1]:1/t", true),
+        ("http://login.microsoftonline.com/t", false), ("https://login.microsoftonline.com:8443/t", false),
+        ("https://login.microsoftonline.com.evil.example/t", false), ("https://evil.example/t", false),
+        ("https://localhost.:9/t", false),
+    ])
+    func trustedTokenURLs(url: String, trusted: Bool) throws {
+        #expect(MDEEndpoints.isTrustedTokenURL(try #require(URL(string: url))) == trusted)
+    }
+
     @Test func refusesPlainHTTPTokenURL() {
         let error = #expect(throws: MDEConfigurationError.self) {
             try MDEEndpoints(baseURL: "https://api.security.microsoft.com", tokenURL: "http://login.example.com/t")
@@ -50,6 +72,11 @@ import Testing
         ("127.0.0.1", true), ("127.255.255.254", true), ("localhost", true), ("::1", true), ("[::1]", true),
         ("0:0:0:0:0:0:0:1", true), ("127.0.0", false), ("127.0.0.256", false), ("::", false), ("1::1", false),
         ("fe80::1", false), ("example.com", false), ("", false),
+        // Issue 12: only literal addresses; anything the resolver would see is refused.
+        ("localhost.", false), ("127.0.0.08", false), ("127.0.0.01", false), ("0127.0.0.1", false),
+        ("127.1", false), ("2130706433", false), ("0x7f.0.0.1", false), ("127.0.0.1.", false),
+        ("localhost.localdomain", false), ("::1%lo", false), ("::ffff:127.0.0.1", false), ("127.0.0.+1", false),
+        ("127.0.0.١", false), ("127.0.0.0", true), ("127.0.0.255", true), ("::0001", true), ("LocalHost", true),
     ])
     func loopbackHosts(host: String, loopback: Bool) {
         #expect(MDEEndpoints.isLoopback(host: host) == loopback)

@@ -75,7 +75,7 @@ import Testing
         let path = folder.path("notes.txt")
         try Data("hello, this is not a database, not at all, really\n".utf8).write(to: URL(fileURLWithPath: path))
         let error = #expect(throws: LedgerError.self) { try Ledger.open(path: path) }
-        #expect(error?.description.contains("not a usable SQLite ledger") == true)
+        #expect(error?.description.contains("is not a SQLite file, so not an mde-ledger ledger") == true)
     }
 }
 

@@ -22,28 +22,38 @@ public struct ImportBatch: Sendable {
 
     /// Reads and decodes every file.
     /// - Throws: `ImportError` naming the file, the line or item, and the fix, at the first problem.
-    public static func load(kind: ImportKind, paths: [String]) throws -> ImportBatch {
+    public static func load(kind: ImportKind, paths: [String], limits: InputLimits = .default) throws -> ImportBatch {
         precondition(!paths.isEmpty, "an import needs at least one file")
         var files: [File] = []
         var machines: [Machine] = []
         var actions: [MachineAction] = []
         var latest: (time: String, location: String)?
-        func note(_ times: [String?], _ item: ImportItem) {
-            for case let time? in times where time > (latest?.time ?? "") { latest = (time, item.location) }
+        var duplicates = DuplicateCheck()
+        func note(_ times: [String?], _ item: ImportItem) throws {
+            for case let time? in times {
+                guard PortalDate.isPlausibleDeviceTime(time) else {
+                    throw ImportError(
+                        "\(item.location): the time \(time) is outside the years \(PortalDate.deviceYears.lowerBound)–"
+                            + "\(PortalDate.deviceYears.upperBound); fix the value or export the file again")
+                }
+                if time > (latest?.time ?? "") { latest = (time, item.location) }
+            }
         }
         for path in paths {
-            let file = try ImportFile.read(path)
+            let file = try ImportFile.read(path, limits: limits)
             let items = try items(of: file, kind: kind)
             for item in items {
                 do {
                     switch kind {
                     case .machines:
                         let machine = try Machine(json: item.json)
-                        note([machine.lastSeen, machine.firstSeen], item)
+                        guard try duplicates.isNew(machine.id, item, kind: kind) else { continue }
+                        try note([machine.lastSeen, machine.firstSeen], item)
                         machines.append(machine)
                     case .actions:
                         let action = try MachineAction(json: item.json)
-                        note(
+                        guard try duplicates.isNew(action.id, item, kind: kind) else { continue }
+                        try note(
                             [action.creationDateTimeUtc, action.lastUpdateDateTimeUtc, action.cancellationDateTimeUtc],
                             item)
                         actions.append(action)
@@ -53,7 +63,7 @@ public struct ImportBatch: Sendable {
                         error.problem == "missing 'id'"
                         ? "every \(kind.singular) needs its 'id'; check that this is a \(kind.rawValue) file"
                         : "fix the value or export the file again"
-                    throw ImportError("\(item.location): \(error.description); \(fix)")
+                    throw ImportError("\(item.location): \(ErrorText.escaped(error.description)); \(fix)")
                 }
             }
             files.append(File(path: path, format: file.format.rawValue, sha256: file.sha256, items: items.count))
@@ -79,4 +89,22 @@ public struct ImportBatch: Sendable {
 
     /// Machines or actions read.
     public var itemCount: Int { machines.count + actions.count }
+}
+
+/// Refuses an id that appears twice in one import with different content; identical copies are merged.
+struct DuplicateCheck {
+    private var seen: [String: (location: String, json: JSONValue)] = [:]
+
+    /// `true` the first time `id` is seen, `false` for an identical copy.
+    /// - Throws: `ImportError` naming both places when the copies differ.
+    mutating func isNew(_ id: String, _ item: ImportItem, kind: ImportKind) throws -> Bool {
+        guard let earlier = seen[id] else {
+            seen[id] = (item.location, item.json)
+            return true
+        }
+        if earlier.json == item.json { return false }
+        throw ImportError(
+            "\(item.location): \(kind.singular) \(ErrorText.quoted(id)) appears again with different values (first at "
+                + "\(earlier.location)); keep one of the two and import again")
+    }
 }

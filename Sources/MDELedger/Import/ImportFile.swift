@@ -16,24 +16,44 @@ struct ImportFile: Sendable {
     /// SHA-256 of the file's bytes, hex: recorded with the run so an auditor can tie it to the file.
     let sha256: String
     let format: Format
+    let limits: InputLimits
 
-    static func read(_ path: String) throws -> ImportFile {
+    static func read(_ path: String, limits: InputLimits = .default) throws -> ImportFile {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ImportError("\(path): no such file; check the path")
         }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+        guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportError("\(path): cannot be read; check that it is a readable file")
+        }
+        defer { try? handle.close() }
+        // Read in chunks up to one byte past the limit, so neither a huge file nor an endless pipe fills memory.
+        var data = Data()
+        while data.count <= limits.maxFileBytes {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: min(1 << 20, limits.maxFileBytes + 1 - data.count))
+            } catch {
+                throw ImportError("\(path): cannot be read (\(error.localizedDescription)); check the file")
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            data.append(chunk)
+        }
+        guard data.count <= limits.maxFileBytes else {
+            throw ImportError(
+                "\(path): the file is larger than \(limits.maxFileBytes >> 20) MB (the limit); split it, or raise the "
+                    + "limit with --max-file-mb")
         }
         let digest = SHA256.hash(data: data).hexString
         guard let text = decode(data) else {
             throw ImportError(
-                "\(path): is not UTF-8 or UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8') and import it again")
+                "\(path): is not valid UTF-8 or UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8') and import it again")
         }
         guard !text.allSatisfy(\.isWhitespace) else {
             throw ImportError("\(path): the file is empty; export the data again")
         }
-        return ImportFile(path: path, text: text, sha256: digest, format: detect(text, path: path))
+        return ImportFile(
+            path: path, text: text, sha256: digest, format: detect(text, path: path), limits: limits)
     }
 
     static func decode(_ data: Data) -> String? {

@@ -11,7 +11,7 @@ enum JSONPayload {
         let data = Data(file.text.utf8)
         let document: JSONValue
         do {
-            document = try JSONValue.parse(data)
+            document = try JSONValue.parse(data, maxStringBytes: file.limits.maxFieldBytes)
         } catch let error as MDEDecodingError {
             throw ImportError("\(file.path)\(position(of: error, in: data)): \(error.problem); " + syntaxFix)
         }
@@ -32,7 +32,8 @@ enum JSONPayload {
                 let code = error["code"]?.stringValue ?? "?"
                 let message = error["message"]?.stringValue ?? ""
                 throw ImportError(
-                    "\(file.path): is an API error response (\(code): \(message)), not \(kind.rawValue); "
+                    "\(file.path): is an API error response (\(ErrorText.escaped(code)): \(ErrorText.escaped(message))), "
+                        + "not \(kind.rawValue); "
                         + "run the request again and save its successful answer")
             }
             let object = members.filter { !$0.key.hasPrefix("@odata.") }
@@ -71,7 +72,8 @@ enum JSONPayload {
         let isMachines = !isActions && entity.hasPrefix("machine")
         if (kind == .machines && isActions) || (kind == .actions && isMachines) {
             throw ImportError(
-                "\(file): is a \(isActions ? "machine actions" : "machines") response (@odata.context \(text)); "
+                "\(file): is a \(isActions ? "machine actions" : "machines") response (@odata.context "
+                    + "\(ErrorText.escaped(text))); "
                     + "import it with '\(kind.otherCommand)'")
         }
     }

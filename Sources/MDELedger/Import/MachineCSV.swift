@@ -10,7 +10,7 @@ import MDEAPI
 /// row (header → cell), so nothing in the export is lost.
 enum MachineCSV {
     static func items(_ file: ImportFile) throws -> [ImportItem] {
-        let rows = try CSVRows(file.text).records.filter { !$0.isBlank }
+        let rows = try CSVTable(file.text, file: file.path, limits: file.limits).records
         guard let headerRecord = rows.first else {
             throw ImportError("\(file.path): the CSV has no header row; export the device list again")
         }
@@ -20,7 +20,7 @@ enum MachineCSV {
             throw ImportError(
                 "\(file.path):\(headerRecord.line): no device id column; the header must have one of "
                     + idHeaders.map { "'\($0)'" }.joined(separator: ", ")
-                    + " (found: \(headers.prefix(12).joined(separator: ", ")))")
+                    + " (found: \(ErrorText.escaped(headers.prefix(12).joined(separator: ", "))))")
         }
         let mapped = columns.compactMap { column in bestIndex(of: column.headers, in: keys).map { (column, $0) } }
         let body = Array(rows.dropFirst())
@@ -31,20 +31,17 @@ enum MachineCSV {
     }
 
     private static func item(
-        _ record: CSVRows.Record, headers: [String], idIndex: Int, mapped: [(Column, Int)],
+        _ record: CSVTable.Record, headers: [String], idIndex: Int, mapped: [(Column, Int)],
         order: PortalDate.SlashOrder, file: String
     ) throws -> ImportItem {
+        // CSVTable has checked that every row has as many cells as the header.
         let cells = record.cells.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if cells.count > headers.count && cells[headers.count...].contains(where: { !$0.isEmpty }) {
-            throw ImportError(
-                "\(file):\(record.line): the row has \(cells.count) cells but the header has \(headers.count); "
-                    + "a value containing the delimiter must be in double quotes")
-        }
         func cell(_ index: Int) -> String { index < cells.count ? cells[index] : "" }
         var id = cell(idIndex)
         guard !id.isEmpty else {
             throw ImportError(
-                "\(file):\(record.line): the '\(headers[idIndex])' cell is empty; every row needs its device id")
+                "\(file):\(record.line): the '\(ErrorText.escaped(headers[idIndex]))' cell is empty; every row needs "
+                    + "its device id")
         }
         // Device ids are 40 hex digits, lower-case in the API; a spreadsheet may have changed the case.
         if id.count == 40 && id.allSatisfy(\.isHexDigit) { id = id.lowercased() }
@@ -54,8 +51,14 @@ enum MachineCSV {
             if column.isDate {
                 guard let time = PortalDate.canonical(text, order: order) else {
                     throw ImportError(
-                        "\(file):\(record.line): '\(headers[index])' is not a date: '\(text)'; use ISO-8601 such as "
-                            + "2026-05-09T10:00:00Z (a time without a zone is read as UTC)")
+                        "\(file):\(record.line): '\(ErrorText.escaped(headers[index]))' is not a date: "
+                            + "\(ErrorText.quoted(text)); use ISO-8601 such as 2026-05-09T10:00:00Z (a time without a "
+                            + "zone is read as UTC)")
+                }
+                guard PortalDate.isPlausibleDeviceTime(time) else {
+                    throw ImportError(
+                        "\(file):\(record.line): '\(ErrorText.escaped(headers[index]))' is \(time), outside the years "
+                            + "\(PortalDate.deviceYears.lowerBound)–\(PortalDate.deviceYears.upperBound); fix the date")
                 }
                 object[column.field] = .string(time)
             } else if let value = convert(text, column.conversion) {
@@ -88,7 +91,8 @@ enum MachineCSV {
     }
 
     /// Day/month order of `a/b/yyyy` dates, decided from the whole file; month first (en-US) when undecided.
-    static func slashOrder(_ rows: [CSVRows.Record], dateColumns: [Int], file: String) throws -> PortalDate.SlashOrder {
+    static func slashOrder(_ rows: [CSVTable.Record], dateColumns: [Int], file: String) throws -> PortalDate.SlashOrder
+    {
         var dayFirst: (Int, String)?
         var monthFirst: (Int, String)?
         for row in rows {
@@ -102,8 +106,9 @@ enum MachineCSV {
         }
         if let dayFirst, let monthFirst {
             throw ImportError(
-                "\(file): dates mix day/month orders (line \(dayFirst.0) '\(dayFirst.1)', line \(monthFirst.0) "
-                    + "'\(monthFirst.1)'); export the file again without editing it in a spreadsheet")
+                "\(file): dates mix day/month orders (line \(dayFirst.0) \(ErrorText.quoted(dayFirst.1)), line "
+                    + "\(monthFirst.0) \(ErrorText.quoted(monthFirst.1))); export the file again without editing it "
+                    + "in a spreadsheet")
         }
         return dayFirst == nil ? .monthFirst : .dayFirst
     }

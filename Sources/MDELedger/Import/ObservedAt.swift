@@ -22,7 +22,7 @@ public enum ObservedAt {
     public static func parse(_ text: String, now: Date = Date()) throws -> String {
         guard let date = UTCTime.parse(text.trimmingCharacters(in: .whitespaces)) else {
             throw ImportError(
-                "--observed-at '\(text)' is not a time; use ISO-8601 with a zone (2026-05-09T10:00:00Z) or a date "
+                "--observed-at \(ErrorText.quoted(text)) is not a time; use ISO-8601 with a zone (2026-05-09T10:00:00Z) or a date "
                     + "(2026-05-09)")
         }
         guard date.timeIntervalSince(now) <= allowedSkew else {

@@ -14,6 +14,8 @@ enum PortalDate {
     /// Canonical UTC text, or nil when `text` is not a date this reader knows.
     static func canonical(_ text: String, order: SlashOrder) -> String? {
         let text = text.trimmingCharacters(in: .whitespaces)
+        // Only ASCII: `\d` also matches Arabic-Indic or full-width digits, which Int() then cannot read.
+        guard text.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
         if let iso = UTCTime.canonical(text) { return iso }
         guard let parts = text.wholeMatch(of: pattern) else { return nil }
         guard let (year, month, day) = date(String(parts.date), order: order) else { return nil }
@@ -32,7 +34,7 @@ enum PortalDate {
 
     /// What a date says about the file's day/month order: `13/5/2026` can only be day first.
     static func orderHint(_ text: String) -> SlashOrder? {
-        guard let match = text.firstMatch(of: #/^\s*(\d{1,2})/(\d{1,2})/\d{4}/#),
+        guard let match = text.firstMatch(of: #/^\s*([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}/#),
             let first = Int(match.1), let second = Int(match.2)
         else { return nil }
         if first > 12 && second <= 12 { return .dayFirst }
@@ -45,31 +47,39 @@ enum PortalDate {
         #/
         (?<date>.+?)
         (?:
-            (?:T|,?\s+) (?<hour>\d{1,2}) : (?<minute>\d{2}) (?: : (?<second>\d{2}) (?:[.,]\d+)? )?
+            (?:T|,?\s+) (?<hour>[0-9]{1,2}) : (?<minute>[0-9]{2}) (?: : (?<second>[0-9]{2}) (?:[.,][0-9]+)? )?
             (?: \s* (?<meridiem>[AaPp]\.?[Mm]\.?) )?
-            (?: \s* (?<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}) )?
+            (?: \s* (?<zone>Z|UTC|GMT|[+-][0-9]{2}:?[0-9]{2}) )?
         )?
         /#
+
+    /// Years accepted in device data: before MDE existed or far in the future is a typo or a forged file.
+    static let deviceYears = 1990...2100
+
+    /// `true` when canonical UTC text falls in ``deviceYears``.
+    static func isPlausibleDeviceTime(_ canonical: String) -> Bool {
+        Int(canonical.prefix(4)).map(deviceYears.contains) ?? false
+    }
 
     private static func date(_ text: String, order: SlashOrder) -> (Int, Int, Int)? {
         // A leading weekday ("Tue, 5 May 2026") carries no information.
         let text = text.replacing(#/^(?i)(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+/#, with: "", maxReplacements: 1)
-        if let m = text.wholeMatch(of: #/(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})/#) {
+        if let m = text.wholeMatch(of: #/([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})/#) {
             return (Int(m.1)!, Int(m.2)!, Int(m.3)!)
         }
-        if let m = text.wholeMatch(of: #/(\d{1,2})/(\d{1,2})/(\d{4})/#) {
+        if let m = text.wholeMatch(of: #/([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})/#) {
             let (a, b) = (Int(m.1)!, Int(m.2)!)
             return order == .monthFirst ? (Int(m.3)!, a, b) : (Int(m.3)!, b, a)
         }
-        if let m = text.wholeMatch(of: #/(\d{1,2})[.-](\d{1,2})[.-](\d{4})/#) {
+        if let m = text.wholeMatch(of: #/([0-9]{1,2})[.-]([0-9]{1,2})[.-]([0-9]{4})/#) {
             return (Int(m.3)!, Int(m.2)!, Int(m.1)!)
         }
-        if let m = text.wholeMatch(of: #/([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})/#),
+        if let m = text.wholeMatch(of: #/([A-Za-z]{3,9})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?,?\s+([0-9]{4})/#),
             let month = month(String(m.1))
         {
             return (Int(m.3)!, month, Int(m.2)!)
         }
-        if let m = text.wholeMatch(of: #/(\d{1,2})[\s-]([A-Za-z]{3,9})\.?,?[\s-](\d{4})/#),
+        if let m = text.wholeMatch(of: #/([0-9]{1,2})[\s-]([A-Za-z]{3,9})\.?,?[\s-]([0-9]{4})/#),
             let month = month(String(m.2))
         {
             return (Int(m.3)!, month, Int(m.1)!)

@@ -26,6 +26,10 @@ public struct SnapshotImporter: Sendable {
     /// The files are the whole tenant (machines only).
     public var complete: Bool
     public var tenant: TenantSelection
+    /// Commit even when a complete import would mark more than the tenant's `max_removal_percent` removed.
+    public var allowMassRemoval = false
+    /// Size limits for the files.
+    public var limits = InputLimits.default
 
     public init(
         kind: ImportKind, paths: [String], observedAt: String? = nil, complete: Bool = false,
@@ -41,7 +45,7 @@ public struct SnapshotImporter: Sendable {
 
     /// Reads and checks every file without touching any ledger.
     public func load() throws -> ImportBatch {
-        try ImportBatch.load(kind: kind, paths: paths)
+        try ImportBatch.load(kind: kind, paths: paths, limits: limits)
     }
 
     /// Commits a loaded batch as one run. On any error the ledger is left exactly as it was (no run is recorded).
@@ -55,6 +59,7 @@ public struct SnapshotImporter: Sendable {
         var info = RunInfo(
             tenant: tenant, kind: "import", complete: complete, startedAt: UTCClock.nowText(), observedAt: time,
             source: batch.source, machinesSeen: batch.machines.count, actionsSeen: batch.actions.count)
+        info.allowMassRemoval = allowMassRemoval
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
@@ -75,6 +80,8 @@ public struct SnapshotImporter: Sendable {
             return ImportOutcome(summary: summary, observedAtSource: source, files: batch.files)
         } catch {
             await staging.drop()
+            // The refusal is part of the record (an auditor sees the import was tried); other errors are bad input.
+            if error is MassRemovalRefused { await ledger.recordFailedRun(info, error: String(describing: error)) }
             throw error
         }
     }

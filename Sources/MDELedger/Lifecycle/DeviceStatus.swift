@@ -68,7 +68,11 @@ extension LifecyclePolicy {
                     """, arguments: [tenant])
         else { return nil }
         var policy = LifecyclePolicy()
-        for (offset, key) in keys.enumerated() { try policy.set(key, to: String(row[offset] as Int)) }
+        policy.offboardGraceHours = row[0]
+        policy.staleHours = row[1]
+        policy.inactiveDays = row[2]
+        policy.retentionDays = row[3]
+        policy.removalDays = row[4]
         return policy
     }
 

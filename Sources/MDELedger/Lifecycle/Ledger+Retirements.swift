@@ -17,14 +17,14 @@ extension Ledger {
     /// Imports a retirement list, all or nothing: every row must name exactly one known device (by id,
     /// aadDeviceId, or an unambiguous exact name) and carry an ISO date; otherwise nothing is imported and the
     /// error lists every bad row with its line number and, for ambiguous names, the candidate ids.
-    public func importRetirements(path: String, tenant selection: TenantSelection) throws -> RetirementImportSummary {
+    public func importRetirements(
+        path: String, tenant selection: TenantSelection, limits: InputLimits = .default
+    ) throws -> RetirementImportSummary {
         let lock = try LedgerLock.acquire(ledgerPath: self.path, purpose: "import retired")
         defer { withExtendedLifetime(lock) {} }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RetirementImportError(description: "cannot read \(path); check the path and its permissions")
-        }
         let file = URL(fileURLWithPath: path).lastPathComponent
-        let rows = try RetirementList.parse(String(decoding: data, as: UTF8.self), file: file)
+        // ImportFile refuses invalid UTF-8 rather than replacing it, and enforces the size limits while reading.
+        let rows = try RetirementList.parse(try ImportFile.read(path, limits: limits), name: file)
         return try dbQueue.write { db in
             let tenant = try Self.resolveTenant(db, selection, create: false)
             var matches: [(RetirementRow, DeviceCandidate)] = []
@@ -33,16 +33,17 @@ extension Ledger {
                 let found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
                 switch found.count {
                 case 1: matches.append((row, found[0]))
-                case 0: problems.append("line \(row.line): no device matches '\(row.device)'")
+                case 0: problems.append("line \(row.line): no device matches \(ErrorText.quoted(row.device))")
                 default:
                     let ids = found.map { "\($0.id) (\($0.computerDnsName ?? "-"), lastSeen \($0.lastSeen ?? "-"))" }
                     problems.append(
-                        "line \(row.line): '\(row.device)' matches \(found.count) devices; use one id: "
+                        "line \(row.line): \(ErrorText.quoted(row.device)) matches \(found.count) devices; use one id: "
                             + ids.joined(separator: ", "))
                 }
             }
+            let merged = RetirementList.merged(matches, id: \.id, problems: &problems)
             if !problems.isEmpty { throw RetirementImportError(description: RetirementList.message(file, problems)) }
-            return try recordRetirements(db, tenant: tenant, file: file, matches: matches)
+            return try recordRetirements(db, tenant: tenant, file: file, matches: merged)
         }
     }
 

@@ -13,11 +13,19 @@ public struct LifecyclePolicy: Sendable, Hashable, Codable {
     public var retentionDays = 180
     /// The device profile leaves the inventory no later than this after retention.
     public var removalDays = 180
+    /// A complete snapshot that would mark more than this share of present devices removed is refused unless
+    /// the run allows it (`--allow-mass-removal`): a wrong tenant or a truncated export must not rewrite history.
+    public var maxRemovalPercent = 10
 
     public init() {}
 
     /// The settings keys, as `tenant set NAME KEY VALUE` and `tenant_settings.key` spell them.
     public static let keys: [String] = [
+        "offboard_grace_hours", "stale_hours", "inactive_days", "retention_days", "removal_days", "max_removal_percent",
+    ]
+
+    /// The keys the lifecycle views judge by (`lifecycle_params` columns); every answer states them.
+    public static let thresholdKeys = [
         "offboard_grace_hours", "stale_hours", "inactive_days", "retention_days", "removal_days",
     ]
 
@@ -29,6 +37,7 @@ public struct LifecyclePolicy: Sendable, Hashable, Codable {
         case "inactive_days": inactiveDays
         case "retention_days": retentionDays
         case "removal_days": removalDays
+        case "max_removal_percent": maxRemovalPercent
         default: nil
         }
     }
@@ -36,6 +45,13 @@ public struct LifecyclePolicy: Sendable, Hashable, Codable {
     /// Sets a key from text, validating it.
     /// - Throws: `LedgerError` naming the known keys or the allowed range.
     public mutating func set(_ key: String, to text: String) throws {
+        if key == "max_removal_percent" {
+            guard let value = Int(text), (0...100).contains(value) else {
+                throw LedgerError("max_removal_percent must be a whole number from 0 to 100, not '\(text)'")
+            }
+            maxRemovalPercent = value
+            return
+        }
         guard let value = Int(text), value >= 1, value <= 3650 else {
             throw LedgerError("\(key) must be a whole number from 1 to 3650, not '\(text)'")
         }

@@ -1,4 +1,3 @@
-import CSV
 import Foundation
 import MDEAPI
 
@@ -24,48 +23,54 @@ enum RetirementList {
     static let dateHeaders = ["retired_on", "retired on", "retired", "retirement_date", "retirement date", "date"]
     static let noteHeaders = ["note", "notes", "comment", "reason"]
 
-    static func parse(_ text: String, file: String) throws -> [RetirementRow] {
-        let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let reader = try CSVReader(string: body, hasHeaderRow: true, trimFields: true)
-        let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    /// Reads the list through the one CSV reader; every bad row is collected so the user can fix them in one go.
+    static func parse(_ file: ImportFile, name: String) throws -> [RetirementRow] {
+        let records = try CSVTable(file.text, file: name, limits: file.limits).records
+        let header = (records.first?.cells ?? []).map {
+            $0.trimmingCharacters(in: CharacterSet.whitespaces.union(["\u{FEFF}"])).lowercased()
+        }
         func column(_ names: [String]) -> Int? { header.firstIndex(where: names.contains) }
         guard let deviceColumn = column(deviceHeaders), let dateColumn = column(dateHeaders) else {
             throw RetirementImportError(
-                description: "\(file): the header must name a device column (device, device id, device name…) and a "
-                    + "date column (retired_on, retirement date…); found: \(header.joined(separator: ", "))")
+                description: "\(name): the header must name a device column (device, device id, device name…) and a "
+                    + "date column (retired_on, retirement date…); found: "
+                    + ErrorText.escaped(header.joined(separator: ", ")))
         }
         let noteColumn = column(noteHeaders)
         var rows: [RetirementRow] = []
         var problems: [String] = []
-        var line = 1
-        while let cells = reader.next() {
-            line += 1
-            if cells.allSatisfy({ $0.isEmpty }) { continue }
+        for record in records.dropFirst() {
+            let line = record.line
             func cell(_ index: Int?) -> String? {
-                guard let index, index < cells.count, !cells[index].isEmpty else { return nil }
-                return cells[index]
+                guard let index, index < record.cells.count else { return nil }
+                let text = record.cells[index].trimmingCharacters(in: .whitespaces)
+                return text.isEmpty ? nil : text
             }
             guard let device = cell(deviceColumn) else {
                 problems.append("line \(line): the device cell is empty")
                 continue
             }
             guard let dateText = cell(dateColumn) else {
-                problems.append("line \(line): no retirement date for '\(device)'")
+                problems.append("line \(line): no retirement date for \(ErrorText.quoted(device))")
                 continue
             }
             guard isISO(dateText), let date = UTCTime.parse(dateText) else {
                 problems.append(
-                    "line \(line): '\(dateText)' is not a date; write it as YYYY-MM-DD (or an ISO-8601 time)")
+                    "line \(line): \(ErrorText.quoted(dateText)) is not a date; write it as YYYY-MM-DD (or an ISO-8601 "
+                        + "time)")
                 continue
             }
-            rows.append(
-                RetirementRow(line: line, device: device, retiredAt: UTCTime.format(date), note: cell(noteColumn)))
+            let retiredAt = UTCTime.format(date)
+            guard PortalDate.isPlausibleDeviceTime(retiredAt) else {
+                problems.append(
+                    "line \(line): \(ErrorText.quoted(dateText)) is outside the years "
+                        + "\(PortalDate.deviceYears.lowerBound)–\(PortalDate.deviceYears.upperBound)")
+                continue
+            }
+            rows.append(RetirementRow(line: line, device: device, retiredAt: retiredAt, note: cell(noteColumn)))
         }
-        if let error = reader.error {
-            problems.append("line \(line): the CSV does not parse (\(error)); check quotes")
-        }
-        if !problems.isEmpty { throw RetirementImportError(description: Self.message(file, problems)) }
-        if rows.isEmpty { throw RetirementImportError(description: "\(file) lists no devices; nothing to import") }
+        if !problems.isEmpty { throw RetirementImportError(description: Self.message(name, problems)) }
+        if rows.isEmpty { throw RetirementImportError(description: "\(name) lists no devices; nothing to import") }
         return rows
     }
 
@@ -75,6 +80,29 @@ enum RetirementList {
             && text.prefix(10).enumerated().allSatisfy { index, char in
                 index == 4 || index == 7 ? char == "-" : char.isASCII && char.isNumber
             }
+    }
+
+    /// Rows that name the same device: an identical repeat is dropped, a different date or note is a problem
+    /// naming both lines (recording both would leave the device with two contradicting retirements).
+    static func merged<Device>(
+        _ matches: [(RetirementRow, Device)], id: (Device) -> String, problems: inout [String]
+    ) -> [(RetirementRow, Device)] {
+        var first: [String: RetirementRow] = [:]
+        var kept: [(RetirementRow, Device)] = []
+        for (row, device) in matches {
+            let key = id(device)
+            guard let earlier = first[key] else {
+                first[key] = row
+                kept.append((row, device))
+                continue
+            }
+            if earlier.retiredAt != row.retiredAt || earlier.note != row.note {
+                problems.append(
+                    "lines \(earlier.line) and \(row.line) both retire device \(ErrorText.quoted(key)) but differ "
+                        + "(\(earlier.retiredAt) / \(row.retiredAt)); keep one of them")
+            }
+        }
+        return kept
     }
 
     static func message(_ file: String, _ problems: [String]) -> String {

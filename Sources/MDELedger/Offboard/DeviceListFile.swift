@@ -11,7 +11,8 @@ public struct DeviceListError: Error, CustomStringConvertible, Sendable {
 public enum DeviceListFile {
     public static func parse(_ text: String, file: String) throws -> [String] {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let rows = try CSVRows(body).records.filter { !$0.isBlank }
+        // The same strict reader as every other CSV input: a stray quote is an error naming its line.
+        let rows = try CSVTable(body, file: file, limits: .default).records
         guard let header = rows.first else {
             throw DeviceListError(description: "\(file) lists no devices; write one device id or name per line")
         }

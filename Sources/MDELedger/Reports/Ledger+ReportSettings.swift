@@ -11,7 +11,7 @@ extension Ledger {
                     SELECT offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
                     FROM lifecycle_params WHERE tenant = ?
                     """, arguments: [tenant.id])
-            var values: [(key: String, value: ReportValue)] = LifecyclePolicy.keys.map { key in
+            var values: [(key: String, value: ReportValue)] = LifecyclePolicy.thresholdKeys.map { key in
                 (key, row.map { ReportValue($0[key] as DatabaseValue) } ?? .null)
             }
             let licences = try LicenceSettings.load(db, tenant: tenant.id)

@@ -13,9 +13,13 @@ public final class Ledger: Sendable {
     /// The GRDB connection. Only `MDELedger` talks SQL; the CLI goes through `Ledger`'s methods.
     let dbQueue: DatabaseQueue
 
-    private init(path: String, dbQueue: DatabaseQueue) {
+    /// Warnings about the file found while opening it (a ledger other users may read); the CLI prints them.
+    public let warnings: [String]
+
+    private init(path: String, dbQueue: DatabaseQueue, warnings: [String]) {
         self.path = path
         self.dbQueue = dbQueue
+        self.warnings = warnings
     }
 
     /// Opens a ledger file.
@@ -27,13 +31,17 @@ public final class Ledger: Sendable {
     public static func open(path: String, create: Bool = false, readOnly: Bool = false, allowPending: Bool = false)
         throws -> Ledger
     {
-        let exists = FileManager.default.fileExists(atPath: path)
+        var exists = FileManager.default.fileExists(atPath: path)
         if !exists {
             guard create else {
                 throw LedgerError("no ledger at \(path); run 'mde-ledger init' to create one, or pass --db PATH")
             }
             try createOwnerOnlyFile(path)
+        } else if try LedgerFileCheck.checkHeader(path, create: create && !readOnly) {
+            exists = false  // an empty file: made a ledger like a new one
         }
+        if exists && !readOnly, let error = LedgerFileCheck.readOnlyError(path) { throw error }
+        let warnings = exists ? [LedgerFileCheck.permissionWarning(path)].compactMap { $0 } : []
         if readOnly && exists { rollBackHotJournal(path) }
         var configuration = Configuration()
         configuration.readonly = readOnly && exists
@@ -45,14 +53,14 @@ public final class Ledger: Sendable {
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            try queue.read { db in try LedgerFileCheck.checkIdentity(db, path: path) }
         } catch let error as DatabaseError {
             throw LedgerError("\(path) is not a usable SQLite ledger (\(error.message ?? "\(error)")); check --db")
         }
-        let ledger = Ledger(path: path, dbQueue: queue)
+        let ledger = Ledger(path: path, dbQueue: queue, warnings: warnings)
         let migrator = Migrator()
         if create && !readOnly {
-            _ = try migrator.migrate(queue)
+            try ledger.migrate()
         } else if !allowPending {
             let pending = try queue.read { db in try migrator.status(db) }.filter { $0.state == .pending }
             if !pending.isEmpty {
@@ -64,13 +72,37 @@ public final class Ledger: Sendable {
         return ledger
     }
 
+    /// Opens a ledger to answer questions (`devices`, `status`, `report`, `verify`): always read-only, since an
+    /// answer never writes (the as-of time lives in TEMP objects), so a `chmod 0400` copy can be questioned.
+    public static func openForQuestions(path: String, allowPending: Bool = false) throws -> Ledger {
+        try open(path: path, readOnly: true, allowPending: allowPending)
+    }
+
     /// A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
     private static let busyMode = Database.BusyMode.timeout(30)
 
     /// Applies pending migrations; returns the names applied (empty when up to date).
     @discardableResult
     public func migrate() throws -> [String] {
-        try Migrator().migrate(dbQueue)
+        let applied = try Migrator().migrate(dbQueue)
+        try dbQueue.write { db in
+            if try Int32.fetchOne(db, sql: "PRAGMA application_id") != LedgerFileCheck.applicationID {
+                try db.execute(sql: "PRAGMA application_id = \(LedgerFileCheck.applicationID)")
+            }
+        }
+        return applied
+    }
+
+    /// Makes the ledger file readable and writable by its owner only (0600), as `init` does.
+    /// - Returns: `true` when the mode was changed.
+    @discardableResult
+    public func restrictPermissions() throws -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o077 != 0 else { return false }
+        guard chmod(path, 0o600) == 0 else {
+            throw LedgerError("cannot make \(path) owner-only: \(String(cString: strerror(errno))); run chmod 600")
+        }
+        return true
     }
 
     /// Applied and pending migrations, without changing anything.

@@ -13,9 +13,11 @@ public final class LedgerLock: Sendable {
     /// Takes the lock or throws a message telling the user another run is in progress.
     public static func acquire(ledgerPath: String, purpose: String) throws -> LedgerLock {
         let lockPath = ledgerPath + ".lock"
-        let fd = open(lockPath, O_CREAT | O_RDWR, 0o600)
+        // O_NOFOLLOW: a symlink planted at the lock path must not make us create or open a file elsewhere.
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw LedgerError("cannot open lock file \(lockPath): \(String(cString: strerror(errno)))")
+            let reason = errno == ELOOP ? "it is a symbolic link; remove it" : String(cString: strerror(errno))
+            throw LedgerError("cannot open lock file \(lockPath): \(reason)")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)

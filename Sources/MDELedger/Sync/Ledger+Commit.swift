@@ -10,6 +10,7 @@ extension Ledger {
             let tenant = try Self.resolveTenant(db, info.tenant, create: true)
             var info = info
             try Self.checkTimeOrder(db, tenant: tenant, info: &info)
+            try MassRemovalCheck.check(db, tenant: tenant.id, complete: info.complete, allowed: info.allowMassRemoval)
             try db.execute(
                 sql: """
                     INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,

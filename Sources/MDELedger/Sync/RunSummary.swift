@@ -41,4 +41,6 @@ struct RunInfo: Sendable {
     var throttled = 0
     var retries = 0
     var warnings: [String] = []
+    /// `--allow-mass-removal`: skip the safety valve of `MassRemovalCheck`.
+    var allowMassRemoval = false
 }

@@ -27,6 +27,8 @@ public struct SyncEngine: Sendable {
     public var source: String
     /// `$top` of each page request; the API's maximum, 10,000, keeps the number of calls lowest.
     public var pageSize = 10_000
+    /// Commit even when the snapshot would mark more than the tenant's `max_removal_percent` of devices removed.
+    public var allowMassRemoval = false
     public var logger: Logger
 
     public init(
@@ -56,6 +58,7 @@ public struct SyncEngine: Sendable {
         var info = RunInfo(
             tenant: tenant, kind: "sync", complete: true, startedAt: UTCClock.nowText(),
             observedAt: UTCClock.nowText(), source: source)
+        info.allowMassRemoval = allowMassRemoval
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
