@@ -34,10 +34,12 @@ struct CanonicalJSONTests {
             }
             """#
         let keys = ["\r", "1", "\u{80}", "ö", "€", "😀", "\u{FB33}"]
-        let expected = "{" + keys.map { key in
-            let value = try! JSONValue.parse(input)[key]!.canonicalText()
-            return JSONValue.string(key).canonicalText() + ":" + value
-        }.joined(separator: ",") + "}"
+        let expected =
+            "{"
+            + keys.map { key in
+                let value = try! JSONValue.parse(input)[key]!.canonicalText()
+                return JSONValue.string(key).canonicalText() + ":" + value
+            }.joined(separator: ",") + "}"
         #expect(try JSONValue.parse(input).canonicalText() == expected)
         #expect(expected.hasPrefix(#"{"\r":"Carriage Return","1":"One","#))
     }

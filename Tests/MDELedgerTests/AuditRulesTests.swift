@@ -71,7 +71,8 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let low = try LedgerFixtures.machine(Self.a, name: "ws-a")
-        let high = try Machine(json: JSONValue.parse(low.raw.canonicalText().replacingOccurrences(of: "Low", with: "High")))
+        let high = try Machine(
+            json: JSONValue.parse(low.raw.canonicalText().replacingOccurrences(of: "Low", with: "High")))
         try await LedgerFixtures.commit(ledger, machines: [low], observedAt: "2026-11-01T09:00:00Z")
         let run = try await LedgerFixtures.commit(ledger, machines: [high], observedAt: "2026-11-02T09:00:00Z")
         #expect(run.observationsWritten == 1)

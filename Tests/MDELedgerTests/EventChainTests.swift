@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import MDEAPI
 import Testing
+
 @testable import MDELedger
 
 /// The bytes an event hash covers must never change: ledgers written by earlier versions must still verify.

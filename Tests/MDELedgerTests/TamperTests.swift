@@ -98,7 +98,8 @@ import Testing
         let t = try await TamperLedger.make()
         let head = try t.ledger.verify()
         try t.tamper(
-            "DELETE FROM events WHERE run = 3; DELETE FROM retirements WHERE run = 3; DELETE FROM sync_runs WHERE id = 3")
+            "DELETE FROM events WHERE run = 3; DELETE FROM retirements WHERE run = 3; DELETE FROM sync_runs WHERE id = 3"
+        )
         #expect(try t.problems() == [])
         let problems = try t.ledger.verify(head: (head.headSeq, head.headHash)).problems
         #expect(problems.contains { $0.contains("head \(head.head) is gone") }, "\(problems)")

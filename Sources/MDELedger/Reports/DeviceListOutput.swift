@@ -33,10 +33,11 @@ public enum DeviceListOutput {
     ]
 
     private static func evidence(_ row: DeviceStateRow) -> [String] {
-        [row.asOf] + [
-            row.policy.offboardGraceHours, row.policy.staleHours, row.policy.inactiveDays, row.policy.retentionDays,
-            row.policy.removalDays,
-        ].map(String.init)
+        [row.asOf]
+            + [
+                row.policy.offboardGraceHours, row.policy.staleHours, row.policy.inactiveDays, row.policy.retentionDays,
+                row.policy.removalDays,
+            ].map(String.init)
     }
 
     private static func cells(_ row: DeviceStateRow, _ withTenant: Bool) -> [String] {

@@ -39,7 +39,8 @@ extension Ledger {
             let formats = try LedgerFormats(db)
             try ChainCheck.verify(db, formats: formats, into: &report)
             if let expectedHead {
-                let found = try String.fetchOne(db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [expectedHead.seq])
+                let found = try String.fetchOne(
+                    db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [expectedHead.seq])
                 if found == nil {
                     report.problems.append(
                         "head \(expectedHead.seq):\(expectedHead.hash) is gone: the ledger has no event \(expectedHead.seq)"

@@ -58,8 +58,9 @@ enum RunCheck {
             report.problems.append("event \(events[0]["seq"] as Int64) commits run \(run), which sync_runs lacks")
         }
         for table in historyTables {
-            let orphans = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM \(table) WHERE run NOT IN (SELECT id FROM sync_runs)") ?? 0
+            let orphans =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM \(table) WHERE run NOT IN (SELECT id FROM sync_runs)") ?? 0
             if orphans > 0 { report.problems.append("\(orphans) \(table) rows name a run that does not exist") }
         }
     }

@@ -17,13 +17,17 @@ enum RunDigest {
         ("machine_observations", MachineColumns.observationHistoryColumns),
         (
             "machine_action_observations",
-            ["seq", "tenant", "action_id", "run", "observed_at", "status", "machine_id", "last_update_at",
-             "cancellation_requestor", "cancellation_comment", "cancelled_at", "raw_json"]
+            [
+                "seq", "tenant", "action_id", "run", "observed_at", "status", "machine_id", "last_update_at",
+                "cancellation_requestor", "cancellation_comment", "cancelled_at", "raw_json",
+            ]
         ),
         (
             "retirements",
-            ["seq", "tenant", "machine_id", "retired_at", "note", "device_input", "matched_by", "source", "run",
-             "imported_at"]
+            [
+                "seq", "tenant", "machine_id", "retired_at", "note", "device_input", "matched_by", "source", "run",
+                "imported_at",
+            ]
         ),
     ]
 
