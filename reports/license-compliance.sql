@@ -13,15 +13,18 @@ WITH d AS MATERIALIZED (
     FROM device_states s
     WHERE :tenant IS NULL OR s.tenant_name = :tenant
 ),
--- Licence settings are not lifecycle thresholds, so no view carries them: unset means no entitlement.
+-- Licence settings in force at T, from the settings history in the hash chain: unset means no entitlement.
 licence AS (
     SELECT t.name AS tenant_name,
-        COALESCE((SELECT CAST(value AS INTEGER) FROM tenant_settings s
-                  WHERE s.tenant = t.id AND s.key = 'license_window_days'), 30) AS window_days,
-        (SELECT CAST(value AS INTEGER) FROM tenant_settings s
-         WHERE s.tenant = t.id AND s.key = 'licenses.clients') AS clients,
-        (SELECT CAST(value AS INTEGER) FROM tenant_settings s
-         WHERE s.tenant = t.id AND s.key = 'licenses.servers') AS servers
+        COALESCE((SELECT h.value FROM tenant_settings_history h
+                  WHERE h.tenant = t.id AND h.key = 'license_window_days' AND h.effective_at <= :as_of
+                  ORDER BY h.seq DESC LIMIT 1), 30) AS window_days,
+        (SELECT h.value FROM tenant_settings_history h
+         WHERE h.tenant = t.id AND h.key = 'licenses.clients' AND h.effective_at <= :as_of
+         ORDER BY h.seq DESC LIMIT 1) AS clients,
+        (SELECT h.value FROM tenant_settings_history h
+         WHERE h.tenant = t.id AND h.key = 'licenses.servers' AND h.effective_at <= :as_of
+         ORDER BY h.seq DESC LIMIT 1) AS servers
     FROM tenants t
     WHERE t.name IN (SELECT tenant_name FROM d)
 ),

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import MDEAPI
 import MDELedger
 
 struct TenantSetCommand: ParsableCommand {
@@ -13,6 +15,10 @@ struct TenantSetCommand: ParsableCommand {
             client_id, region, base_url, token_url. The value 'default' returns a \
             threshold to its documented default or clears a connection setting. Every change is recorded as an \
             event with the old and the new value, so reports made before and after can be told apart.
+
+            Answers about a time keep the values in force then: a change applies to as-of times from now on. \
+            --effective DATE makes it apply from an earlier time (e.g. licences bought at the start of the \
+            month); the event records both when it takes effect and when it was made.
             """
     )
 
@@ -27,8 +33,26 @@ struct TenantSetCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The new value, or 'default'.", valueName: "value"))
     var value: String
 
+    @Option(
+        help: ArgumentHelp(
+            "Apply the value to as-of times from this date or time on (default: now).", valueName: "date"))
+    var effective: String?
+
+    func validate() throws {
+        guard let effective else { return }
+        guard let date = UTCTime.parse(effective) else {
+            throw ValidationError(
+                "--effective \(ErrorText.quoted(effective)) is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
+        }
+        if date > Date() {
+            throw ValidationError(
+                "--effective \(UTCTime.format(date)) is in the future; omit it to apply the value from now")
+        }
+    }
+
     func run() throws {
-        let old = try ledger.open().setTenant(name, key: key, value: value)
-        print("tenant \(name): \(key) \(old) → \(value)")
+        let when = effective.flatMap(UTCTime.parse).map(UTCTime.format)
+        let old = try ledger.open().setTenant(name, key: key, value: value, effectiveAt: when)
+        print("tenant \(name): \(key) \(old) → \(value)" + (when.map { " (in force from \($0))" } ?? ""))
     }
 }

@@ -31,8 +31,10 @@ enum ReportScenario {
         for id in active.filter({ $0 != hostileID }).prefix(3) { list += "\(id),2026-09-10,asset list September\n" }
         try list.write(toFile: retired, atomically: true, encoding: .utf8)
         try await expectOK(["import", "retired", "--db", db, retired], sim)
-        try await expectOK(["tenant", "set", "--db", db, "default", "licenses.clients", "40"], sim)
-        try await expectOK(["tenant", "set", "--db", db, "default", "licenses.servers", "3"], sim)
+        // Licences bought before the simulated months: settings apply to as-of times from their effective date.
+        for (key, value) in [("licenses.clients", "40"), ("licenses.servers", "3")] {
+            try await expectOK(["tenant", "set", "--db", db, "default", key, value, "--effective", "2026-01-01"], sim)
+        }
         for days in [3.0, 25, 15] {
             sim.simulator.advanceClock(by: days * 86_400)
             try await expectOK(["sync", "--db", db, "--no-progress"], sim)

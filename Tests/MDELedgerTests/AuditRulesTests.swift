@@ -32,6 +32,26 @@ import Testing
         #expect(later.first?.state == .inactive)
     }
 
+    /// A change made with an explicit earlier effective time applies from then, visibly: its event carries the
+    /// effective time as occurred_at and the moment it was made as recorded_at.
+    @Test func aBackdatedSettingAppliesFromItsEffectiveTime() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+        try await LedgerFixtures.commit(
+            ledger, machines: [try LedgerFixtures.machine(Self.a, lastSeen: "2026-11-01T00:00:00Z")],
+            observedAt: "2026-11-04T00:00:00Z")
+        _ = try ledger.setTenant("default", key: "stale_hours", value: "96", effectiveAt: "2026-10-01T00:00:00Z")
+        #expect(try ledger.deviceStates(tenant: nil, asOf: nil).map(\.state) == [.active])
+        #expect(try ledger.deviceStates(tenant: nil, asOf: "2026-09-30T00:00:00Z").isEmpty)
+        let event = try await DatabaseQueue(path: ledger.path).read {
+            try Row.fetchOne(
+                $0, sql: "SELECT occurred_at, recorded_at FROM events WHERE kind = 'tenant_setting_changed'")
+        }
+        #expect(event?["occurred_at"] == "2026-10-01T00:00:00Z")
+        #expect((event?["recorded_at"] as String?)?.hasPrefix("2026-10-01") == false)
+        #expect(try ledger.verify().ok)
+    }
+
     @Test func aSyncEarlierThanTheLatestRunIsRefusedAndASmallStepBackIsClamped() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)

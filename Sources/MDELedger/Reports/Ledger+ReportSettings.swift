@@ -3,7 +3,9 @@ import GRDB
 
 extension Ledger {
     /// The lifecycle thresholds the views use at T, then the licence settings (`licenses.*` NULL when unset).
-    static func reportSettings(_ db: Database, tenants: [TenantRecord]) throws -> [ReportResult.TenantSettings] {
+    static func reportSettings(_ db: Database, tenants: [TenantRecord], asOf: String) throws -> [ReportResult
+        .TenantSettings]
+    {
         try tenants.map { tenant in
             let row = try Row.fetchOne(
                 db,
@@ -14,7 +16,7 @@ extension Ledger {
             var values: [(key: String, value: ReportValue)] = LifecyclePolicy.thresholdKeys.map { key in
                 (key, row.map { ReportValue($0[key] as DatabaseValue) } ?? .null)
             }
-            let licences = try LicenceSettings.load(db, tenant: tenant.id)
+            let licences = try LicenceSettings.load(db, tenant: tenant.id, asOf: asOf)
             values.append(("license_window_days", .integer(Int64(licences.windowDays))))
             values.append(("licenses.clients", licences.clients.map { .integer(Int64($0)) } ?? .null))
             values.append(("licenses.servers", licences.servers.map { .integer(Int64($0)) } ?? .null))

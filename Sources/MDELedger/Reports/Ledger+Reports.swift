@@ -26,7 +26,7 @@ extension Ledger {
             columns: [], rows: [])
         try withAsOf(time) { db in
             result.ledger = try Self.ledgerState(db, schemaVersion: result.ledger.schemaVersion)
-            result.settings = try Self.reportSettings(db, tenants: scope)
+            result.settings = try Self.reportSettings(db, tenants: scope, asOf: time)
         }
         switch report.asOfMode {
         case .single:

@@ -73,10 +73,13 @@ extension Ledger {
     /// Changes one setting of a tenant and records a `tenant_setting_changed` event with the old and new value.
     ///
     /// `value` `default` removes a threshold (back to the documented default) or clears a connection setting.
+    /// - Parameter effectiveAt: when the value takes effect for as-of answers (canonical UTC text); nil means now.
+    ///   Answers about times before it keep the earlier value. A backdated change is visible in the chain: its
+    ///   event's `occurred_at` is the effective time and `recorded_at` the time it was made.
     /// - Returns: the old value as text (`default` when it was not set).
     /// - Throws: `LedgerError` for an unknown tenant or key, or an invalid value.
     @discardableResult
-    public func setTenant(_ name: String, key: String, value: String) throws -> String {
+    public func setTenant(_ name: String, key: String, value: String, effectiveAt: String? = nil) throws -> String {
         guard Self.tenantKeys.contains(key) else {
             throw LedgerError("unknown setting '\(key)'; known: \(Self.tenantKeys.joined(separator: ", "))")
         }
@@ -109,7 +112,7 @@ extension Ledger {
             }
             try EventAppender(db).append(
                 kind: "tenant_setting_changed", subject: "tenant:\(tenant.name)", tenant: tenant.id, run: nil,
-                occurredAt: UTCClock.nowText(),
+                occurredAt: effectiveAt ?? UTCClock.nowText(),
                 payload: .object([
                     "key": .string(key), "from": old.map(JSONValue.string) ?? .null,
                     "to": new.map(JSONValue.string) ?? .null,

@@ -27,13 +27,18 @@ public struct LicenceSettings: Sendable, Hashable {
         return value
     }
 
-    static func load(_ db: Database, tenant: Int64) throws -> LicenceSettings {
+    /// The licence settings in force at `asOf`, from the settings history in the hash chain (like the thresholds,
+    /// a value changed later does not change an earlier report).
+    static func load(_ db: Database, tenant: Int64, asOf: String) throws -> LicenceSettings {
         var settings = LicenceSettings()
-        for row in try Row.fetchAll(
-            db, sql: "SELECT key, value FROM tenant_settings WHERE tenant = ?", arguments: [tenant])
-        {
-            let key: String = row["key"]
-            guard keys.contains(key), let value = Int(row["value"] as String) else { continue }
+        for key in keys {
+            let value = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT value FROM tenant_settings_history
+                    WHERE tenant = ? AND key = ? AND effective_at <= ? ORDER BY seq DESC LIMIT 1
+                    """, arguments: [tenant, key, asOf])
+            guard let value else { continue }
             switch key {
             case "licenses.clients": settings.clients = value
             case "licenses.servers": settings.servers = value
