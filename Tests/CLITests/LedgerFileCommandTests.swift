@@ -34,11 +34,18 @@ import Testing
         #expect(made.status == 0, "\(made.stderr)")
         if getuid() == 0 { #expect(chown(path, 65534, 65534) == 0) }
         #expect(chmod(path, 0o400) == 0)
+        // `nobody` may not reach the build folder (a fresh clone under a private temporary folder, as in CI), so it
+        // runs a copy of the binary from the scratch folder.
+        let binary = scratch.path("mde-ledger")
+        if getuid() == 0 {
+            try FileManager.default.copyItem(atPath: CLIRunner.binary.path, toPath: binary)
+            #expect(chmod(binary, 0o755) == 0 && chmod(scratch.url.path, 0o755) == 0)
+        }
         func run(_ args: [String]) async throws -> CLIResult {
             guard getuid() == 0 else { return try await CLIRunner.run(args + ["--db", path]) }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "nobody", "--", CLIRunner.binary.path] + args + ["--db", path]
+            process.arguments = ["-u", "nobody", "--", binary] + args + ["--db", path]
             let err = Pipe()
             let out = Pipe()
             process.standardError = err
