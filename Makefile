@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/mde-ledger
 
-.PHONY: build test release demo bench lint format embed check-embed clean golden
+.PHONY: build test release demo docs bench lint format embed check-embed clean golden
 DEVICES ?= 100000
 
 build:
@@ -22,6 +22,11 @@ golden:
 demo:
 	$(SWIFT) build --product mde-ledger
 	scripts/demo $(abspath $(BIN))
+
+## Re-runs the command transcripts in README.md and docs/*.md and rewrites their output (scripts/update-docs).
+docs:
+	$(SWIFT) build --product mde-ledger
+	python3 scripts/update-docs --bin $(abspath $(BIN))
 
 ## Release-build sync benchmark against the simulator, with SQLite's own JSON import as the baseline.
 bench:
