@@ -78,6 +78,6 @@ extension Ledger {
             }
         }
         let head = try withAsOf(asOf) { try Self.chainHead($0) }
-        return "# \(count) devices; " + parts.joined(separator: "; ") + "; ledger head \(head)"
+        return "# \(count) device\(count == 1 ? "" : "s"); " + parts.joined(separator: "; ") + "; ledger head \(head)"
     }
 }
