@@ -5,6 +5,8 @@ struct DemoFolder {
     static let marker = ".mde-ledger-demo"
 
     let url: URL
+    /// The folder as the user named it, for what the demo prints.
+    let shown: String
 
     var ledger: String { url.appendingPathComponent("mde-ledger.sqlite").path }
     var reports: URL { url.appendingPathComponent("reports") }
@@ -35,7 +37,7 @@ struct DemoFolder {
         try files.createDirectory(at: url.appendingPathComponent("reports"), withIntermediateDirectories: true)
         try Data("written by mde-ledger demo; a later demo may replace this folder's demo files\n".utf8)
             .write(to: url.appendingPathComponent(marker))
-        return DemoFolder(url: url)
+        return DemoFolder(url: url, shown: path.hasSuffix("/") ? String(path.dropLast()) : path)
     }
 
     private static func isDemoFile(_ name: String) -> Bool {

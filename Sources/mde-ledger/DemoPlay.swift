@@ -38,7 +38,7 @@ struct DemoPlay {
             \(Self.day(calendar.start)), a sync every week
             note: the simulator's rate limits (100 calls a minute, 1,500 an hour) are off for the demo, and so is \
             the client's, so offboarding takes seconds instead of minutes
-            writing into \(folder.url.path)
+            writing into \(folder.shown)
 
             """)
         for step in calendar.steps {

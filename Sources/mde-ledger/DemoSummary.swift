@@ -36,7 +36,7 @@ struct DemoSummary {
             lines.append(status.text(maxEvidence: 12).trimmingCharacters(in: .newlines))
         }
         let relative = reportFiles.map { String($0.dropFirst(folder.url.path.count + 1)) }
-        lines.append("\n== files in \(folder.url.path) ==")
+        lines.append("\n== files in \(folder.shown) ==")
         lines.append("  \(relative.count) reports, the last month's:")
         lines += relative.suffix(3).map { "    \($0)" }
         lines.append("  retirement lists: retired-1.csv, retired-2.csv")
@@ -46,7 +46,7 @@ struct DemoSummary {
             "\n== verify: \(verified.ok ? "ok" : "FAILED"), \(verified.eventsChecked) events, "
                 + "\(verified.runsChecked) runs, head \(verified.head) ==")
         lines += verified.problems.map { "  \($0)" }
-        let db = folder.ledger
+        let db = folder.shown + "/mde-ledger.sqlite"
         lines.append(
             """
 

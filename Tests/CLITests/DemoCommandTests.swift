@@ -22,7 +22,8 @@ import Testing
         #expect(first.stdout.contains("offboard --retired --dry-run:"))
         #expect(first.stdout.contains("== summary: findings as of 2026-12-31T23:59:59Z"))
         #expect(first.stdout.contains("still-reporting") && first.stdout.contains("  finding"))
-        #expect(first.stdout.contains("== mde-ledger status ") && first.stdout.contains("verdict"))
+        #expect(first.stdout.contains("FINDING: still sending telemetry"))
+        #expect(first.stdout.contains("== mde-ledger status ") && first.stdout.contains("evidence:"))
         #expect(first.stdout.contains("sqlite3 \(out)/mde-ledger.sqlite"))
         let db = "\(out)/mde-ledger.sqlite"
         let verify = try await CLIRunner.run(["verify", "--db", db])
