@@ -18,10 +18,10 @@ golden:
 	$(SWIFT) build --product mde-ledger
 	MDE_LEDGER_RECORD_GOLDEN=1 $(SWIFT) test --filter ReportGoldenTests
 
-## Simulator → sync → five days later → sync → findings, in a scratch folder.
+## Seven months of a simulated tenant: weekly syncs, retirement list, offboarding, monthly reports (docs/demo.md).
 demo:
 	$(SWIFT) build --product mde-ledger
-	scripts/demo $(abspath $(BIN))
+	$(BIN) demo --out mde-ledger-demo
 
 ## Re-runs the command transcripts in README.md and docs/*.md and rewrites their output (scripts/update-docs).
 docs:

@@ -20,7 +20,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
             ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self, ReportCommand.self,
-            OffboardCommand.self, TagCommand.self,
+            OffboardCommand.self, TagCommand.self, DemoCommand.self,
         ]
     )
 }
