@@ -13,7 +13,8 @@ extension ListQuery {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard !names.contains(where: \.isEmpty) else {
-            throw ODataError(message: "invalid $select '\(value)'; name properties separated by commas, e.g. id,lastSeen")
+            throw ODataError(
+                message: "invalid $select '\(value)'; name properties separated by commas, e.g. id,lastSeen")
         }
         return names
     }
