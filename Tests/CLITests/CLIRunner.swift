@@ -55,10 +55,10 @@ enum CLIRunner {
         async let stderr = onOwnThread { err.fileHandleForReading.readDataToEndOfFile() }
         let (o, e) = await (stdout, stderr)
         await onOwnThread { process.waitUntilExit() }
-        var stderr = String(decoding: e, as: UTF8.self)
-        if timedOut.isSet { stderr += "\n[CLIRunner: mde-ledger \(args.joined(separator: " ")) killed after \(limit) s]" }
+        var errText = String(decoding: e, as: UTF8.self)
+        if timedOut.isSet { errText += "\n[CLIRunner: mde-ledger \(args.joined(separator: " ")) killed after \(limit) s]" }
         return CLIResult(
-            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: stderr)
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: errText)
     }
 }
 
