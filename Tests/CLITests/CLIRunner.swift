@@ -56,7 +56,9 @@ enum CLIRunner {
         let (o, e) = await (stdout, stderr)
         await onOwnThread { process.waitUntilExit() }
         var errText = String(decoding: e, as: UTF8.self)
-        if timedOut.isSet { errText += "\n[CLIRunner: mde-ledger \(args.joined(separator: " ")) killed after \(limit) s]" }
+        if timedOut.isSet {
+            errText += "\n[CLIRunner: mde-ledger \(args.joined(separator: " ")) killed after \(limit) s]"
+        }
         return CLIResult(
             status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: errText)
     }
