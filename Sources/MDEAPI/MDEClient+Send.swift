@@ -42,17 +42,20 @@ extension MDEClient {
         while true {
             if attempts > 0 { transport.count { $0.retries += 1 } }
             attempts += 1
-            let delay = await limiter.reserve(policy: rateLimit)
-            try await transport.wait(seconds: delay.seconds, reason: "rate limit")
-            let token = try await tokens.token()
+            let ticket = try await takeSlot()
+            let token: String
+            do {
+                token = try await tokens.token()
+            } catch {
+                await limiter.complete(ticket)
+                throw error
+            }
             transport.count { $0.calls += 1 }
+            let sent = await execute(request, token: token)
+            await limiter.complete(ticket)
             let response: RawResponse
             do {
-                var headers = [("Authorization", "Bearer \(token)")]
-                if request.body != nil { headers.append(("Content-Type", "application/json")) }
-                response = try await transport.execute(
-                    method: request.method, url: request.url ?? endpoints.baseURL.absoluteString + request.path,
-                    headers: headers, body: request.body)
+                response = try sent.get()
             } catch let error as ResponseTooLarge {
                 throw failure(nil, error.description, hint: nil)
             } catch {
@@ -136,6 +139,32 @@ extension MDEClient {
             default:
                 throw apiError(response, request, hint: hint(status: status, request, retries: transientRetries))
             }
+        }
+    }
+
+    /// Takes a rate-limit slot and waits for its start. The caller passes the ticket to `limiter.complete` once
+    /// the call completes in any way, so the limiter counts the call from then (see `SlidingWindowSchedule`).
+    private func takeSlot() async throws -> Int {
+        let (ticket, delay) = await limiter.reserve(policy: rateLimit)
+        do {
+            try await transport.wait(seconds: delay.seconds, reason: "rate limit")
+        } catch {
+            await limiter.complete(ticket)
+            throw error
+        }
+        return ticket
+    }
+
+    private func execute(_ request: APIRequest, token: String) async -> Result<RawResponse, any Error> {
+        var headers = [("Authorization", "Bearer \(token)")]
+        if request.body != nil { headers.append(("Content-Type", "application/json")) }
+        do {
+            return .success(
+                try await transport.execute(
+                    method: request.method, url: request.url ?? endpoints.baseURL.absoluteString + request.path,
+                    headers: headers, body: request.body))
+        } catch {
+            return .failure(error)
         }
     }
 

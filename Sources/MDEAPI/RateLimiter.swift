@@ -7,17 +7,34 @@ import Foundation
 actor RateLimiter {
     private var schedule: SlidingWindowSchedule
     private let origin = ContinuousClock.now
+    /// Callers waiting for an in-flight call to complete before their slot can be placed.
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     init(margin: Double = 1) {
         schedule = SlidingWindowSchedule(margin: margin)
     }
 
-    /// Reserves a start time for one call under `policy` and returns how long the caller must wait for it.
-    func reserve(policy: RateLimitPolicy) -> Duration {
-        let elapsed = ContinuousClock.now - origin
-        let now = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let start = schedule.reserve(now: now, policy: policy)
-        return .seconds(start - now)
+    private var now: Double { (ContinuousClock.now - origin).seconds }
+
+    /// Reserves a slot for one call under `policy` and returns its ticket and how long the caller must wait before
+    /// starting it. While a call still in flight decides the slot, this waits for that call to complete. The caller
+    /// must pass the ticket to `complete` once the call has its answer (or failed, or was abandoned).
+    func reserve(policy: RateLimitPolicy) async -> (ticket: Int, delay: Duration) {
+        while true {
+            let time = now
+            if let slot = schedule.reserve(now: time, policy: policy) {
+                return (slot.ticket, .seconds(slot.start - time))
+            }
+            await withCheckedContinuation { waiters.append($0) }
+        }
+    }
+
+    /// Records that the call with `ticket` completed now; the window counts it from this moment.
+    func complete(_ ticket: Int) {
+        schedule.complete(ticket, at: now)
+        let woken = waiters
+        waiters = []
+        for waiter in woken { waiter.resume() }
     }
 
     private static let registry = LockedBox<[String: RateLimiter]>([:])

@@ -40,6 +40,13 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// Writes an already-encoded JSON value (a `$select`-filtered object).
+    mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes += json
+        needsComma = true
+    }
+
     mutating func null() { separate(); appendLiteral("null"); needsComma = true }
 
     mutating func time(_ value: SimTime?) { string(value?.mdeString) }

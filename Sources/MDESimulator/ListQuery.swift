@@ -1,10 +1,14 @@
-/// The OData options of a list request: `$top` (at most 10,000), `$skip` and `$filter`.
+/// The OData options of a list request: `$top` (at most 10,000), `$skip`, `$filter`, `$select`, `$orderby` and
+/// `$count` (see `ListQuery+Shape.swift`).
 struct ListQuery {
     static let maxPageSize = 10_000
 
     var top: Int?
     var skip = 0
     var filter: ODataFilter?
+    var select: [String]?
+    var orderBy: [OrderKey] = []
+    var count = false
 
     /// Number of items this request returns at most; without `$top` the service pages by 10,000.
     var pageSize: Int { top ?? Self.maxPageSize }
@@ -30,10 +34,17 @@ struct ListQuery {
                 query.skip = skip
             case "$filter":
                 query.filter = try ODataFilter.parse(value)
+            case "$select":
+                query.select = try parseSelect(value)
+            case "$orderby":
+                query.orderBy = try parseOrderBy(value)
+            case "$count":
+                query.count = try parseCount(value)
             default:
                 if name.hasPrefix("$") {
                     throw ODataError(
-                        message: "query option '\(name)' is not supported by the simulator; use $filter, $top, $skip")
+                        message: "query option '\(name)' is not supported by the simulator; use $filter, $top, $skip, "
+                            + "$select, $orderby, $count")
                 }
             }
         }

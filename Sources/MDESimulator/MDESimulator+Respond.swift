@@ -70,6 +70,13 @@ extension MDESimulator {
         case .delay(let seconds):
             try? await Task.sleep(for: .seconds(seconds))
             return dispatch(route, request, client: client, target: target)
+        case .expireToken:
+            if let header = request.authorization, header.lowercased().hasPrefix("bearer ") {
+                let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+                state.withLock { $0.tokens[token]?.expires = .now }
+            }
+            if case .denied(let denial) = authorize(request, target: target) { return denial }
+            return dispatch(route, request, client: client, target: target)
         case .status(let status):
             var reply = SimReply.mdeError(status, Self.errorCode(status), Self.errorMessage(status), target: target)
             if status == 429 { reply.headers.append(("Retry-After", "1")) }

@@ -91,6 +91,7 @@ public struct SimulatedFaults: Sendable, Equatable, CustomStringConvertible {
             case .reset: kind = "reset"
             case .truncate: kind = "truncate"
             case .dropResponse: kind = "drop"
+            case .expireToken: kind = "expire-token"
             case .delay(let seconds): kind = "delay=\(SpecDuration.text(seconds))"
             }
             return "\(kind)@\(SpecDuration.number(rule.probability))"

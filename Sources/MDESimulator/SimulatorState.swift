@@ -26,6 +26,9 @@ public enum InjectedFault: Sendable, Equatable {
     /// Process the request as usual (an offboard creates its action), then close the connection without
     /// answering: the lost answer a client must reconcile.
     case dropResponse
+    /// The request's token expires just before it is checked, as a token revoked or cut short server-side: the
+    /// request is refused with MDE's 401 "The access token has expired." and the token stays dead.
+    case expireToken
 }
 
 /// "The `occurrence`-th matching request from now fails with `fault`."

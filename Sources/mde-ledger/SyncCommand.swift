@@ -100,6 +100,8 @@ struct SyncCommand: AsyncParsableCommand {
             source: endpoints.baseURL.absoluteString)
         engine.pageSize = pageSize
         engine.allowMassRemoval = allowMassRemoval
+        let hook = SyncTestHook(environment: ProcessInfo.processInfo.environment)
+        engine.checkpoint = { hook.reached($0) }
         let summary: RunSummary
         do {
             summary = try await engine.run(holding: lock) { event in progress.show(event.text) }

@@ -24,9 +24,10 @@ enum CLIRunner {
     }()
 
     /// Runs `mde-ledger args…` in `directory` with only the given environment (plus PATH and HOME), so a
-    /// developer's own AZURE_* variables never leak into a test.
+    /// developer's own AZURE_* variables never leak into a test. A run still going after `limit` seconds is killed
+    /// (its status is then not 0 and stderr says so), so a hung binary fails its test instead of hanging the suite.
     static func run(
-        _ args: [String], environment: [String: String] = [:], directory: URL? = nil
+        _ args: [String], environment: [String: String] = [:], directory: URL? = nil, limit: Double = 600
     ) async throws -> CLIResult {
         let process = Process()
         process.executableURL = binary
@@ -43,15 +44,33 @@ enum CLIRunner {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A deadline instead of a hang: a run still going after `limit` is killed and reported as such.
+        let pid = process.processIdentifier
+        let timedOut = LockedFlag()
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+            if process.isRunning, kill(pid, SIGKILL) == 0 { timedOut.set() }
+        }
         // Read both pipes while the process runs so a large output cannot fill a pipe and block it.
         async let stdout = onOwnThread { out.fileHandleForReading.readDataToEndOfFile() }
         async let stderr = onOwnThread { err.fileHandleForReading.readDataToEndOfFile() }
         let (o, e) = await (stdout, stderr)
         await onOwnThread { process.waitUntilExit() }
+        var errText = String(decoding: e, as: UTF8.self)
+        if timedOut.isSet {
+            errText += "\n[CLIRunner: mde-ledger \(args.joined(separator: " ")) killed after \(limit) s]"
+        }
         return CLIResult(
-            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-            stderr: String(decoding: e, as: UTF8.self))
+            status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: errText)
     }
+}
+
+/// A flag set from another thread.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
 }
 
 /// Runs blocking `work` on a thread of its own. Blocking reads on Swift concurrency's few pool threads starve

@@ -39,44 +39,28 @@ import Testing
         try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT status FROM sync_runs ORDER BY id") }
     }
 
-    /// The rollback journal's modification time, or nil when there is none.
-    static func journalStamp(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-    }
-
-    /// Waits for a seeded kill moment: after a random machine page, or a random 0–60 ms after this run's commit
-    /// transaction wrote its rollback journal (a journal an earlier kill left behind does not count).
-    static func awaitKillMoment(
-        _ sync: Process, _ sim: RunningSimulator, journal: String, stale: Date?, duringCommit: Bool,
-        rng: inout SeededGenerator
-    ) async throws {
-        let machines = sim.simulator.requestCount("GET /api/machines")
-        let actions = sim.simulator.requestCount("GET /api/machineactions")
-        if duringCommit {
-            let delay = Int.random(in: 0..<60, using: &rng)
-            _ = try await poll(while: sync) {
-                sim.simulator.requestCount("GET /api/machineactions") > actions
-                    && journalStamp(journal).map { $0 != stale } == true
-            }
-            try await Task.sleep(for: .milliseconds(delay))
-        } else {
-            let page = Int.random(in: 1...25, using: &rng)
-            _ = try await poll(while: sync) { sim.simulator.requestCount("GET /api/machines") >= machines + page }
+    /// Waits (at most two minutes) until `path` exists; false if it never does.
+    static func awaitFile(_ path: String) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !FileManager.default.fileExists(atPath: path) {
+            guard ContinuousClock.now < deadline else { return false }
+            try await Task.sleep(for: .milliseconds(5))
         }
+        return true
     }
 
-    /// Kills alternate between the fetch and the commit. After each: `verify` passes and the ledger is the last
-    /// committed run: unchanged, or, if the kill came after the commit, exactly one more committed run.
+    /// Kills alternate between the fetch (after a seeded number of machine pages) and the commit: a commit round
+    /// runs with `MDE_LEDGER_TEST_KILL_AT=in-commit`, so the process dies inside its commit transaction, with the
+    /// whole run written and nothing committed. After each kill `verify` passes and the ledger is the last committed
+    /// run: unchanged, or, if a fetch-round kill came after the commit, exactly one more committed run.
     @Test func killedSyncsLeaveTheLastCommittedRun() async throws {
         let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
-        let journal = db + "-journal"
         let sync = ["sync", "--db", db, "--page-size", "100"]
         try await withSimulator(.init(devices: 2_500, rateLimits: .unlimited)) { sim in
             var committed = ""
             var runs: [String] = []
             var rng = SeededGenerator(seed: 20_261_102)
-            var killedInCommit = 0
             for round in 0..<6 {
                 if round % 3 == 0 {
                     // Now and then a run that completes, so the kills have a fresh last run to keep.
@@ -86,30 +70,39 @@ import Testing
                 }
                 sim.simulator.advanceClock(by: 86_400)
                 let duringCommit = round % 2 == 1
-                let before = Self.journalStamp(journal)
-                let process = try Self.start(sync, environment: sim.environment)
-                try await Self.awaitKillMoment(
-                    process, sim, journal: journal, stale: before, duringCommit: duringCommit, rng: &rng)
-                kill(process.processIdentifier, SIGKILL)
+                var env = sim.environment
+                if duringCommit { env["MDE_LEDGER_TEST_KILL_AT"] = "in-commit" }
+                let machines = sim.simulator.requestCount("GET /api/machines")
+                let process = try Self.start(sync, environment: env)
+                if !duringCommit {
+                    let page = Int.random(in: 1...25, using: &rng)
+                    _ = try await Self.poll(while: process) {
+                        sim.simulator.requestCount("GET /api/machines") >= machines + page
+                    }
+                    kill(process.processIdentifier, SIGKILL)
+                }
                 await onOwnThread { process.waitUntilExit() }
-                if duringCommit, process.terminationReason == .uncaughtSignal,
-                    let stamp = Self.journalStamp(journal), stamp != before
-                {
-                    killedInCommit += 1
+                if duringCommit {
+                    #expect(process.terminationReason == .uncaughtSignal, "round \(round): the run killed itself")
+                    #expect(
+                        FileManager.default.fileExists(atPath: db + "-journal"),
+                        "round \(round): the kill left the commit transaction's rollback journal")
                 }
                 // verify first: it is the first to open the file after the crash.
                 let verified = try await CLIRunner.run(["verify", "--db", db])
                 #expect(verified.status == 0, "round \(round): \(verified.stdout) \(verified.stderr)")
                 let now = try ledgerDump(db)
                 let statuses = try Self.runStatuses(db)
-                if now != committed {
+                if duringCommit {
+                    #expect(now == committed, "round \(round): a run killed inside its commit leaves no trace")
+                    #expect(statuses == runs, "round \(round)")
+                } else if now != committed {
                     // Killed after its commit: the run is whole, and it is the newest.
                     #expect(statuses == runs + ["committed"], "round \(round)")
                 }
                 #expect(!statuses.contains("failed"), "a killed run records nothing, round \(round)")
                 (committed, runs) = (now, statuses)
             }
-            #expect(killedInCommit >= 1, "at least one kill landed inside the commit transaction")
             let last = try await CLIRunner.run(sync, environment: sim.environment)
             #expect(last.status == 0, "\(last.stderr)")
             #expect(last.stdout.contains("2500 machines"))
@@ -153,27 +146,27 @@ import Testing
     @Test func aSecondSyncIsRefusedWhileOneRuns() async throws {
         let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
+        let go = scratch.path("go")
         try await withSimulator(.init(devices: 50)) { sim in
             _ = try await CLIRunner.run(["init", "--db", db])
-            // The first page takes 4 s, so the first run holds the lock while the second starts.
-            sim.simulator.failRequest("GET /api/machines", occurrence: 1, with: .delay(4))
-            let env = sim.environment
-            let first = Task { try await CLIRunner.run(["sync", "--db", db], environment: env) }
-            // A run takes the lock before its first call, so once it has a token it holds the lock.
-            let deadline = ContinuousClock.now + .seconds(30)
-            while sim.simulator.requestCount(Self.tokenRoute) == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            let second = try await CLIRunner.run(["sync", "--db", db], environment: env)
+            // The first run holds the lock at the `locked` checkpoint until the test creates `go`.
+            var held = sim.environment
+            held["MDE_LEDGER_TEST_PAUSE_AT"] = "locked"
+            held["MDE_LEDGER_TEST_PAUSE_FILE"] = go
+            let first = Task { try await CLIRunner.run(["sync", "--db", db], environment: held) }
+            let holding = try await Self.awaitFile(go + ".reached")
+            try #require(holding, "the first sync never reached its lock (within two minutes)")
+            let second = try await CLIRunner.run(["sync", "--db", db], environment: sim.environment)
+            _ = FileManager.default.createFile(atPath: go, contents: Data())
             #expect(second.status == 1)
             #expect(second.stderr.hasPrefix("error: another mde-ledger run is writing \(db)"), "\(second.stderr)")
             #expect(second.stderr.contains("wait for it to finish and run sync again"))
             #expect(!second.stderr.lowercased().contains("database is locked"))
-            #expect(sim.simulator.requestCount(Self.tokenRoute) == 1, "the refused run never called the service")
             let done = try await first.value
             #expect(done.status == 0, "\(done.stderr)")
+            #expect(sim.simulator.requestCount(Self.tokenRoute) == 1, "the refused run never called the service")
             #expect(try Self.runStatuses(db) == ["committed"], "the refused run left no row")
-            let after = try await CLIRunner.run(["sync", "--db", db], environment: env)
+            let after = try await CLIRunner.run(["sync", "--db", db], environment: sim.environment)
             #expect(after.status == 0, "the lock is gone with the run that held it: \(after.stderr)")
         }
     }

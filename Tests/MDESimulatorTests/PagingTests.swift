@@ -69,8 +69,10 @@ import Testing
                 #expect(tooBig.text.contains("10000"))
                 let negative = try await http.get("/api/machineactions?$skip=-1", token: token)
                 #expect(negative.status == 400)
-                let unsupported = try await http.get("/api/machines?$orderby=lastSeen", token: token)
+                // MDE has $expand on alerts only.
+                let unsupported = try await http.get("/api/machines?$expand=evidence", token: token)
                 #expect(unsupported.status == 400)
+                #expect(unsupported.errorCode == "ODataError")
                 let skipped = try await http.get("/api/machines?$skip=8&$top=5", token: token)
                 #expect(try skipped.values.count == 2)
             }

@@ -3,8 +3,11 @@ import GRDB
 import MDEAPI
 
 extension Ledger {
-    /// Writes the staged snapshot as one run, in one transaction: all of it or none of it.
-    func commitStaged(_ info: RunInfo) async throws -> RunSummary {
+    /// Writes the staged snapshot as one run, in one transaction: all of it or none of it. `beforeCommit` runs
+    /// inside the transaction once everything is written (a test hook).
+    func commitStaged(
+        _ info: RunInfo, beforeCommit: @escaping @Sendable () -> Void = {}
+    ) async throws -> RunSummary {
         try await dbQueue.write { [info] db in
             // The tenant is created here, inside the run's transaction, so a first run that fails leaves no trace.
             let tenant = try Self.resolveTenant(db, info.tenant, create: true)
@@ -47,6 +50,7 @@ extension Ledger {
                     ctx.observationsWritten + ctx.actionObservationsWritten, ctx.events.written, UTCClock.nowText(),
                     run,
                 ])
+            beforeCommit()
             return RunSummary(
                 run: run, kind: info.kind, tenant: tenant.name, observedAt: info.observedAt,
                 complete: info.complete, machinesSeen: info.machinesSeen, actionsSeen: info.actionsSeen,

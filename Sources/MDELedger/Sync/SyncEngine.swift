@@ -30,6 +30,8 @@ public struct SyncEngine: Sendable {
     /// Commit even when the snapshot would mark more than the tenant's `max_removal_percent` of devices removed.
     public var allowMassRemoval = false
     public var logger: Logger
+    /// Called at each `SyncCheckpoint`; tests use it to stop or hold the process at exact points.
+    public var checkpoint: @Sendable (SyncCheckpoint) -> Void = { _ in }
 
     public init(
         ledger: Ledger, client: MDEClient, tenant: TenantSelection, source: String = "",
@@ -51,6 +53,7 @@ public struct SyncEngine: Sendable {
     ) async throws -> RunSummary {
         let lock = try held ?? LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
         defer { withExtendedLifetime(lock) {} }
+        checkpoint(.locked)
         // Fail on an ambiguous tenant before any API call rather than after fetching everything.
         if try tenant.name == nil && ledger.tenants().count > 1 {
             _ = try ledger.resolveTenant(tenant, create: false)
@@ -64,7 +67,8 @@ public struct SyncEngine: Sendable {
             try await staging.reset()
             try await fetch(into: staging, info: &info, progress: progress)
             progress(.committing)
-            let summary = try await ledger.commitStaged(info)
+            let summary = try await ledger.commitStaged(info) { [checkpoint] in checkpoint(.inCommit) }
+            checkpoint(.committed)
             await staging.drop()
             return summary
         } catch {
