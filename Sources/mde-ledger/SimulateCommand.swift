@@ -9,8 +9,8 @@ struct SimulateCommand: AsyncParsableCommand {
         abstract: "Serve a simulated MDE tenant on loopback, for demos, tests and benchmarks.",
         discussion: """
             Runs a local HTTP server that speaks the Microsoft Defender for Endpoint API: the Entra token \
-            endpoint, /api/machines and /api/machineactions with OData $filter, $top and $skip paging. The \
-            tenant is generated from --seed and --devices, so the same flags always serve the same data. Its \
+            endpoint, /api/machines and /api/machineactions with OData $filter, $select, $orderby, $count and \
+            $top/$skip paging. The tenant is generated from --seed and --devices, so the same flags always serve the same data. Its \
             clock is virtual and only moves when told to (POST /_sim/clock?advance=SECONDS), so an unchanged \
             re-sync sees exactly the same devices.
 
