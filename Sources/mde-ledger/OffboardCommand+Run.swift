@@ -6,7 +6,7 @@ import MDELedger
 /// The shared flow of `offboard` and `tag`: select, show, confirm, send, summarise.
 struct OutboxCLI {
     var ledger: LedgerOptions
-    var api: OutboxAPIOptions
+    var api: APIOptions
     var dryRun: Bool
     var yes: Bool
 

@@ -23,7 +23,7 @@ struct OffboardCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var ledger: LedgerOptions
-    @OptionGroup var api: OutboxAPIOptions
+    @OptionGroup var api: APIOptions
 
     @Flag(help: "Select the devices retired in the ledger and not offboarded, as of the latest sync.")
     var retired = false

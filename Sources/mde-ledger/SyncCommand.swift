@@ -26,24 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
 
-    @Option(help: "The ledger tenant to record under (needed when the ledger has several).")
-    var tenant: String?
-
-    @Option(name: .customLong("base-url"), help: ArgumentHelp("The MDE API base URL.", valueName: "url"))
-    var baseURL: String?
-
-    @Option(name: .customLong("token-url"), help: ArgumentHelp("The OAuth2 token endpoint.", valueName: "url"))
-    var tokenURL: String?
-
-    @Option(
-        name: .customLong("ca-file"),
-        help: ArgumentHelp("A PEM file of extra CA certificates to trust (a TLS-inspecting proxy).", valueName: "pem"))
-    var caFile: String?
-
-    @Option(
-        name: .customLong("rate-limit"),
-        help: ArgumentHelp("Client-side API call limits, e.g. 100/60s,1500/3600s.", valueName: "spec"))
-    var rateLimit: String?
+    @OptionGroup var api: APIOptions
 
     @Flag(
         name: .customLong("allow-mass-removal"),
@@ -55,11 +38,6 @@ struct SyncCommand: AsyncParsableCommand {
         help: ArgumentHelp(
             "The largest API response accepted, in MB (a 10,000-machine page is about 15).", valueName: "n"))
     var maxResponseMB = 64
-
-    @Flag(
-        name: .customLong("no-progress"),
-        help: "Do not show the progress line on a terminal (long waits are still printed, one line each).")
-    var noProgress = false
 
     // Hidden: small pages only make more calls; tests use them to get many pages from a small tenant.
     @Option(
@@ -81,22 +59,22 @@ struct SyncCommand: AsyncParsableCommand {
         // credentials are known to be there.
         let existing = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open(create: true) : nil
         let connection = try TenantConnection.resolve(
-            ledger: existing, tenant: tenant, baseURL: baseURL, tokenURL: tokenURL,
+            ledger: existing, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL,
             env: ProcessInfo.processInfo.environment)
         let (credentials, endpoints) = (connection.credentials, connection.endpoints)
-        let policy = try rateLimit.map { try RateLimitPolicy(parsing: $0) } ?? .mdeDefault
         let opened = try existing ?? ledger.open(create: true)
-        let progress = ProgressLine(enabled: !noProgress)
-        let httpClient = try MDEHTTPClient.make(additionalCAFile: caFile)
+        let progress = ProgressLine(enabled: !api.noProgress)
+        let httpClient = try MDEHTTPClient.make(additionalCAFile: api.caFile)
         var retryPolicy = RetryPolicy.default
         retryPolicy.maxResponseBytes = maxResponseMB << 20
         let client = MDEClient(
-            endpoints: endpoints, credentials: credentials, rateLimit: policy, httpClient: httpClient,
+            endpoints: endpoints, credentials: credentials, rateLimit: api.policy, httpClient: httpClient,
             retryPolicy: retryPolicy)
         client.setWaitObserver { progress.show($0) }
         var engine = SyncEngine(
             ledger: opened, client: client,
-            tenant: TenantSelection(name: tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
+            tenant: TenantSelection(
+                name: api.tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
             source: endpoints.baseURL.absoluteString)
         engine.pageSize = pageSize
         engine.allowMassRemoval = allowMassRemoval

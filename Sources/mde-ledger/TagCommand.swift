@@ -19,7 +19,7 @@ struct TagCommand: AsyncParsableCommand {
 /// What `tag add` and `tag remove` share.
 struct TagOptions: ParsableArguments {
     @OptionGroup var ledger: LedgerOptions
-    @OptionGroup var api: OutboxAPIOptions
+    @OptionGroup var api: APIOptions
 
     @Argument(help: ArgumentHelp("The tag.", valueName: "tag"))
     var tag: String

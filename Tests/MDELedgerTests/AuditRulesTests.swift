@@ -72,11 +72,10 @@ import Testing
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let staging = Staging(dbQueue: ledger.dbQueue)
         try await staging.reset()
-        var found = StagingDuplicates()
         let first = try LedgerFixtures.machine(Self.a, name: "ws-a")
-        try await staging.add(machines: [first, first], duplicates: &found)
+        var found = try await staging.add(machines: [first, first])
         #expect(found.identical == 1 && found.differing.isEmpty)
-        try await staging.add(machines: [try LedgerFixtures.machine(Self.a, name: "ws-renamed")], duplicates: &found)
+        found.merge(try await staging.add(machines: [try LedgerFixtures.machine(Self.a, name: "ws-renamed")]))
         #expect(found.differing == [Self.a])
         #expect(found.warning("machines")?.contains("kept the later page's copy") == true)
         let kept = try await ledger.dbQueue.read {

@@ -42,9 +42,8 @@ enum LedgerFixtures {
     ) async throws -> RunSummary {
         let staging = Staging(dbQueue: ledger.dbQueue)
         try await staging.reset()
-        var duplicates = StagingDuplicates()
-        try await staging.add(machines: machines, duplicates: &duplicates)
-        try await staging.add(actions: actions, duplicates: &duplicates)
+        try await staging.add(machines: machines)
+        try await staging.add(actions: actions)
         var info = RunInfo(
             tenant: TenantSelection(name: tenant), kind: "sync", complete: complete, startedAt: observedAt,
             observedAt: observedAt, source: "test", machinesSeen: machines.count, actionsSeen: actions.count)

@@ -63,18 +63,9 @@ public struct SnapshotImporter: Sendable {
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
-            var machineCopies = StagingDuplicates()
-            var actionCopies = StagingDuplicates()
-            try await staging.add(machines: batch.machines, duplicates: &machineCopies)
-            try await staging.add(actions: batch.actions, duplicates: &actionCopies)
-            // A file is one snapshot: two different documents for one id cannot both be the truth.
-            if let id = machineCopies.differing.first ?? actionCopies.differing.first {
-                throw ImportError(
-                    "\(batch.source): id \(id) appears twice with different content; keep one copy of each device or "
-                        + "action and import again")
-            }
-            info.machinesSeen -= machineCopies.identical
-            info.actionsSeen -= actionCopies.identical
+            // The batch holds each id once already (`DuplicateCheck` refused differing copies with both places).
+            try await staging.add(machines: batch.machines)
+            try await staging.add(actions: batch.actions)
             let summary = try await ledger.commitStaged(info)
             await staging.drop()
             return ImportOutcome(summary: summary, observedAtSource: source, files: batch.files)

@@ -57,9 +57,8 @@ extension OutboxEngine {
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
-            var duplicates = StagingDuplicates()  // the API answered each id once; nothing to report
-            try await staging.add(machines: machines, duplicates: &duplicates)
-            try await staging.add(actions: actions, duplicates: &duplicates)
+            try await staging.add(machines: machines)
+            try await staging.add(actions: actions)
             let run = try await ledger.commitStaged(info).run
             await staging.drop()
             return run

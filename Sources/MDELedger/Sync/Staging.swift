@@ -22,20 +22,22 @@ struct Staging {
     /// copies are identical; a differing copy replaces the earlier one and is reported in `duplicates`.
     /// - Parameter rawTexts: each machine's JSON as the service sent it (`MDEPage.rawTexts`), kept as the raw
     ///   evidence; without it the canonical text of the parsed object is kept.
-    func add(machines: [Machine], rawTexts: [String] = [], duplicates: inout StagingDuplicates) async throws {
+    @discardableResult
+    func add(machines: [Machine], rawTexts: [String] = []) async throws -> StagingDuplicates {
         let rows = machines.enumerated().map { offset, machine in
             let raw = offset < rawTexts.count ? rawTexts[offset] : machine.raw.canonicalText()
             return [machine.id.databaseValue] + MachineColumns.values(machine) + [raw.databaseValue]
         }
-        duplicates.merge(try await insert(rows, sql: MachineColumns.stageSQL, table: "temp.staged_machines"))
+        return try await insert(rows, sql: MachineColumns.stageSQL, table: "temp.staged_machines")
     }
 
-    func add(actions: [MachineAction], rawTexts: [String] = [], duplicates: inout StagingDuplicates) async throws {
+    @discardableResult
+    func add(actions: [MachineAction], rawTexts: [String] = []) async throws -> StagingDuplicates {
         let rows = actions.enumerated().map { offset, action in
             let raw = offset < rawTexts.count ? rawTexts[offset] : action.raw.canonicalText()
             return [action.id.databaseValue] + ActionColumns.values(action) + [raw.databaseValue]
         }
-        duplicates.merge(try await insert(rows, sql: ActionColumns.stageSQL, table: "temp.staged_actions"))
+        return try await insert(rows, sql: ActionColumns.stageSQL, table: "temp.staged_actions")
     }
 
     /// Inserts rows whose first value is the id and last the raw JSON; returns the repeated ids.

@@ -91,7 +91,7 @@ public struct SyncEngine: Sendable {
         var actionDuplicates = StagingDuplicates()
         for try await page in client.machines(pageSize: pageSize) {
             if firstDate == nil { firstDate = page.serverDate ?? Date() }
-            try await staging.add(machines: page.items, rawTexts: page.rawTexts, duplicates: &machineDuplicates)
+            machineDuplicates.merge(try await staging.add(machines: page.items, rawTexts: page.rawTexts))
             info.machinesSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machines", items: info.machinesSeen, pages: pages))
@@ -102,14 +102,14 @@ public struct SyncEngine: Sendable {
         pages = 0
         let plan = try ledger.actionSyncPlan(tenant: tenant)
         for try await page in client.machineActions(filter: plan.filter, pageSize: pageSize) {
-            try await staging.add(actions: page.items, rawTexts: page.rawTexts, duplicates: &actionDuplicates)
+            actionDuplicates.merge(try await staging.add(actions: page.items, rawTexts: page.rawTexts))
             info.actionsSeen += page.items.count
             pages += 1
             progress(.fetched(resource: "machine actions", items: info.actionsSeen, pages: pages))
         }
         for id in plan.reread {
             do {
-                try await staging.add(actions: [try await client.machineAction(id: id)], duplicates: &actionDuplicates)
+                actionDuplicates.merge(try await staging.add(actions: [try await client.machineAction(id: id)]))
                 info.actionsSeen += 1
             } catch let error as MDEAPIError where error.status == 404 {
                 // One vanished action must not block every future sync; its last known status stays on record.
