@@ -71,7 +71,13 @@ public enum UTCTime {
         return (local - offsetSeconds, nanoseconds)
     }
 
-    static func format(epochSeconds: Int64) -> String {
+    /// Whole seconds since 1970 (floored), or nil when `parse` fails.
+    public static func epochSeconds(_ text: String) -> Int64? {
+        parseInstant(text)?.seconds
+    }
+
+    /// Canonical text of whole seconds since 1970.
+    public static func format(epochSeconds: Int64) -> String {
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secondOfDay = epochSeconds - days * 86_400
         let (year, month, day) = civilFromDays(days)

@@ -36,7 +36,7 @@ enum DeviceEvidence {
             sql: """
                 SELECT observed_at, present, computer_dns_name, health_status, onboarding_status, last_seen,
                        first_seen, machine_tags, os_platform, run
-                FROM machine_observations WHERE tenant = ? AND machine_id = ? AND observed_at <= ? ORDER BY seq
+                FROM machine_history WHERE tenant = ? AND machine_id = ? AND observed_at <= ? ORDER BY run
                 """, arguments: [tenant, machine, asOf])
         var previous: Row?
         for row in rows {

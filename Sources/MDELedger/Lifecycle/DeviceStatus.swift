@@ -44,9 +44,9 @@ extension Ledger {
             let document = try String.fetchOne(
                 db,
                 sql: """
-                    SELECT raw_json FROM machine_observations
+                    SELECT raw_json FROM machine_history
                     WHERE tenant = ? AND machine_id = ? AND observed_at <= ? AND raw_json IS NOT NULL
-                    ORDER BY seq DESC LIMIT 1
+                    ORDER BY run DESC LIMIT 1
                     """, arguments: [match.tenant, match.id, device.asOf])
             return DeviceStatus(
                 device: device, verdict: VerdictText.sentence(device, policy: policy), policy: policy,

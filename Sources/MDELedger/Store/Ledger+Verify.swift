@@ -52,6 +52,7 @@ extension Ledger {
                 }
             }
             try RunCheck.verify(db, formats: formats, into: &report)
+            try DocumentCheck.verify(db, into: &report)
             let leftover = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_as_of") ?? 0
             if leftover > 0 {
                 report.problems.append(
@@ -69,12 +70,17 @@ struct LedgerFormats {
     var firstV2Event: Int64 = .max
     /// Runs from this id on must each end with a `run_committed` event.
     var firstV2Run: Int64 = .max
+    /// Runs from this id on use the compact history of migration 0006; earlier runs' digests are re-anchored.
+    var firstV3Run: Int64 = .max
 
     init(_ db: Database) throws {
         guard try db.tableExists("ledger_formats") else { return }
         if let row = try Row.fetchOne(db, sql: "SELECT first_event, first_run FROM ledger_formats WHERE format = 2") {
             firstV2Event = row[0]
             firstV2Run = row[1]
+        }
+        if let row = try Row.fetchOne(db, sql: "SELECT first_run FROM ledger_formats WHERE format = 3") {
+            firstV3Run = row[0]
         }
     }
 

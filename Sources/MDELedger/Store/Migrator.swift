@@ -49,7 +49,7 @@ struct Migrator {
         var done: [String] = []
         for migration in migrations where !applied.contains(where: { $0.version == migration.version }) {
             try writer.write { db in
-                try db.execute(sql: migration.sql)
+                try apply(migration, db)
                 try db.execute(
                     sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
                     arguments: [migration.version, migration.name, migration.checksum, UTCClock.nowText()])
@@ -57,6 +57,20 @@ struct Migrator {
             done.append(migration.name)
         }
         return done
+    }
+
+    /// The line in a migration's SQL where mde-ledger runs that migration's Swift step (same transaction).
+    static let swiftStepMarker = "-- mde-ledger: reshape history"
+
+    /// Runs a migration's SQL, and its Swift step at the marker: work SQLite cannot do alone (SHA-256).
+    private func apply(_ migration: Migration, _ db: Database) throws {
+        guard let marker = migration.sql.range(of: Self.swiftStepMarker) else {
+            try db.execute(sql: migration.sql)
+            return
+        }
+        try db.execute(sql: String(migration.sql[..<marker.lowerBound]))
+        try HistoryReshape.run(db, migration: migration.name)
+        try db.execute(sql: String(migration.sql[marker.upperBound...]))
     }
 
     /// The highest applied version, or 0 for an empty file.

@@ -6,7 +6,9 @@ import MDEAPI
 /// a `run_committed` event, each digest still matches the rows, and the run rows agree with what was counted.
 enum RunCheck {
     /// The tables whose rows each carry the run that wrote them.
-    static let historyTables = ["machine_observations", "machine_action_observations", "retirements"]
+    static let historyTables = [
+        "machine_observations", "device_sightings", "machine_action_observations", "retirements",
+    ]
 
     static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
         var committedEvents: [Int64: [Row]] = [:]
@@ -20,12 +22,14 @@ enum RunCheck {
         {
             committedEvents[row["run"] ?? -1, default: []].append(row)
         }
+        let anchored = try ReshapeAnchor.digests(db, into: &report)
         let runs = try Row.fetchAll(
             db,
             sql: """
                 SELECT id, status, observed_at, observations_written, events_written,
                     (SELECT count(*) FROM events e WHERE e.run = r.id) AS events,
                     (SELECT count(*) FROM machine_observations o WHERE o.run = r.id)
+                    + (SELECT count(*) FROM device_sightings s WHERE s.run = r.id)
                     + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id) AS observations,
                     (SELECT count(*) FROM retirements x WHERE x.run = r.id) AS retirements
                 FROM sync_runs r ORDER BY id
@@ -52,7 +56,7 @@ enum RunCheck {
                 }
                 continue
             }
-            try check(db, run: run, event: event, formats: formats, into: &report)
+            try check(db, run: run, event: event, anchored: anchored[id], formats: formats, into: &report)
         }
         for (run, events) in committedEvents.sorted(by: { $0.key < $1.key }) {
             report.problems.append("event \(events[0]["seq"] as Int64) commits run \(run), which sync_runs lacks")
@@ -66,11 +70,22 @@ enum RunCheck {
     }
 
     private static func check(
-        _ db: Database, run: Row, event: Row, formats: LedgerFormats, into report: inout VerifyReport
+        _ db: Database, run: Row, event: Row, anchored: String?, formats: LedgerFormats,
+        into report: inout VerifyReport
     ) throws {
         let id: Int64 = run["id"]
         let eventSeq: Int64 = event["seq"]
-        if let digest: String = event["digest"] {
+        if id < formats.firstV3Run, formats.firstV3Run != .max {
+            // History before migration 0006 was rewritten; the history_reshaped event holds its digests now.
+            if let anchored, try RunDigest.compute(db, run: id, version: 3) == anchored {
+                report.runsChecked += 1
+            } else {
+                report.problems.append(
+                    anchored == nil
+                        ? "run \(id) has no digest in the history_reshaped event"
+                        : "history of run \(id) was altered after migration 0006 (digest in history_reshaped differs)")
+            }
+        } else if let digest: String = event["digest"] {
             if try RunDigest.compute(db, run: id, version: event["version"]) != digest {
                 report.problems.append(
                     "history of run \(id) was altered after commit (digest in event \(eventSeq) differs)")

@@ -10,7 +10,7 @@ import GRDB
 /// later `ALTER TABLE … ADD COLUMN` never changes the digest of an older run.
 enum RunDigest {
     /// The digest format of new runs (recorded as `digest_version` in `run_committed`).
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them.
     private static let v1: [(table: String, columns: [String])] = [
@@ -37,6 +37,39 @@ enum RunDigest {
             v1[0], (v1[1].table, v1[1].columns + ["type", "created_at"]), v1[2],
         ]
 
+    /// The queries of one version: a name and a SELECT taking the run id, in digest order.
+    private static func parts(_ version: Int) -> [(name: String, sql: String)] {
+        let tables = version >= 2 ? v2 : v1
+        guard version >= 3 else { return tables.map { ($0.table, plainSQL($0.table, $0.columns)) } }
+        // Version 3 (migration 0006): an observation names its stored document by SHA-256 and says where lastSeen
+        // goes back into it; the run's sightings are covered with their device's id.
+        let observations = tables[0].columns.map { "o.\($0)" }.joined(separator: ", ")
+        return [
+            (
+                "machine_observations",
+                """
+                SELECT \(observations), lower(hex(d.sha256)) AS document, o.last_seen_offset, o.last_seen_fraction
+                FROM machine_observations o LEFT JOIN raw_documents d ON d.id = o.document
+                WHERE o.run = ? ORDER BY o.seq
+                """
+            ),
+            (tables[1].table, plainSQL(tables[1].table, tables[1].columns)),
+            (tables[2].table, plainSQL(tables[2].table, tables[2].columns)),
+            (
+                "device_sightings",
+                """
+                SELECT k.machine_id, s.last_seen, s.fraction
+                FROM device_sightings s JOIN device_keys k ON k.key = s.device
+                WHERE s.run = ? ORDER BY s.device
+                """
+            ),
+        ]
+    }
+
+    private static func plainSQL(_ table: String, _ columns: [String]) -> String {
+        "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE run = ? ORDER BY seq"
+    }
+
     /// The run row's columns that are final when the digest is taken (counts written later are checked by count).
     static let runColumns = [
         "id", "tenant", "kind", "status", "complete", "started_at", "observed_at", "source", "machines_seen",
@@ -45,11 +78,9 @@ enum RunDigest {
 
     static func compute(_ db: Database, run: Int64, version: Int = currentVersion) throws -> String {
         var hasher = SHA256()
-        for (table, columns) in version >= 2 ? v2 : v1 {
-            hasher.update(data: Data("\(table)\n".utf8))
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE run = ? ORDER BY seq",
-                arguments: [run])
+        for part in parts(version) {
+            hasher.update(data: Data("\(part.name)\n".utf8))
+            let rows = try Row.fetchCursor(db, sql: part.sql, arguments: [run])
             while let row = try rows.next() {
                 hasher.update(data: Data(line(row).utf8))
             }

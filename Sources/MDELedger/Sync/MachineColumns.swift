@@ -33,24 +33,46 @@ enum MachineColumns {
         JSONValue.array(tags.sorted().map(JSONValue.string)).canonicalText()
     }
 
+    /// The stored form of a machine's raw JSON: the document with lastSeen cut out when that is possible
+    /// (`LastSeenSplit`), else the whole document. Values: body, offset, fraction.
+    static func documentValues(_ m: Machine, raw: String) -> [DatabaseValue] {
+        // Cut only when the value read back is the lastSeen the ledger recorded: a document that also spells
+        // the key another way keeps its lastSeen inside the body.
+        if let split = LastSeenSplit.split(raw), UTCTime.format(epochSeconds: split.seconds) == m.lastSeen {
+            return [split.template.databaseValue, split.offset.databaseValue, split.fraction.databaseValue]
+        }
+        return [raw.databaseValue, DatabaseValue.null, DatabaseValue.null]
+    }
+
+    /// The stored document's columns, in `documentValues` order.
+    static let document = ["body", "ls_offset", "ls_fraction"]
+
     /// The statements a run executes once per machine, built once: GRDB's statement cache is keyed by SQL
     /// text, and rebuilding the text per row was a measurable share of a large sync.
-    static let stageSQL = insertSQL("temp.staged_machines", ["id"] + tracked + ["raw_json"], orReplace: true)
+    static let stageSQL = insertSQL("temp.staged_machines", ["id"] + tracked + document, orReplace: true)
     static let observationSQL = insertSQL(
-        "machine_observations", ["tenant", "machine_id", "run", "observed_at", "present"] + tracked + ["raw_json"])
-    /// Every column of a `machine_observations` row, in table order (the run digest's fixed list).
+        "machine_observations",
+        ["tenant", "machine_id", "run", "observed_at", "present"] + tracked
+            + ["document", "last_seen_offset", "last_seen_fraction"])
+    /// Every column of a `machine_observations` row as migrations 0001 and 0002 made it (run digests v1 and v2).
     static let observationHistoryColumns =
         ["seq", "tenant", "machine_id", "run", "observed_at", "present"] + tracked + ["raw_json"]
     static let upsertCurrentSQL =
-        insertSQL("machines", ["tenant", "id"] + tracked + ["raw_json", "present", "first_observed_at"])
+        insertSQL(
+            "machines",
+            ["tenant", "id", "device"] + tracked
+                + ["document", "last_seen_offset", "last_seen_fraction", "present", "first_observed_at"])
         + " ON CONFLICT (tenant, id) DO UPDATE SET "
-        + (tracked + ["raw_json", "present"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        + (tracked + ["document", "last_seen_offset", "last_seen_fraction", "present"]).map {
+            "\($0) = excluded.\($0)"
+        }.joined(separator: ", ")
 
     // STRICT, so ANY keeps each value exactly as bound: in an ordinary table "ANY" means NUMERIC affinity and
     // would turn the text "140" into the integer 140, which then differs from the ledger's text column.
     static let stagingDDL = """
         CREATE TEMP TABLE staged_machines (
-            id TEXT PRIMARY KEY, \(tracked.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
+            id TEXT PRIMARY KEY, \(tracked.map { "\($0) ANY" }.joined(separator: ", ")),
+            body TEXT NOT NULL, ls_offset INTEGER, ls_fraction TEXT
         ) STRICT
         """
 }

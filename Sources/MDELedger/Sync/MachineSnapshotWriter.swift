@@ -2,59 +2,101 @@ import Foundation
 import GRDB
 import MDEAPI
 
-/// Writes the staged machines: observation rows for changes, the current-state table, and events.
+/// Writes the staged machines: history rows for changes, the current-state table, and events.
+///
+/// A device whose only change is `lastSeen` gets one narrow `device_sightings` row; any other change (a
+/// tracked field, presence, or anything else in its document) gets a `machine_observations` row pointing at
+/// its stored document. An unchanged device writes nothing.
 enum MachineSnapshotWriter {
     static func apply(_ ctx: SnapshotContext) throws {
         try writeChanges(ctx)
         if ctx.complete { try markRemoved(ctx) }
     }
 
-    /// New machines, machines whose tracked fields changed, and machines back after a removal.
-    private static func writeChanges(_ ctx: SnapshotContext) throws {
+    /// One staged machine that differs from the current state, as the diff query returns it.
+    private struct Change {
+        var id: String
+        var new: [DatabaseValue]
+        var document: [DatabaseValue]
+        var isNew: Bool
+        var wasPresent: Bool
+        var device: Int64?
+        var currentDocument: Int64?
+        var documentChanged: Bool
+        var old: [DatabaseValue]
+    }
+
+    private static let diffSQL: String = {
         let tracked = MachineColumns.tracked
-        let differs = (tracked + ["raw_json"]).map { "s.\($0) IS NOT m.\($0)" }.joined(separator: " OR ")
-        let sql = """
-            SELECT s.id, \(tracked.map { "s.\($0)" }.joined(separator: ", ")), s.raw_json,
-                   m.id IS NULL, m.present, s.raw_json IS NOT m.raw_json,
+        let differs = tracked.map { "s.\($0) IS NOT m.\($0)" }.joined(separator: " OR ")
+        return """
+            SELECT s.id, \(tracked.map { "s.\($0)" }.joined(separator: ", ")), s.body, s.ls_offset, s.ls_fraction,
+                   m.id IS NULL, m.present, m.device, m.document,
+                   s.body IS NOT d.body OR s.ls_offset IS NOT m.last_seen_offset,
                    \(tracked.map { "m.\($0)" }.joined(separator: ", "))
             FROM temp.staged_machines s
             LEFT JOIN machines m ON m.tenant = ? AND m.id = s.id
+            LEFT JOIN raw_documents d ON d.id = m.document
             WHERE m.id IS NULL OR m.present = 0 OR \(differs)
+               OR s.body IS NOT d.body OR s.ls_offset IS NOT m.last_seen_offset
+               OR s.ls_fraction IS NOT m.last_seen_fraction
             ORDER BY s.id
             """
-        let rows = try Row.fetchCursor(ctx.db, sql: sql, arguments: [ctx.tenant])
-        let n = tracked.count
+    }()
+
+    /// New machines, machines whose fields or document changed, and machines back after a removal.
+    private static func writeChanges(_ ctx: SnapshotContext) throws {
+        let n = MachineColumns.tracked.count
+        let rows = try Row.fetchCursor(ctx.db, sql: diffSQL, arguments: [ctx.tenant])
         while let row = try rows.next() {
-            let id: String = row[0]
             let columns = Array(row.databaseValues)
-            let new = Array(columns[1...n])
-            let raw: String = row[n + 1]
-            let isNew: Bool = row[n + 2]
-            let wasPresent = (row[n + 3] as Int64?) == 1
-            let rawChanged: Bool = row[n + 4]
-            let old = Array(columns[(n + 5)...])
-            let changedColumns = isNew ? [] : zip(tracked, zip(old, new)).filter { $0.1.0 != $0.1.1 }
-            // Any change of the document is history (riskScore, lastIpAddress…), not only a tracked column.
-            if isNew || !wasPresent || rawChanged || !changedColumns.isEmpty {
-                try insertObservation(ctx, id: id, present: true, values: new, raw: raw)
-            }
-            try upsertCurrent(ctx, id: id, values: new, raw: raw, isNew: isNew)
-            if isNew {
-                ctx.discovered += 1
-                try ctx.event("device_discovered", subject: id, summary(new))
-            } else if !wasPresent {
-                ctx.reappeared += 1
-                try ctx.event("device_reappeared", subject: id, summary(new))
-            }
-            let loud = changedColumns.filter { !MachineColumns.quiet.contains($0.0) }
-            if !isNew && !loud.isEmpty {
-                ctx.changed += 1
-                var changes: [String: JSONValue] = [:]
-                for (column, pair) in loud { changes[column] = .array([pair.0.json, pair.1.json]) }
-                try ctx.event("device_changed", subject: id, ["changes": .object(changes)])
-            }
+            let change = Change(
+                id: row[0], new: Array(columns[1...n]), document: Array(columns[(n + 1)...(n + 3)]),
+                isNew: row[n + 4], wasPresent: (row[n + 5] as Int64?) == 1, device: row[n + 6],
+                currentDocument: row[n + 7], documentChanged: row[n + 8] ?? true, old: Array(columns[(n + 9)...]))
+            try write(ctx, change)
         }
     }
+
+    private static func write(_ ctx: SnapshotContext, _ c: Change) throws {
+        let changedColumns = c.isNew ? [] : zip(MachineColumns.tracked, zip(c.old, c.new)).filter { $0.1.0 != $0.1.1 }
+        let device = try c.device ?? DeviceKeys.key(ctx.db, tenant: ctx.tenant, machineId: c.id)
+        let onlyLastSeen =
+            !c.isNew && c.wasPresent && !c.documentChanged && c.document[1] != .null
+            && changedColumns.allSatisfy { $0.0 == "last_seen" }
+        let documentID: Int64
+        if onlyLastSeen, let current = c.currentDocument,
+            let seconds = String.fromDatabaseValue(c.new[lastSeenIndex]).flatMap(UTCTime.epochSeconds)
+        {
+            documentID = current
+            try ctx.db.cachedStatement(
+                sql: "INSERT INTO device_sightings (run, device, last_seen, fraction) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [ctx.run, device, seconds, c.document[2]])
+            ctx.observationsWritten += 1
+        } else {
+            documentID = try DocumentStore.put(ctx.db, body: String.fromDatabaseValue(c.document[0]) ?? "")
+            try insertObservation(
+                ctx, id: c.id, present: true, values: c.new,
+                document: [documentID.databaseValue, c.document[1], c.document[2]])
+        }
+        try upsertCurrent(ctx, id: c.id, device: device, values: c.new, document: documentID, split: c.document)
+        if c.isNew {
+            ctx.discovered += 1
+            try ctx.event("device_discovered", subject: c.id, summary(c.new))
+        } else if !c.wasPresent {
+            ctx.reappeared += 1
+            try ctx.event("device_reappeared", subject: c.id, summary(c.new))
+        }
+        let loud = changedColumns.filter { !MachineColumns.quiet.contains($0.0) }
+        if !c.isNew && !loud.isEmpty {
+            ctx.changed += 1
+            var changes: [String: JSONValue] = [:]
+            for (column, pair) in loud { changes[column] = .array([pair.0.json, pair.1.json]) }
+            try ctx.event("device_changed", subject: c.id, ["changes": .object(changes)])
+        }
+    }
+
+    private static let lastSeenIndex = MachineColumns.tracked.firstIndex(of: "last_seen")!
 
     /// Devices present in the ledger but missing from a complete snapshot.
     private static func markRemoved(_ ctx: SnapshotContext) throws {
@@ -77,7 +119,7 @@ enum MachineSnapshotWriter {
         for row in missing {
             let id: String = row[0]
             let values = Array(Array(row.databaseValues)[1...])
-            try insertObservation(ctx, id: id, present: false, values: values, raw: nil)
+            try insertObservation(ctx, id: id, present: false, values: values, document: [.null, .null, .null])
             try ctx.db.cachedStatement(sql: "UPDATE machines SET present = 0 WHERE tenant = ? AND id = ?")
                 .execute(arguments: [ctx.tenant, id])
             ctx.removed += 1
@@ -88,26 +130,25 @@ enum MachineSnapshotWriter {
     }
 
     private static func insertObservation(
-        _ ctx: SnapshotContext, id: String, present: Bool, values: [DatabaseValue], raw: String?
+        _ ctx: SnapshotContext, id: String, present: Bool, values: [DatabaseValue], document: [DatabaseValue]
     ) throws {
         let statement = try ctx.db.cachedStatement(sql: MachineColumns.observationSQL)
         let head: [DatabaseValue] = [
             ctx.tenant.databaseValue, id.databaseValue, ctx.run.databaseValue, ctx.observedAt.databaseValue,
             (present ? 1 : 0).databaseValue,
         ]
-        try statement.execute(arguments: StatementArguments(head + values + [raw.databaseValue]))
+        try statement.execute(arguments: StatementArguments(head + values + document))
         ctx.observationsWritten += 1
     }
 
     private static func upsertCurrent(
-        _ ctx: SnapshotContext, id: String, values: [DatabaseValue], raw: String, isNew: Bool
-    )
-        throws
-    {
+        _ ctx: SnapshotContext, id: String, device: Int64, values: [DatabaseValue], document: Int64,
+        split: [DatabaseValue]
+    ) throws {
         let statement = try ctx.db.cachedStatement(sql: MachineColumns.upsertCurrentSQL)
         let args: [DatabaseValue] =
-            [ctx.tenant.databaseValue, id.databaseValue] + values
-            + [raw.databaseValue, 1.databaseValue, ctx.observedAt.databaseValue]
+            [ctx.tenant.databaseValue, id.databaseValue, device.databaseValue] + values
+            + [document.databaseValue, split[1], split[2], 1.databaseValue, ctx.observedAt.databaseValue]
         try statement.execute(arguments: StatementArguments(args))
     }
 

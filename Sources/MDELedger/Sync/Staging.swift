@@ -26,9 +26,15 @@ struct Staging {
     func add(machines: [Machine], rawTexts: [String] = []) async throws -> StagingDuplicates {
         let rows = machines.enumerated().map { offset, machine in
             let raw = offset < rawTexts.count ? rawTexts[offset] : machine.raw.canonicalText()
-            return [machine.id.databaseValue] + MachineColumns.values(machine) + [raw.databaseValue]
+            return [machine.id.databaseValue] + MachineColumns.values(machine)
+                + MachineColumns.documentValues(machine, raw: raw)
         }
-        return try await insert(rows, sql: MachineColumns.stageSQL, table: "temp.staged_machines")
+        // Two copies are the same document when body, lastSeen and its fraction agree.
+        let compared = ["last_seen"] + MachineColumns.document
+        let lastSeen = 1 + MachineColumns.tracked.firstIndex(of: "last_seen")!
+        return try await insert(
+            rows, sql: MachineColumns.stageSQL, table: "temp.staged_machines", compared: compared
+        ) { values in [values[lastSeen]] + values.suffix(3) }
     }
 
     @discardableResult
@@ -37,22 +43,29 @@ struct Staging {
             let raw = offset < rawTexts.count ? rawTexts[offset] : action.raw.canonicalText()
             return [action.id.databaseValue] + ActionColumns.values(action) + [raw.databaseValue]
         }
-        return try await insert(rows, sql: ActionColumns.stageSQL, table: "temp.staged_actions")
+        return try await insert(
+            rows, sql: ActionColumns.stageSQL, table: "temp.staged_actions", compared: ["raw_json"]
+        ) { values in [values[values.count - 1]] }
     }
 
-    /// Inserts rows whose first value is the id and last the raw JSON; returns the repeated ids.
-    private func insert(_ rows: [[DatabaseValue]], sql: String, table: String) async throws -> StagingDuplicates {
+    /// Inserts rows whose first value is the id; returns the repeated ids. A repeat is identical when the
+    /// `compared` columns hold what `fingerprint` picks from its values.
+    private func insert(
+        _ rows: [[DatabaseValue]], sql: String, table: String, compared: [String],
+        fingerprint: @escaping @Sendable ([DatabaseValue]) -> [DatabaseValue]
+    ) async throws -> StagingDuplicates {
         try await dbQueue.write { db in
             var found = StagingDuplicates()
             let insert = try db.cachedStatement(sql: sql.replacingOccurrences(of: "OR REPLACE", with: "OR IGNORE"))
             let replace = try db.cachedStatement(sql: sql)
-            let existing = try db.cachedStatement(sql: "SELECT raw_json FROM \(table) WHERE id = ?")
+            let existing = try db.cachedStatement(
+                sql: "SELECT \(compared.joined(separator: ", ")) FROM \(table) WHERE id = ?")
             for values in rows {
                 try insert.execute(arguments: StatementArguments(values))
                 guard db.changesCount == 0 else { continue }
                 let id = String.fromDatabaseValue(values[0]) ?? ""
-                let earlier = try String.fetchOne(existing, arguments: [id])
-                if earlier == String.fromDatabaseValue(values[values.count - 1]) {
+                let earlier = try Row.fetchOne(existing, arguments: [id]).map { Array($0.databaseValues) }
+                if earlier == fingerprint(values) {
                     found.identical += 1
                 } else {
                     try replace.execute(arguments: StatementArguments(values))

@@ -1,0 +1,215 @@
+-- 0006_compact: history in a compact shape (issue 11). Same facts, a fraction of the bytes.
+--
+-- * device_keys: an integer key per device, so the rows written every day do not repeat 40-character ids.
+-- * raw_documents: each distinct raw JSON document once, addressed by its SHA-256. A machine's document is stored
+--   with the value of lastSeen cut out (last_seen_offset says where it goes back), so a device whose document
+--   did not change apart from lastSeen shares one stored document across syncs.
+-- * device_sightings: a sync in which only a device's lastSeen moved writes one narrow row here instead of a
+--   machine_observations row. It holds lastSeen as seconds since 1970 plus the fraction text the service sent,
+--   so that day's document is recoverable byte for byte (view machine_history).
+-- * machine_observations keeps every other change; new rows carry `document` instead of `raw_json`.
+-- * machines (the current-state convenience) points at its document instead of holding a second copy.
+--
+-- A ledger written before this migration is rewritten into this shape in the same transaction: mde-ledger runs
+-- the step marked below in Swift (it needs SHA-256), then appends a history_reshaped event that records the old
+-- chain head and the new digest of every earlier run (docs/verify.md).
+
+CREATE TABLE device_keys (
+    key         INTEGER PRIMARY KEY,
+    tenant      INTEGER NOT NULL REFERENCES tenants(id),
+    machine_id  TEXT NOT NULL,
+    UNIQUE (tenant, machine_id)
+) STRICT;
+
+CREATE TABLE raw_documents (
+    id      INTEGER PRIMARY KEY,
+    sha256  BLOB NOT NULL UNIQUE,   -- of body's UTF-8 bytes; `verify` recomputes it
+    body    TEXT NOT NULL
+) STRICT;
+
+-- Keyed by run first: a sync appends at the end of the table instead of splitting pages all over it.
+CREATE TABLE device_sightings (
+    run        INTEGER NOT NULL REFERENCES sync_runs(id),
+    device     INTEGER NOT NULL REFERENCES device_keys(key),
+    last_seen  INTEGER NOT NULL,   -- whole seconds since 1970 (UTC)
+    fraction   TEXT NOT NULL,      -- what the service sent between the seconds and the Z: '' or '.4866667'
+    PRIMARY KEY (run, device)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX device_sightings_by_device ON device_sightings (device, run);
+
+DROP TRIGGER machine_observations_no_update;
+DROP TRIGGER machine_observations_no_delete;
+ALTER TABLE machine_observations ADD COLUMN document INTEGER REFERENCES raw_documents(id);
+ALTER TABLE machine_observations ADD COLUMN last_seen_offset INTEGER;   -- NULL: the document holds lastSeen
+ALTER TABLE machine_observations ADD COLUMN last_seen_fraction TEXT;
+
+CREATE TABLE machines_next (
+    tenant                  INTEGER NOT NULL REFERENCES tenants(id),
+    id                      TEXT NOT NULL,
+    device                  INTEGER NOT NULL REFERENCES device_keys(key),
+    computer_dns_name       TEXT,
+    aad_device_id           TEXT,
+    os_platform             TEXT,
+    os_version              TEXT,
+    onboarding_status       TEXT,
+    health_status           TEXT,
+    first_seen              TEXT,
+    last_seen               TEXT,
+    rbac_group_id           TEXT,
+    rbac_group_name         TEXT,
+    machine_tags            TEXT NOT NULL DEFAULT '[]',
+    merged_into_machine_id  TEXT,
+    is_excluded             INTEGER,
+    present                 INTEGER NOT NULL DEFAULT 1,
+    first_observed_at       TEXT NOT NULL,
+    document                INTEGER NOT NULL REFERENCES raw_documents(id),
+    last_seen_offset        INTEGER,
+    last_seen_fraction      TEXT,
+    PRIMARY KEY (tenant, id)
+) STRICT;
+
+INSERT INTO ledger_formats (format, first_event, first_run)
+SELECT 3, (SELECT COALESCE(max(seq), 0) + 1 FROM events), (SELECT COALESCE(max(id), 0) + 1 FROM sync_runs);
+
+-- mde-ledger: reshape history
+
+DROP TABLE machines;
+ALTER TABLE machines_next RENAME TO machines;
+CREATE INDEX machines_by_name ON machines (tenant, computer_dns_name);
+CREATE INDEX machines_by_aad ON machines (tenant, aad_device_id);
+
+CREATE TRIGGER machine_observations_no_update BEFORE UPDATE ON machine_observations
+BEGIN SELECT RAISE(ABORT, 'machine_observations are append-only'); END;
+CREATE TRIGGER machine_observations_no_delete BEFORE DELETE ON machine_observations
+BEGIN SELECT RAISE(ABORT, 'machine_observations are append-only'); END;
+CREATE TRIGGER device_sightings_no_update BEFORE UPDATE ON device_sightings
+BEGIN SELECT RAISE(ABORT, 'device_sightings are append-only'); END;
+CREATE TRIGGER device_sightings_no_delete BEFORE DELETE ON device_sightings
+BEGIN SELECT RAISE(ABORT, 'device_sightings are append-only'); END;
+CREATE TRIGGER raw_documents_no_update BEFORE UPDATE ON raw_documents
+BEGIN SELECT RAISE(ABORT, 'raw_documents are append-only'); END;
+CREATE TRIGGER raw_documents_no_delete BEFORE DELETE ON raw_documents
+BEGIN SELECT RAISE(ABORT, 'raw_documents are append-only'); END;
+CREATE TRIGGER device_keys_no_update BEFORE UPDATE ON device_keys
+BEGIN SELECT RAISE(ABORT, 'device_keys are append-only'); END;
+CREATE TRIGGER device_keys_no_delete BEFORE DELETE ON device_keys
+BEGIN SELECT RAISE(ABORT, 'device_keys are append-only'); END;
+
+-- Every observation of every device, full rows and sightings alike, with the document as the service sent it.
+-- A sighting repeats the fields of the device's observation before it, with its own lastSeen.
+CREATE VIEW machine_history AS
+SELECT o.tenant, o.machine_id, o.run, o.observed_at, o.seq AS observation, 'observation' AS shape, o.present,
+    o.computer_dns_name, o.aad_device_id, o.os_platform, o.os_version, o.onboarding_status, o.health_status, o.first_seen, o.last_seen, o.rbac_group_id, o.rbac_group_name, o.machine_tags, o.merged_into_machine_id, o.is_excluded,
+    CASE
+        WHEN o.document IS NULL THEN o.raw_json
+        WHEN o.last_seen_offset IS NULL THEN d.body
+        ELSE substr(d.body, 1, o.last_seen_offset) || substr(o.last_seen, 1, 19) || o.last_seen_fraction || 'Z'
+            || substr(d.body, o.last_seen_offset + 1)
+    END AS raw_json
+FROM machine_observations o LEFT JOIN raw_documents d ON d.id = o.document
+UNION ALL
+SELECT k.tenant, k.machine_id, s.run, r.observed_at, o.seq, 'sighting', o.present,
+    o.computer_dns_name, o.aad_device_id, o.os_platform, o.os_version, o.onboarding_status, o.health_status, o.first_seen, strftime('%Y-%m-%dT%H:%M:%SZ', s.last_seen, 'unixepoch') AS last_seen, o.rbac_group_id, o.rbac_group_name, o.machine_tags, o.merged_into_machine_id, o.is_excluded,
+    substr(d.body, 1, o.last_seen_offset) || strftime('%Y-%m-%dT%H:%M:%S', s.last_seen, 'unixepoch') || s.fraction
+        || 'Z' || substr(d.body, o.last_seen_offset + 1)
+FROM device_sightings s
+JOIN device_keys k ON k.key = s.device
+JOIN sync_runs r ON r.id = s.run
+JOIN machine_observations o ON o.seq = (
+    SELECT max(x.seq) FROM machine_observations x
+    WHERE x.tenant = k.tenant AND x.machine_id = k.machine_id AND x.run < s.run)
+JOIN raw_documents d ON d.id = o.document;
+
+DROP VIEW device_states;
+DROP VIEW device_facts;
+
+-- What the ledger knew about each device at T: its latest observation at or before T (its lastSeen from a later
+-- sighting when there is one), its latest Offboard action created at or before T whose observation at or
+-- before T names the device, and its retirement. Devices first observed after T do not appear.
+CREATE VIEW device_facts AS
+WITH latest AS (
+    SELECT p.tenant, p.tenant_name, p.as_of, p.offboard_grace_hours, p.stale_hours, p.inactive_days,
+        p.retention_days, p.removal_days, o.machine_id, max(o.seq) AS observation
+    FROM lifecycle_params p
+    JOIN machine_observations o ON o.tenant = p.tenant AND o.observed_at <= p.as_of
+    GROUP BY p.tenant, p.as_of, o.machine_id
+),
+-- The bare columns of an aggregate max() come from the row that has the maximum (SQLite's documented rule).
+sighted AS (
+    SELECT p.tenant, p.as_of, k.machine_id, max(s.run) AS run, s.last_seen AS seconds, r.observed_at
+    FROM lifecycle_params p
+    JOIN sync_runs r ON r.tenant = p.tenant AND r.observed_at <= p.as_of
+    JOIN device_sightings s ON s.run = r.id
+    JOIN device_keys k ON k.key = s.device
+    GROUP BY p.tenant, p.as_of, s.device
+),
+offboard AS (
+    SELECT a.*, row_number() OVER (
+        PARTITION BY a.tenant, a.as_of, a.machine_id ORDER BY a.created_at DESC, a.id DESC) AS rank
+    FROM offboard_actions a WHERE a.machine_id IS NOT NULL
+)
+SELECT
+    l.tenant, l.tenant_name, l.machine_id, l.as_of,
+    l.offboard_grace_hours, l.stale_hours, l.inactive_days, l.retention_days, l.removal_days,
+    o.present, o.computer_dns_name, o.aad_device_id, o.os_platform, o.onboarding_status, o.health_status,
+    CASE WHEN g.run > o.run THEN strftime('%Y-%m-%dT%H:%M:%SZ', g.seconds, 'unixepoch') ELSE o.last_seen END
+        AS last_seen,
+    CASE WHEN g.run > o.run THEN g.observed_at ELSE o.observed_at END AS last_observed_at,
+    a.id AS offboard_action, a.created_at AS offboard_requested_at, a.requestor AS offboard_requestor,
+    a.requestor_comment AS offboard_comment, a.status AS offboard_status,
+    r.retired_at, r.note AS retirement_note
+FROM latest l
+JOIN machine_observations o ON o.seq = l.observation
+LEFT JOIN sighted g ON g.tenant = l.tenant AND g.as_of = l.as_of AND g.machine_id = l.machine_id
+LEFT JOIN offboard a ON a.tenant = l.tenant AND a.as_of = l.as_of AND a.machine_id = l.machine_id AND a.rank = 1
+LEFT JOIN retirements r ON r.seq = (
+    SELECT max(x.seq) FROM retirements x WHERE x.tenant = l.tenant AND x.machine_id = l.machine_id);
+
+-- The state of every device as of T: the rules of design.md ("Lifecycle states"), first match wins.
+-- Times are compared as whole seconds since the epoch so threshold edges are exact.
+-- LifecycleRules.swift holds the same rules; LifecycleAgreementTests requires both to agree.
+CREATE VIEW device_states AS
+WITH f AS MATERIALIZED (
+    SELECT *,
+        CAST(strftime('%s', as_of) AS INTEGER) AS t,
+        CAST(strftime('%s', last_seen) AS INTEGER) AS l,
+        CAST(strftime('%s', offboard_requested_at) AS INTEGER) AS r,
+        CAST(strftime('%s', retired_at) AS INTEGER) AS d
+    FROM device_facts
+),
+s AS (
+    SELECT f.*,
+        CASE
+            WHEN present = 0 AND (l IS NULL OR t < l + retention_days * 86400) THEN 'removed'
+            WHEN l IS NOT NULL AND t >= l + retention_days * 86400 THEN 'retention-expired'
+            WHEN offboard_status IN ('Failed', 'TimeOut', 'Cancelled') THEN 'offboard-failed'
+            WHEN offboard_status IN ('Pending', 'InProgress') THEN 'offboard-pending'
+            WHEN offboard_status = 'Succeeded' AND l > r + offboard_grace_hours * 3600
+                THEN 'offboarded-still-reporting'
+            WHEN offboard_status = 'Succeeded' AND t < r + offboard_grace_hours * 3600 THEN 'offboard-confirming'
+            WHEN offboard_status = 'Succeeded' THEN 'offboarded'
+            WHEN d <= t AND offboard_action IS NULL AND l > d + offboard_grace_hours * 3600
+                THEN 'retired-still-reporting'
+            WHEN d <= t AND offboard_action IS NULL THEN 'retired-not-offboarded'
+            WHEN lower(COALESCE(onboarding_status, '')) <> 'onboarded' THEN 'not-onboarded'
+            WHEN l IS NULL THEN 'stale'
+            WHEN t - l > inactive_days * 86400 THEN 'inactive'
+            WHEN t - l > stale_hours * 3600 THEN 'stale'
+            ELSE 'active'
+        END AS state
+    FROM f
+)
+SELECT
+    tenant, tenant_name, machine_id, as_of, state,
+    CASE
+        WHEN state IN ('removed', 'offboard-failed', 'offboarded-still-reporting', 'retired-still-reporting',
+                       'retired-not-offboarded') THEN 1
+        WHEN state = 'offboard-pending' AND t - r > 7 * 86400 THEN 1
+        ELSE 0
+    END AS finding,
+    computer_dns_name, aad_device_id, os_platform, onboarding_status, health_status, last_seen,
+    last_observed_at, offboard_action, offboard_requested_at, offboard_requestor, offboard_comment,
+    offboard_status, retired_at, retirement_note,
+    offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
+FROM s;
+
