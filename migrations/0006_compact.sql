@@ -78,6 +78,16 @@ ALTER TABLE machines_next RENAME TO machines;
 CREATE INDEX machines_by_name ON machines (tenant, computer_dns_name);
 CREATE INDEX machines_by_aad ON machines (tenant, aad_device_id);
 
+-- Each machine's document as last received, for sqlite3 sessions (the current state is a convenience).
+CREATE VIEW machine_documents AS
+SELECT m.tenant, m.id,
+    CASE
+        WHEN m.last_seen_offset IS NULL THEN d.body
+        ELSE substr(d.body, 1, m.last_seen_offset) || substr(m.last_seen, 1, 19) || m.last_seen_fraction || 'Z'
+            || substr(d.body, m.last_seen_offset + 1)
+    END AS raw_json
+FROM machines m JOIN raw_documents d ON d.id = m.document;
+
 CREATE TRIGGER machine_observations_no_update BEFORE UPDATE ON machine_observations
 BEGIN SELECT RAISE(ABORT, 'machine_observations are append-only'); END;
 CREATE TRIGGER machine_observations_no_delete BEFORE DELETE ON machine_observations

@@ -111,7 +111,8 @@ enum ImportFiles {
                 db,
                 sql: """
                     SELECT computer_dns_name, os_platform, os_version, health_status, rbac_group_id, rbac_group_name,
-                           last_seen, aad_device_id, machine_tags, raw_json FROM machines WHERE id = ?
+                           last_seen, aad_device_id, machine_tags, raw_json FROM machines JOIN machine_documents USING (tenant, id)
+                           WHERE id = ?
                     """, arguments: ["1e5bc9d7e413ddd7902c2932e418702b84d0cc07"])
         }
         let found = try #require(row)

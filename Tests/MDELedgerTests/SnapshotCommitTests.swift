@@ -45,7 +45,7 @@ import Testing
         #expect(run.observationsWritten == 1 && run.changed == 0)
         #expect(try kinds(ledger.path) == ["device_discovered", "run_committed", "run_committed"])
         let lastSeen = try await DatabaseQueue(path: ledger.path).read {
-            try String.fetchAll($0, sql: "SELECT last_seen FROM machine_observations ORDER BY seq")
+            try String.fetchAll($0, sql: "SELECT last_seen FROM machine_history ORDER BY run")
         }
         #expect(lastSeen == ["2026-11-01T08:00:00Z", "2026-11-02T07:59:59Z"])
     }
@@ -94,7 +94,7 @@ import Testing
         #expect(back.reappeared == 1)
         let rows = try await DatabaseQueue(path: ledger.path).read {
             try Row.fetchAll(
-                $0, sql: "SELECT present, last_seen, run FROM machine_observations WHERE machine_id = ? ORDER BY seq",
+                $0, sql: "SELECT present, last_seen, run FROM machine_history WHERE machine_id = ? ORDER BY run",
                 arguments: [b])
         }
         #expect(rows.map { $0[0] as Int } == [1, 0, 1])

@@ -51,7 +51,7 @@ import Testing
             #expect(page.rawTexts.count == page.items.count)
             let stored = try await ledger.dbQueue.read { db in
                 try String.fetchOne(
-                    db, sql: "SELECT raw_json FROM machines WHERE id = ?", arguments: [page.items[0].id])
+                    db, sql: "SELECT raw_json FROM machine_documents WHERE id = ?", arguments: [page.items[0].id])
             }
             #expect(stored == page.rawTexts[0])
             #expect(stored?.hasPrefix(#"{"id":""#) == true, "key order as served, not sorted")

@@ -41,7 +41,19 @@ import Testing
 
     /// Edits of history are caught by the run digests, the chain or the run bookkeeping.
     @Test(arguments: [
-        ("UPDATE machine_observations SET last_seen = '2026-11-01T08:00:00Z' WHERE run = 2", "history of run 2"),
+        ("UPDATE machine_observations SET health_status = 'Inactive' WHERE run = 1", "history of run 1"),
+        // Run 2 moved only lastSeen: its history is narrow sightings, keyed by integer device keys.
+        ("UPDATE device_sightings SET last_seen = last_seen - 86400 WHERE run = 2", "history of run 2"),
+        ("UPDATE device_sightings SET fraction = '.9' WHERE run = 2", "history of run 2"),
+        ("DELETE FROM device_sightings WHERE run = 2", "history of run 2"),
+        ("UPDATE device_keys SET machine_id = 'someone-else' WHERE key = 1", "history of run 2"),
+        ("UPDATE raw_documents SET body = replace(body, 'ws-a', 'ws-z')", "no longer match their SHA-256"),
+        // A forger who also stores the new body's SHA-256 changes the address the run digest covers.
+        (
+            "UPDATE raw_documents SET body = 'x', "
+                + "sha256 = X'2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881' WHERE id = 1",
+            "history of run 1"
+        ),
         ("UPDATE machine_action_observations SET created_at = '2026-11-03T08:30:00Z'", "history of run 1"),
         ("UPDATE machine_action_observations SET machine_id = NULL WHERE run = 2", "history of run 2"),
         ("UPDATE retirements SET retired_at = '2027-01-01'", "history of run 3"),
@@ -54,18 +66,22 @@ import Testing
                 + "VALUES (9, 1, 'sync', 'committed', 0, 'x', 'x', '2026-11-04T00:00:00Z', 'forged');"
                 + "INSERT INTO machine_observations (tenant, machine_id, run, observed_at, present, machine_tags, "
                 + "last_seen, onboarding_status) SELECT 1, machine_id, 9, '2026-11-04T00:00:00Z', 1, '[]', "
-                + "'2026-11-04T00:00:00Z', 'Onboarded' FROM machine_observations WHERE run = 2",
+                + "'2026-11-04T00:00:00Z', 'Onboarded' FROM machine_observations WHERE run = 1",
             "run 9 has no run_committed event"
         ),
         (
             "INSERT INTO retirements (tenant, machine_id, retired_at, device_input, matched_by, source, run, imported_at) "
-                + "SELECT 1, machine_id, '2026-10-01', 'x', 'id', 'x', 2, 'x' FROM machine_observations WHERE run = 2",
+                + "SELECT 1, machine_id, '2026-10-01', 'x', 'id', 'x', 2, 'x' FROM machine_observations WHERE run = 1",
             "history of run 2"
         ),
         (
             "INSERT INTO machine_observations (tenant, machine_id, run, observed_at, present, machine_tags) "
                 + "VALUES (1, 'ghost', 77, '2026-11-02T00:00:00Z', 1, '[]')",
             "name a run that does not exist"
+        ),
+        (
+            "INSERT INTO device_sightings (run, device, last_seen, fraction) VALUES (77, 1, 0, '')",
+            "device_sightings rows name a run that does not exist"
         ),
     ])
     func editingHistoryIsNamed(sql: String, expected: String) async throws {

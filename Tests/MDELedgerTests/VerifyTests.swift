@@ -72,8 +72,9 @@ import Testing
         let ledger = try await populatedLedger(folder)
         let queue = try DatabaseQueue(path: ledger.path)
         try await queue.write { db in
-            try db.execute(sql: "DROP TRIGGER machine_observations_no_update")
-            try db.execute(sql: "UPDATE machine_observations SET last_seen = '2026-10-01T00:00:00Z' WHERE seq = 7")
+            // Run 2 moved only lastSeen, so its history is one narrow sighting per device.
+            try db.execute(sql: "DROP TRIGGER device_sightings_no_update")
+            try db.execute(sql: "UPDATE device_sightings SET last_seen = last_seen - 3600 WHERE run = 2 AND device = 2")
         }
         let problems = try ledger.verify().problems
         #expect(problems.contains { $0.contains("history of run 2 was altered") })

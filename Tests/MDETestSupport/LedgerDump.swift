@@ -9,12 +9,18 @@ public func ledgerDump(_ path: String, excluding: Set<String> = []) throws -> St
         var out = ""
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         for table in tables where !excluding.contains(table) {
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid") {
+            // A WITHOUT ROWID table (device_sightings) is ordered by its primary key's columns instead.
+            let order = hasRowID(db, table) ? "rowid" : "1, 2"
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY \(order)") {
                 out += "\(table) \(row)\n"
             }
         }
         return out
     }
+}
+
+private func hasRowID(_ db: Database, _ table: String) -> Bool {
+    (try? db.makeStatement(sql: "SELECT rowid FROM \"\(table)\" LIMIT 0")) != nil
 }
 
 /// SplitMix64: a small seeded generator, so random test inputs repeat exactly from a seed.

@@ -26,6 +26,11 @@ public enum TestFiles {
     public static func portal(_ name: String) -> String {
         inRepository("Tests/Fixtures/portal/\(name)")
     }
+
+    /// A ledger file written by an earlier mde-ledger (`Tests/Fixtures/ledgers/`).
+    public static func ledger(_ name: String) -> String {
+        inRepository("Tests/Fixtures/ledgers/\(name)")
+    }
 }
 
 /// A fresh temporary folder per test, removed when the value goes away.
