@@ -68,10 +68,37 @@ CREATE TABLE machines_next (
     PRIMARY KEY (tenant, id)
 ) STRICT;
 
+-- Derived state, for answers at the latest run in well under a second at a million devices: per device, its
+-- latest observation row and its latest sighting after it. Written by each run's commit in the same transaction,
+-- and recomputed from history and compared by `verify`; the views use it only for an as-of time at or after the
+-- tenant's latest run, and read history itself for any earlier time.
+CREATE TABLE device_latest (
+    device       INTEGER PRIMARY KEY REFERENCES device_keys(key),
+    tenant       INTEGER NOT NULL REFERENCES tenants(id),
+    observation  INTEGER NOT NULL,   -- machine_observations.seq of the device's latest full row
+    sighting     INTEGER,            -- the run of its latest sighting after that row, if any
+    last_seen    INTEGER             -- that sighting's lastSeen, seconds since 1970
+) STRICT;
+CREATE INDEX device_latest_by_tenant ON device_latest (tenant);
+
 INSERT INTO ledger_formats (format, first_event, first_run)
 SELECT 3, (SELECT COALESCE(max(seq), 0) + 1 FROM events), (SELECT COALESCE(max(id), 0) + 1 FROM sync_runs);
 
 -- mde-ledger: reshape history
+
+-- What device_latest must hold, computed from history alone (`verify` compares the two).
+CREATE VIEW device_latest_expected AS
+WITH o AS (
+    SELECT k.key AS device, k.tenant, max(o.seq) AS observation, max(o.run) AS run
+    FROM machine_observations o JOIN device_keys k ON k.tenant = o.tenant AND k.machine_id = o.machine_id
+    GROUP BY k.key
+)
+SELECT o.device, o.tenant, o.observation, s.run AS sighting, s.last_seen
+FROM o LEFT JOIN device_sightings s ON s.device = o.device
+    AND s.run = (SELECT max(x.run) FROM device_sightings x WHERE x.device = o.device AND x.run > o.run);
+
+INSERT INTO device_latest (device, tenant, observation, sighting, last_seen)
+SELECT device, tenant, observation, sighting, last_seen FROM device_latest_expected;
 
 DROP TABLE machines;
 ALTER TABLE machines_next RENAME TO machines;
@@ -137,21 +164,38 @@ DROP VIEW device_facts;
 -- sighting when there is one), its latest Offboard action created at or before T whose observation at or
 -- before T names the device, and its retirement. Devices first observed after T do not appear.
 CREATE VIEW device_facts AS
-WITH latest AS (
-    SELECT p.tenant, p.tenant_name, p.as_of, p.offboard_grace_hours, p.stale_hours, p.inactive_days,
-        p.retention_days, p.removal_days, o.machine_id, max(o.seq) AS observation
+WITH params AS (
+    SELECT p.*, p.as_of >= (
+        SELECT max(r.observed_at) FROM sync_runs r WHERE r.tenant = p.tenant AND r.status = 'committed'
+    ) AS current
     FROM lifecycle_params p
+),
+-- An as-of time before the tenant's latest run: the latest observation at or before T, from history.
+past AS (
+    SELECT p.tenant, p.as_of, o.machine_id, max(o.seq) AS observation
+    FROM params p
     JOIN machine_observations o ON o.tenant = p.tenant AND o.observed_at <= p.as_of
+    WHERE NOT p.current
     GROUP BY p.tenant, p.as_of, o.machine_id
 ),
 -- The bare columns of an aggregate max() come from the row that has the maximum (SQLite's documented rule).
-sighted AS (
-    SELECT p.tenant, p.as_of, k.machine_id, max(s.run) AS run, s.last_seen AS seconds, r.observed_at
-    FROM lifecycle_params p
+past_sighted AS (
+    SELECT p.tenant, p.as_of, k.machine_id, max(s.run) AS run, s.last_seen
+    FROM params p
     JOIN sync_runs r ON r.tenant = p.tenant AND r.observed_at <= p.as_of
     JOIN device_sightings s ON s.run = r.id
     JOIN device_keys k ON k.key = s.device
+    WHERE NOT p.current
     GROUP BY p.tenant, p.as_of, s.device
+),
+known AS (
+    SELECT l.tenant, l.as_of, l.machine_id, l.observation, g.run AS sighting, g.last_seen AS sighting_seconds
+    FROM past l LEFT JOIN past_sighted g ON g.tenant = l.tenant AND g.as_of = l.as_of AND g.machine_id = l.machine_id
+    UNION ALL
+    -- At or after the latest run: the derived state the commit keeps (checked by `verify`).
+    SELECT p.tenant, p.as_of, k.machine_id, c.observation, c.sighting, c.last_seen
+    FROM params p JOIN device_latest c ON c.tenant = p.tenant JOIN device_keys k ON k.key = c.device
+    WHERE p.current
 ),
 offboard AS (
     SELECT a.*, row_number() OVER (
@@ -159,21 +203,22 @@ offboard AS (
     FROM offboard_actions a WHERE a.machine_id IS NOT NULL
 )
 SELECT
-    l.tenant, l.tenant_name, l.machine_id, l.as_of,
-    l.offboard_grace_hours, l.stale_hours, l.inactive_days, l.retention_days, l.removal_days,
+    p.tenant, p.tenant_name, n.machine_id, p.as_of,
+    p.offboard_grace_hours, p.stale_hours, p.inactive_days, p.retention_days, p.removal_days,
     o.present, o.computer_dns_name, o.aad_device_id, o.os_platform, o.onboarding_status, o.health_status,
-    CASE WHEN g.run > o.run THEN strftime('%Y-%m-%dT%H:%M:%SZ', g.seconds, 'unixepoch') ELSE o.last_seen END
-        AS last_seen,
-    CASE WHEN g.run > o.run THEN g.observed_at ELSE o.observed_at END AS last_observed_at,
+    CASE WHEN n.sighting > o.run THEN strftime('%Y-%m-%dT%H:%M:%SZ', n.sighting_seconds, 'unixepoch')
+        ELSE o.last_seen END AS last_seen,
+    CASE WHEN n.sighting > o.run THEN (SELECT r.observed_at FROM sync_runs r WHERE r.id = n.sighting)
+        ELSE o.observed_at END AS last_observed_at,
     a.id AS offboard_action, a.created_at AS offboard_requested_at, a.requestor AS offboard_requestor,
     a.requestor_comment AS offboard_comment, a.status AS offboard_status,
     r.retired_at, r.note AS retirement_note
-FROM latest l
-JOIN machine_observations o ON o.seq = l.observation
-LEFT JOIN sighted g ON g.tenant = l.tenant AND g.as_of = l.as_of AND g.machine_id = l.machine_id
-LEFT JOIN offboard a ON a.tenant = l.tenant AND a.as_of = l.as_of AND a.machine_id = l.machine_id AND a.rank = 1
+FROM known n
+JOIN params p ON p.tenant = n.tenant AND p.as_of = n.as_of
+JOIN machine_observations o ON o.seq = n.observation
+LEFT JOIN offboard a ON a.tenant = n.tenant AND a.as_of = n.as_of AND a.machine_id = n.machine_id AND a.rank = 1
 LEFT JOIN retirements r ON r.seq = (
-    SELECT max(x.seq) FROM retirements x WHERE x.tenant = l.tenant AND x.machine_id = l.machine_id);
+    SELECT max(x.seq) FROM retirements x WHERE x.tenant = n.tenant AND x.machine_id = n.machine_id);
 
 -- The state of every device as of T: the rules of design.md ("Lifecycle states"), first match wins.
 -- Times are compared as whole seconds since the epoch so threshold edges are exact.

@@ -48,6 +48,9 @@ import Testing
         ("DELETE FROM device_sightings WHERE run = 2", "history of run 2"),
         ("UPDATE device_keys SET machine_id = 'someone-else' WHERE key = 1", "history of run 2"),
         ("UPDATE raw_documents SET body = replace(body, 'ws-a', 'ws-z')", "no longer match their SHA-256"),
+        // Derived state the views use at the latest run: recomputed from history by verify.
+        ("UPDATE device_latest SET sighting = NULL, last_seen = NULL", "device_latest differs from history"),
+        ("DELETE FROM device_latest WHERE device = 1", "device_latest differs from history"),
         // A forger who also stores the new body's SHA-256 changes the address the run digest covers.
         (
             "UPDATE raw_documents SET body = 'x', "

@@ -29,6 +29,20 @@ enum DocumentCheck {
         if dangling > 0 {
             report.problems.append("\(dangling) history row(s) point at a document or device key that does not exist")
         }
+        // The derived state the views use for the latest as-of time must be exactly what history says.
+        let derived = try Int.fetchOne(
+            db,
+            sql: """
+                SELECT (SELECT count(*) FROM (SELECT * FROM device_latest_expected
+                        EXCEPT SELECT device, tenant, observation, sighting, last_seen FROM device_latest))
+                     + (SELECT count(*) FROM (SELECT device, tenant, observation, sighting, last_seen FROM device_latest
+                        EXCEPT SELECT * FROM device_latest_expected))
+                """) ?? 0
+        if derived > 0 {
+            report.problems.append(
+                "device_latest differs from history for \(derived) row(s), so answers as of the latest run would be "
+                    + "wrong; restore the ledger from a backup (its rows must equal the view device_latest_expected)")
+        }
     }
 }
 

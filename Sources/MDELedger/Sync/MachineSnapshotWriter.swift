@@ -72,11 +72,13 @@ enum MachineSnapshotWriter {
             try ctx.db.cachedStatement(
                 sql: "INSERT INTO device_sightings (run, device, last_seen, fraction) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [ctx.run, device, seconds, c.document[2]])
+            try ctx.db.cachedStatement(sql: "UPDATE device_latest SET sighting = ?, last_seen = ? WHERE device = ?")
+                .execute(arguments: [ctx.run, seconds, device])
             ctx.observationsWritten += 1
         } else {
             documentID = try DocumentStore.put(ctx.db, body: String.fromDatabaseValue(c.document[0]) ?? "")
             try insertObservation(
-                ctx, id: c.id, present: true, values: c.new,
+                ctx, id: c.id, device: device, present: true, values: c.new,
                 document: [documentID.databaseValue, c.document[1], c.document[2]])
         }
         try upsertCurrent(ctx, id: c.id, device: device, values: c.new, document: documentID, split: c.document)
@@ -103,7 +105,7 @@ enum MachineSnapshotWriter {
         let staged = try Int.fetchOne(ctx.db, sql: "SELECT count(*) FROM temp.staged_machines") ?? 0
         let tracked = MachineColumns.tracked
         let sql = """
-            SELECT m.id, \(tracked.map { "m.\($0)" }.joined(separator: ", ")) FROM machines m
+            SELECT m.id, m.device, \(tracked.map { "m.\($0)" }.joined(separator: ", ")) FROM machines m
             WHERE m.tenant = ? AND m.present = 1
               AND NOT EXISTS (SELECT 1 FROM temp.staged_machines s WHERE s.id = m.id)
             ORDER BY m.id
@@ -118,8 +120,9 @@ enum MachineSnapshotWriter {
         }
         for row in missing {
             let id: String = row[0]
-            let values = Array(Array(row.databaseValues)[1...])
-            try insertObservation(ctx, id: id, present: false, values: values, document: [.null, .null, .null])
+            let values = Array(Array(row.databaseValues)[2...])
+            try insertObservation(
+                ctx, id: id, device: row[1], present: false, values: values, document: [.null, .null, .null])
             try ctx.db.cachedStatement(sql: "UPDATE machines SET present = 0 WHERE tenant = ? AND id = ?")
                 .execute(arguments: [ctx.tenant, id])
             ctx.removed += 1
@@ -129,8 +132,10 @@ enum MachineSnapshotWriter {
         }
     }
 
+    /// Appends a full observation row and makes it the device's latest in `device_latest`.
     private static func insertObservation(
-        _ ctx: SnapshotContext, id: String, present: Bool, values: [DatabaseValue], document: [DatabaseValue]
+        _ ctx: SnapshotContext, id: String, device: Int64, present: Bool, values: [DatabaseValue],
+        document: [DatabaseValue]
     ) throws {
         let statement = try ctx.db.cachedStatement(sql: MachineColumns.observationSQL)
         let head: [DatabaseValue] = [
@@ -138,6 +143,12 @@ enum MachineSnapshotWriter {
             (present ? 1 : 0).databaseValue,
         ]
         try statement.execute(arguments: StatementArguments(head + values + document))
+        try ctx.db.cachedStatement(
+            sql: """
+                INSERT INTO device_latest (device, tenant, observation, sighting, last_seen) VALUES (?, ?, ?, NULL, NULL)
+                ON CONFLICT (device) DO UPDATE SET observation = excluded.observation, sighting = NULL, last_seen = NULL
+                """
+        ).execute(arguments: [device, ctx.tenant, ctx.db.lastInsertedRowID])
         ctx.observationsWritten += 1
     }
 
