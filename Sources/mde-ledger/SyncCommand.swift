@@ -112,7 +112,7 @@ extension RunSummary {
         \(kind) run \(run) committed for tenant \(tenant), as of \(observedAt): \(machinesSeen) machines, \(actionsSeen) machine actions
           devices: \(discovered) discovered, \(changed) changed, \(removed) removed, \(reappeared) reappeared
           actions: \(actionsNew) new, \(actionStatusChanges) status changes; lifecycle: \(lifecycleTransitions) transitions
-          written: \(observationsWritten) machine observations, \(actionObservationsWritten) action observations, \(eventsWritten) events
+          written: \(observationsWritten) machine observations (\(sightingsWritten) lastSeen only), \(actionObservationsWritten) action observations, \(eventsWritten) events
           api: \(apiCalls) calls, \(throttled) throttled (429), \(retries) retries
         """
     }

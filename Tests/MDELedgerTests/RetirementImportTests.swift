@@ -108,6 +108,6 @@ import Testing
         let kinds = try await ledger.dbQueue.read { db in
             try String.fetchAll(db, sql: "SELECT kind FROM events WHERE subject = ? ORDER BY seq", arguments: [c])
         }
-        #expect(kinds == ["device_discovered", "device_retired", "telemetry_after_retirement"])
+        #expect(kinds == ["device_retired", "telemetry_after_retirement"])
     }
 }

@@ -20,9 +20,7 @@ import Testing
     /// Current-state tables and settings are conveniences: editing them changes no verdict.
     @Test(arguments: [
         "UPDATE machine_actions SET created_at = '2026-11-03T08:30:00Z', machine_id = NULL",
-        "DELETE FROM machines WHERE computer_dns_name = 'ws-a'",
         "INSERT INTO tenant_settings (tenant, key, value) VALUES (1, 'offboard_grace_hours', '3650')",
-        "UPDATE machines SET last_seen = '2020-01-01T00:00:00Z', onboarding_status = 'Offboarded'",
         "DELETE FROM device_lifecycle",
         "INSERT INTO lifecycle_as_of VALUES ('2026-11-01T09:00:00Z')",
     ])

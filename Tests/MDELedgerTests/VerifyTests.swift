@@ -12,9 +12,11 @@ import Testing
             try LedgerFixtures.machine(String(repeating: "\($0)", count: 40), name: "ws-\($0)")
         }
         try await LedgerFixtures.commit(ledger, machines: machines, observedAt: "2026-11-01T09:00:00Z")
+        // Devices 1-3 change health (a full row and a device_changed event each); 4 and 5 only report (sightings).
         let later = try (1...5).map {
             try LedgerFixtures.machine(
-                String(repeating: "\($0)", count: 40), name: "ws-\($0)", lastSeen: "2026-11-02T08:00:00Z")
+                String(repeating: "\($0)", count: 40), name: "ws-\($0)", lastSeen: "2026-11-02T08:00:00Z",
+                health: $0 <= 3 ? "Inactive" : "Active")
         }
         try await LedgerFixtures.commit(ledger, machines: later, observedAt: "2026-11-02T09:00:00Z")
         return ledger
@@ -24,7 +26,7 @@ import Testing
         let folder = try TemporaryFolder()
         let report = try await populatedLedger(folder).verify()
         #expect(report.ok, "\(report.problems)")
-        #expect(report.eventsChecked == 7)  // 5 discovered + 2 run_committed; no lifecycle change
+        #expect(report.eventsChecked == 5)  // 3 device_changed + 2 run_committed; new devices need no event
         #expect(report.runsChecked == 2)
         #expect(report.headHash != EventChain.genesis)
     }
@@ -34,7 +36,7 @@ import Testing
         let ledger = try await populatedLedger(folder)
         let queue = try DatabaseQueue(path: ledger.path)
         for sql in [
-            "UPDATE events SET payload = '{}' WHERE seq = 2", "DELETE FROM events WHERE seq = 7",
+            "UPDATE events SET payload = '{}' WHERE seq = 2", "DELETE FROM events WHERE seq = 5",
             "UPDATE machine_observations SET last_seen = '2030-01-01T00:00:00Z'",
             "DELETE FROM machine_observations WHERE seq = 1",
         ] {
@@ -74,7 +76,7 @@ import Testing
         try await queue.write { db in
             // Run 2 moved only lastSeen, so its history is one narrow sighting per device.
             try db.execute(sql: "DROP TRIGGER device_sightings_no_update")
-            try db.execute(sql: "UPDATE device_sightings SET last_seen = last_seen - 3600 WHERE run = 2 AND device = 2")
+            try db.execute(sql: "UPDATE device_sightings SET last_seen = last_seen - 3600 WHERE run = 2 AND device = 5")
         }
         let problems = try ledger.verify().problems
         #expect(problems.contains { $0.contains("history of run 2 was altered") })

@@ -609,7 +609,10 @@ WHERE s.seq = (SELECT max(x.seq) FROM outbox_steps x WHERE x.plan = s.plan AND x
 --   machine_observations row. It holds lastSeen as seconds since 1970 plus the fraction text the service sent,
 --   so that day's document is recoverable byte for byte (view machine_history).
 -- * machine_observations keeps every other change; new rows carry `document` instead of `raw_json`.
--- * machines (the current-state convenience) points at its document instead of holding a second copy.
+-- * machines, the current state, is no longer a second copy of every document: it becomes a view of each
+--   device's latest history, through device_latest (derived state kept by the commit, checked by `verify`).
+-- * Devices are no longer announced by one device_discovered event each: the run's digest covers the new
+--   observation rows, and run_committed counts them.
 --
 -- A ledger written before this migration is rewritten into this shape in the same transaction: mde-ledger runs
 -- the step marked below in Swift (it needs SHA-256), then appends a history_reshaped event that records the old
@@ -619,7 +622,7 @@ CREATE TABLE device_keys (
     key         INTEGER PRIMARY KEY,
     tenant      INTEGER NOT NULL REFERENCES tenants(id),
     machine_id  TEXT NOT NULL,
-    UNIQUE (tenant, machine_id)
+    UNIQUE (machine_id, tenant)   -- id first: a lookup by id alone, across tenants, uses it too
 ) STRICT;
 
 CREATE TABLE raw_documents (
@@ -644,31 +647,6 @@ ALTER TABLE machine_observations ADD COLUMN document INTEGER REFERENCES raw_docu
 ALTER TABLE machine_observations ADD COLUMN last_seen_offset INTEGER;   -- NULL: the document holds lastSeen
 ALTER TABLE machine_observations ADD COLUMN last_seen_fraction TEXT;
 
-CREATE TABLE machines_next (
-    tenant                  INTEGER NOT NULL REFERENCES tenants(id),
-    id                      TEXT NOT NULL,
-    device                  INTEGER NOT NULL REFERENCES device_keys(key),
-    computer_dns_name       TEXT,
-    aad_device_id           TEXT,
-    os_platform             TEXT,
-    os_version              TEXT,
-    onboarding_status       TEXT,
-    health_status           TEXT,
-    first_seen              TEXT,
-    last_seen               TEXT,
-    rbac_group_id           TEXT,
-    rbac_group_name         TEXT,
-    machine_tags            TEXT NOT NULL DEFAULT '[]',
-    merged_into_machine_id  TEXT,
-    is_excluded             INTEGER,
-    present                 INTEGER NOT NULL DEFAULT 1,
-    first_observed_at       TEXT NOT NULL,
-    document                INTEGER NOT NULL REFERENCES raw_documents(id),
-    last_seen_offset        INTEGER,
-    last_seen_fraction      TEXT,
-    PRIMARY KEY (tenant, id)
-) STRICT;
-
 -- Derived state, for answers at the latest run in well under a second at a million devices: per device, its
 -- latest observation row and its latest sighting after it. Written by each run's commit in the same transaction,
 -- and recomputed from history and compared by `verify`; the views use it only for an as-of time at or after the
@@ -678,14 +656,19 @@ CREATE TABLE device_latest (
     tenant       INTEGER NOT NULL REFERENCES tenants(id),
     observation  INTEGER NOT NULL,   -- machine_observations.seq of the device's latest full row
     sighting     INTEGER,            -- the run of its latest sighting after that row, if any
-    last_seen    INTEGER             -- that sighting's lastSeen, seconds since 1970
+    last_seen    INTEGER,            -- that sighting's lastSeen, seconds since 1970
+    fraction     TEXT                -- and its fraction
 ) STRICT;
 CREATE INDEX device_latest_by_tenant ON device_latest (tenant);
+CREATE INDEX device_latest_by_observation ON device_latest (observation);
 
 INSERT INTO ledger_formats (format, first_event, first_run)
 SELECT 3, (SELECT COALESCE(max(seq), 0) + 1 FROM events), (SELECT COALESCE(max(id), 0) + 1 FROM sync_runs);
 
 -- mde-ledger: reshape history
+
+INSERT OR IGNORE INTO device_keys (tenant, machine_id)
+SELECT DISTINCT tenant, machine_id FROM machine_observations ORDER BY tenant, machine_id;
 
 -- What device_latest must hold, computed from history alone (`verify` compares the two).
 CREATE VIEW device_latest_expected AS
@@ -694,17 +677,27 @@ WITH o AS (
     FROM machine_observations o JOIN device_keys k ON k.tenant = o.tenant AND k.machine_id = o.machine_id
     GROUP BY k.key
 )
-SELECT o.device, o.tenant, o.observation, s.run AS sighting, s.last_seen
+SELECT o.device, o.tenant, o.observation, s.run AS sighting, s.last_seen, s.fraction
 FROM o LEFT JOIN device_sightings s ON s.device = o.device
     AND s.run = (SELECT max(x.run) FROM device_sightings x WHERE x.device = o.device AND x.run > o.run);
 
-INSERT INTO device_latest (device, tenant, observation, sighting, last_seen)
-SELECT device, tenant, observation, sighting, last_seen FROM device_latest_expected;
+INSERT INTO device_latest (device, tenant, observation, sighting, last_seen, fraction)
+SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest_expected;
 
+-- The current state of each device is no longer a second copy: it is the device's latest history.
 DROP TABLE machines;
-ALTER TABLE machines_next RENAME TO machines;
-CREATE INDEX machines_by_name ON machines (tenant, computer_dns_name);
-CREATE INDEX machines_by_aad ON machines (tenant, aad_device_id);
+CREATE VIEW machines AS
+SELECT l.tenant, k.machine_id AS id, l.device,
+    o.computer_dns_name, o.aad_device_id, o.os_platform, o.os_version, o.onboarding_status, o.health_status, o.first_seen, CASE WHEN l.sighting IS NULL THEN o.last_seen ELSE strftime('%Y-%m-%dT%H:%M:%SZ', l.last_seen, 'unixepoch') END AS last_seen, o.rbac_group_id, o.rbac_group_name, o.machine_tags, o.merged_into_machine_id, o.is_excluded,
+    o.present, o.document, o.last_seen_offset,
+    CASE WHEN l.sighting IS NULL THEN o.last_seen_fraction ELSE l.fraction END AS last_seen_fraction
+FROM device_latest l
+JOIN device_keys k ON k.key = l.device
+JOIN machine_observations o ON o.seq = l.observation;
+-- `status NAME` and `offboard --device` find a device by Entra id or host name in one index lookup.
+CREATE INDEX machine_observations_by_aad ON machine_observations (lower(aad_device_id));
+CREATE INDEX machine_observations_by_host
+    ON machine_observations (lower(substr(computer_dns_name, 1, instr(computer_dns_name || '.', '.') - 1)));
 
 -- Each machine's document as last received, for sqlite3 sessions (the current state is a convenience).
 CREATE VIEW machine_documents AS

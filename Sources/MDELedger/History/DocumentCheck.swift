@@ -34,8 +34,8 @@ enum DocumentCheck {
             db,
             sql: """
                 SELECT (SELECT count(*) FROM (SELECT * FROM device_latest_expected
-                        EXCEPT SELECT device, tenant, observation, sighting, last_seen FROM device_latest))
-                     + (SELECT count(*) FROM (SELECT device, tenant, observation, sighting, last_seen FROM device_latest
+                        EXCEPT SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest))
+                     + (SELECT count(*) FROM (SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest
                         EXCEPT SELECT * FROM device_latest_expected))
                 """) ?? 0
         if derived > 0 {

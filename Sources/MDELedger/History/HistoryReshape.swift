@@ -16,7 +16,6 @@ enum HistoryReshape {
         let mismatched = try oldDigestMismatches(db)
         var counts = Counts()
         try rewriteObservations(db, counts: &counts)
-        try rewriteCurrentState(db)
         guard let oldHead else { return }
         var digests: [String: JSONValue] = [:]
         for run in try Int64.fetchAll(db, sql: "SELECT id FROM sync_runs WHERE status = 'committed' ORDER BY id") {
@@ -120,44 +119,5 @@ enum HistoryReshape {
                 """, arguments: [document, split?.offset, split?.fraction, seq])
         previous[deviceKey] = Previous(present: true, others: others, template: template, offset: split?.offset)
         counts.kept += 1
-    }
-
-    /// Copies the current-state table into its new shape (`machines_next`), pointing at stored documents.
-    private static func rewriteCurrentState(_ db: Database) throws {
-        let tracked = MachineColumns.tracked
-        var after: Int64 = 0
-        while true {
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT rowid, tenant, id, \(tracked.joined(separator: ", ")), raw_json, present, first_observed_at
-                    FROM machines WHERE rowid > ? ORDER BY rowid LIMIT 5000
-                    """, arguments: [after])
-            guard let last = rows.last else { return }
-            after = last["rowid"]
-            for row in rows { try copy(db, row) }
-        }
-    }
-
-    private static func copy(_ db: Database, _ row: Row) throws {
-        let tracked = MachineColumns.tracked
-        let tenant: Int64 = row["tenant"]
-        let id: String = row["id"]
-        let raw: String = row["raw_json"]
-        let lastSeen: String? = row["last_seen"]
-        let split = LastSeenSplit.split(raw).flatMap {
-            UTCTime.format(epochSeconds: $0.seconds) == lastSeen ? $0 : nil
-        }
-        let document = try DocumentStore.put(db, body: split?.template ?? raw)
-        let key = try DeviceKeys.key(db, tenant: tenant, machineId: id)
-        let columns = ["tenant", "id", "device"] + tracked
-            + ["present", "first_observed_at", "document", "last_seen_offset", "last_seen_fraction"]
-        var values: [DatabaseValue] = [tenant.databaseValue, id.databaseValue, key.databaseValue]
-        values += tracked.map { row[$0] as DatabaseValue }
-        values += [
-            row["present"] as DatabaseValue, row["first_observed_at"] as DatabaseValue, document.databaseValue,
-            split?.offset.databaseValue ?? .null, split?.fraction.databaseValue ?? .null,
-        ]
-        try db.execute(sql: insertSQL("machines_next", columns), arguments: StatementArguments(values))
     }
 }

@@ -39,7 +39,7 @@ enum LifecycleTransitions {
                         since = excluded.since
                     """
             ).execute(arguments: [tenant, id, state, finding, asOf])
-            // A device first seen in an ordinary state needs no event beyond device_discovered.
+            // A device first seen in an ordinary state needs no event: its first observation row records it.
             if previous == nil && !finding && (state == "active" || state == "not-onboarded") { continue }
             guard let kind = DeviceState(rawValue: state)?.transitionEvent else { continue }
             var occurredAt = asOf

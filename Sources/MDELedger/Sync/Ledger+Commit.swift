@@ -38,6 +38,7 @@ extension Ledger {
                 [
                     "kind": .string(info.kind), "complete": .bool(info.complete), "source": .string(info.source),
                     "machines_seen": .int(Int64(info.machinesSeen)), "actions_seen": .int(Int64(info.actionsSeen)),
+                    "discovered": .int(Int64(ctx.discovered)),
                     "observations": .int(Int64(ctx.observationsWritten)),
                     "action_observations": .int(Int64(ctx.actionObservationsWritten)),
                     "digest_version": .int(Int64(RunDigest.currentVersion)),
@@ -54,7 +55,8 @@ extension Ledger {
             return RunSummary(
                 run: run, kind: info.kind, tenant: tenant.name, observedAt: info.observedAt,
                 complete: info.complete, machinesSeen: info.machinesSeen, actionsSeen: info.actionsSeen,
-                observationsWritten: ctx.observationsWritten, actionObservationsWritten: ctx.actionObservationsWritten,
+                observationsWritten: ctx.observationsWritten, sightingsWritten: ctx.sightingsWritten,
+                actionObservationsWritten: ctx.actionObservationsWritten,
                 eventsWritten: ctx.events.written, discovered: ctx.discovered, changed: ctx.changed,
                 removed: ctx.removed, reappeared: ctx.reappeared, actionsNew: ctx.actionsNew,
                 actionStatusChanges: ctx.actionStatusChanges, lifecycleTransitions: ctx.transitions,

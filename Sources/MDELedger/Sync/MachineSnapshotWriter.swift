@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import MDEAPI
 
-/// Writes the staged machines: history rows for changes, the current-state table, and events.
+/// Writes the staged machines: history rows for changes, the derived `device_latest`, and events.
 ///
 /// A device whose only change is `lastSeen` gets one narrow `device_sightings` row; any other change (a
 /// tracked field, presence, or anything else in its document) gets a `machine_observations` row pointing at
@@ -64,27 +64,27 @@ enum MachineSnapshotWriter {
         let onlyLastSeen =
             !c.isNew && c.wasPresent && !c.documentChanged && c.document[1] != .null
             && changedColumns.allSatisfy { $0.0 == "last_seen" }
-        let documentID: Int64
-        if onlyLastSeen, let current = c.currentDocument,
+        if onlyLastSeen, c.currentDocument != nil,
             let seconds = String.fromDatabaseValue(c.new[lastSeenIndex]).flatMap(UTCTime.epochSeconds)
         {
-            documentID = current
             try ctx.db.cachedStatement(
                 sql: "INSERT INTO device_sightings (run, device, last_seen, fraction) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [ctx.run, device, seconds, c.document[2]])
-            try ctx.db.cachedStatement(sql: "UPDATE device_latest SET sighting = ?, last_seen = ? WHERE device = ?")
-                .execute(arguments: [ctx.run, seconds, device])
+            try ctx.db.cachedStatement(
+                sql: "UPDATE device_latest SET sighting = ?, last_seen = ?, fraction = ? WHERE device = ?"
+            ).execute(arguments: [ctx.run, seconds, c.document[2], device])
             ctx.observationsWritten += 1
+            ctx.sightingsWritten += 1
         } else {
-            documentID = try DocumentStore.put(ctx.db, body: String.fromDatabaseValue(c.document[0]) ?? "")
+            let documentID = try DocumentStore.put(ctx.db, body: String.fromDatabaseValue(c.document[0]) ?? "")
             try insertObservation(
                 ctx, id: c.id, device: device, present: true, values: c.new,
                 document: [documentID.databaseValue, c.document[1], c.document[2]])
         }
-        try upsertCurrent(ctx, id: c.id, device: device, values: c.new, document: documentID, split: c.document)
+        // A new device is recorded by its observation row, which the run's digest covers; an event per device
+        // of a first sync would double the ledger. run_committed counts them.
         if c.isNew {
             ctx.discovered += 1
-            try ctx.event("device_discovered", subject: c.id, summary(c.new))
         } else if !c.wasPresent {
             ctx.reappeared += 1
             try ctx.event("device_reappeared", subject: c.id, summary(c.new))
@@ -123,8 +123,6 @@ enum MachineSnapshotWriter {
             let values = Array(Array(row.databaseValues)[2...])
             try insertObservation(
                 ctx, id: id, device: row[1], present: false, values: values, document: [.null, .null, .null])
-            try ctx.db.cachedStatement(sql: "UPDATE machines SET present = 0 WHERE tenant = ? AND id = ?")
-                .execute(arguments: [ctx.tenant, id])
             ctx.removed += 1
             var payload = summary(values)
             payload["reason"] = .string("not in a complete snapshot: retention expired or deleted")
@@ -145,22 +143,12 @@ enum MachineSnapshotWriter {
         try statement.execute(arguments: StatementArguments(head + values + document))
         try ctx.db.cachedStatement(
             sql: """
-                INSERT INTO device_latest (device, tenant, observation, sighting, last_seen) VALUES (?, ?, ?, NULL, NULL)
-                ON CONFLICT (device) DO UPDATE SET observation = excluded.observation, sighting = NULL, last_seen = NULL
+                INSERT INTO device_latest (device, tenant, observation) VALUES (?, ?, ?)
+                ON CONFLICT (device) DO UPDATE
+                SET observation = excluded.observation, sighting = NULL, last_seen = NULL, fraction = NULL
                 """
         ).execute(arguments: [device, ctx.tenant, ctx.db.lastInsertedRowID])
         ctx.observationsWritten += 1
-    }
-
-    private static func upsertCurrent(
-        _ ctx: SnapshotContext, id: String, device: Int64, values: [DatabaseValue], document: Int64,
-        split: [DatabaseValue]
-    ) throws {
-        let statement = try ctx.db.cachedStatement(sql: MachineColumns.upsertCurrentSQL)
-        let args: [DatabaseValue] =
-            [ctx.tenant.databaseValue, id.databaseValue, device.databaseValue] + values
-            + [document.databaseValue, split[1], split[2], 1.databaseValue, ctx.observedAt.databaseValue]
-        try statement.execute(arguments: StatementArguments(args))
     }
 
     /// The identifying fields of a device for an event payload.

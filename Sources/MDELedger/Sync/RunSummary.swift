@@ -10,7 +10,10 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var complete: Bool
     public var machinesSeen = 0
     public var actionsSeen = 0
+    /// Machine history rows: full observations plus lastSeen-only sightings.
     public var observationsWritten = 0
+    /// Of `observationsWritten`, the narrow rows of devices whose only change was lastSeen.
+    public var sightingsWritten = 0
     public var actionObservationsWritten = 0
     public var eventsWritten = 0
     public var discovered = 0

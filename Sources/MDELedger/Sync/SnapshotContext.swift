@@ -12,6 +12,7 @@ final class SnapshotContext {
     let complete: Bool
     let events: EventAppender
     var observationsWritten = 0
+    var sightingsWritten = 0
     var actionObservationsWritten = 0
     var discovered = 0
     var changed = 0
