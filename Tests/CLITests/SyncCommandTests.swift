@@ -14,7 +14,9 @@ import Testing
             #expect(first.stdout.contains("250 machines"))
             #expect(first.stdout.contains("250 discovered"))
             let second = try await CLIRunner.run(["sync"], environment: sim.environment, directory: scratch.url)
-            #expect(second.stdout.contains("written: 0 machine observations (0 lastSeen only), 0 action observations, 1 events"))
+            #expect(
+                second.stdout.contains(
+                    "written: 0 machine observations (0 lastSeen only), 0 action observations, 1 events"))
             let ledger = scratch.path("mde-ledger.sqlite")
             let machines = try await DatabaseQueue(path: ledger).read {
                 try Int.fetchOne($0, sql: "SELECT count(*) FROM machines")

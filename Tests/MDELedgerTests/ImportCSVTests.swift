@@ -17,7 +17,9 @@ import Testing
     private func machines(_ path: String) throws -> [String: Row] {
         try DatabaseQueue(path: path).read { db in
             Dictionary(
-                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT * FROM machines JOIN machine_documents USING (tenant, id)").map {
+                uniqueKeysWithValues: try Row.fetchAll(
+                    db, sql: "SELECT * FROM machines JOIN machine_documents USING (tenant, id)"
+                ).map {
                     ($0["id"] as String, $0)
                 })
         }

@@ -64,11 +64,17 @@ import Testing
             let documents = try Int.fetchOne(db, sql: "SELECT count(*) FROM raw_documents") ?? 0
             #expect(sightings > 0, "lastSeen-only observations became sightings")
             #expect(documents < before.documents.count / 2, "unchanged documents are stored once")
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM machine_observations WHERE raw_json IS NOT NULL") == 0)
+            let rawRows = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM machine_observations WHERE raw_json IS NOT NULL")
+            #expect(rawRows == 0, "every raw document moved to raw_documents")
         }
         let states = Dictionary(
             uniqueKeysWithValues: try ledger.deviceStates(tenant: nil, asOf: nil).map { ($0.id, $0.state.rawValue) })
         #expect(states == before.states)
+        // `status` reads one device through its own copy of the view: it must agree with the list.
+        for (id, state) in states.sorted(by: { $0.key < $1.key }).prefix(15) {
+            #expect(try ledger.deviceStatus(id, tenant: nil, asOf: nil).device.state.rawValue == state, "\(id)")
+        }
     }
 
     @Test func theUpgradedLedgerKeepsSyncingAndVerifying() async throws {

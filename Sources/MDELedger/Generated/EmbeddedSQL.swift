@@ -694,6 +694,10 @@ SELECT l.tenant, k.machine_id AS id, l.device,
 FROM device_latest l
 JOIN device_keys k ON k.key = l.device
 JOIN machine_observations o ON o.seq = l.observation;
+-- Settings and run ends are looked up by kind for every tenant at once: kind first.
+DROP INDEX events_by_kind;
+CREATE INDEX events_by_kind ON events (kind, tenant, occurred_at);
+
 -- `status NAME` and `offboard --device` find a device by Entra id or host name in one index lookup.
 CREATE INDEX machine_observations_by_aad ON machine_observations (lower(aad_device_id));
 CREATE INDEX machine_observations_by_host

@@ -18,26 +18,28 @@ enum DocumentCheck {
                 "\(altered.count) stored document(s) no longer match their SHA-256 (ids "
                     + altered.prefix(5).map(String.init).joined(separator: ", ") + (altered.count > 5 ? ", …)" : ")"))
         }
-        let dangling = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT (SELECT count(*) FROM machine_observations o
-                        WHERE o.document IS NOT NULL AND NOT EXISTS (SELECT 1 FROM raw_documents d WHERE d.id = o.document))
-                     + (SELECT count(*) FROM device_sightings s
-                        WHERE NOT EXISTS (SELECT 1 FROM device_keys k WHERE k.key = s.device))
-                """) ?? 0
+        let dangling =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM machine_observations o
+                            WHERE o.document IS NOT NULL AND NOT EXISTS (SELECT 1 FROM raw_documents d WHERE d.id = o.document))
+                         + (SELECT count(*) FROM device_sightings s
+                            WHERE NOT EXISTS (SELECT 1 FROM device_keys k WHERE k.key = s.device))
+                    """) ?? 0
         if dangling > 0 {
             report.problems.append("\(dangling) history row(s) point at a document or device key that does not exist")
         }
         // The derived state the views use for the latest as-of time must be exactly what history says.
-        let derived = try Int.fetchOne(
-            db,
-            sql: """
-                SELECT (SELECT count(*) FROM (SELECT * FROM device_latest_expected
-                        EXCEPT SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest))
-                     + (SELECT count(*) FROM (SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest
-                        EXCEPT SELECT * FROM device_latest_expected))
-                """) ?? 0
+        let derived =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM (SELECT * FROM device_latest_expected
+                            EXCEPT SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest))
+                         + (SELECT count(*) FROM (SELECT device, tenant, observation, sighting, last_seen, fraction FROM device_latest
+                            EXCEPT SELECT * FROM device_latest_expected))
+                    """) ?? 0
         if derived > 0 {
             report.problems.append(
                 "device_latest differs from history for \(derived) row(s), so answers as of the latest run would be "

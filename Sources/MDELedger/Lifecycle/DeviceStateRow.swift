@@ -32,6 +32,9 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         FROM device_states
         """
 
+    /// The same row for one device (add `WHERE tenant = ? AND machine_id = ?`), reading only that device.
+    static let selectOneSQL = selectSQL.replacingOccurrences(of: "FROM device_states", with: "FROM device_state_of_one")
+
     init(row: Row) {
         tenant = row[0]
         id = row[1]

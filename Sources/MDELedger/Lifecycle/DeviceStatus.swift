@@ -32,7 +32,7 @@ extension Ledger {
             let match = try DeviceLookup.one(db, query: query, tenant: tenant?.id)
             guard
                 let row = try Row.fetchOne(
-                    db, sql: DeviceStateRow.selectSQL + " WHERE tenant = ? AND machine_id = ?",
+                    db, sql: DeviceStateRow.selectOneSQL + " WHERE tenant = ? AND machine_id = ?",
                     arguments: [match.tenant, match.id])
             else {
                 throw DeviceLookupError(

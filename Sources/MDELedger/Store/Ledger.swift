@@ -57,6 +57,10 @@ public final class Ledger: Sendable {
         } catch let error as DatabaseError {
             throw LedgerError("\(path) is not a usable SQLite ledger (\(error.message ?? "\(error)")); check --db")
         }
+        if !exists && !readOnly {
+            // Raw documents are 1-2 KB each: 16 KB pages pack them with far less slack than the default 4 KB.
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = 16384") }
+        }
         let ledger = Ledger(path: path, dbQueue: queue, warnings: warnings)
         let migrator = Migrator()
         if create && !readOnly {
