@@ -33,8 +33,11 @@ enum ActionSnapshotWriter {
                 try insertObservation(ctx, id: id, byName: byName, raw: raw)
             }
             try upsertCurrent(ctx, id: id, values: values, raw: raw)
+            // A new Offboard action is announced by an event (who asked, why); other new actions (scans,
+            // isolations…) are recorded by their observation rows, which the run's digest covers.
             if isNew {
                 ctx.actionsNew += 1
+                guard String.fromDatabaseValue(byName["type"]!) == "Offboard" else { continue }
                 var payload: [String: JSONValue] = [:]
                 for column in [
                     "type", "status", "machine_id", "computer_dns_name", "requestor", "requestor_comment",
