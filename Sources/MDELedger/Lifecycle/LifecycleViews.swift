@@ -40,7 +40,9 @@ enum LifecycleViews {
         // is not materialized: same rules, same text, one keyword apart.
         if let states = bundled.first(where: { $0.name == "device_states" }) {
             let one = states.sql
-                .replacingOccurrences(of: "CREATE VIEW device_states AS", with: "CREATE TEMP VIEW device_state_of_one AS")
+                .replacingOccurrences(
+                    of: "CREATE VIEW device_states AS", with: "CREATE TEMP VIEW device_state_of_one AS"
+                )
                 .replacingOccurrences(of: "WITH f AS MATERIALIZED (", with: "WITH f AS NOT MATERIALIZED (")
             try db.execute(sql: one)
         }
