@@ -772,7 +772,8 @@ WITH params AS (
 past AS (
     SELECT p.tenant, p.as_of, o.machine_id, max(o.seq) AS observation
     FROM params p
-    JOIN machine_observations o ON o.tenant = p.tenant AND o.observed_at <= p.as_of
+    -- CROSS JOIN keeps params the outer loop, so at the latest run (current) no history is read at all.
+    CROSS JOIN machine_observations o ON o.tenant = p.tenant AND o.observed_at <= p.as_of
     WHERE NOT p.current
     GROUP BY p.tenant, p.as_of, o.machine_id
 ),
@@ -780,8 +781,8 @@ past AS (
 past_sighted AS (
     SELECT p.tenant, p.as_of, k.machine_id, max(s.run) AS run, s.last_seen
     FROM params p
-    JOIN sync_runs r ON r.tenant = p.tenant AND r.observed_at <= p.as_of
-    JOIN device_sightings s ON s.run = r.id
+    CROSS JOIN sync_runs r ON r.tenant = p.tenant AND r.observed_at <= p.as_of
+    CROSS JOIN device_sightings s ON s.run = r.id
     JOIN device_keys k ON k.key = s.device
     WHERE NOT p.current
     GROUP BY p.tenant, p.as_of, s.device
