@@ -10,6 +10,7 @@
 -- * machine_observations keeps every other change; new rows carry `document` instead of `raw_json`.
 -- * machines, the current state, is no longer a second copy of every document: it becomes a view of each
 --   device's latest history, through device_latest (derived state kept by the commit, checked by `verify`).
+-- * machine_actions (current state) points at its latest observation instead of holding a second raw copy.
 -- * Devices are no longer announced by one device_discovered event each: the run's digest covers the new
 --   observation rows, and run_committed counts them.
 --
@@ -68,6 +69,39 @@ SELECT 3, (SELECT COALESCE(max(seq), 0) + 1 FROM events), (SELECT COALESCE(max(i
 
 INSERT OR IGNORE INTO device_keys (tenant, machine_id)
 SELECT DISTINCT tenant, machine_id FROM machine_observations ORDER BY tenant, machine_id;
+
+-- machine_actions (current state) points at its latest observation instead of holding a second copy of it.
+CREATE TABLE machine_actions_next (
+    tenant                    INTEGER NOT NULL REFERENCES tenants(id),
+    id                        TEXT NOT NULL,
+    type                      TEXT,
+    scope                     TEXT,
+    status                    TEXT,
+    machine_id                TEXT,
+    computer_dns_name         TEXT,
+    requestor                 TEXT,
+    requestor_comment         TEXT,
+    request_source            TEXT,
+    external_id               TEXT,
+    title                     TEXT,
+    created_at                TEXT,
+    last_update_at            TEXT,
+    cancellation_requestor    TEXT,
+    cancellation_comment      TEXT,
+    cancelled_at              TEXT,
+    first_observed_at         TEXT NOT NULL,
+    observation               INTEGER REFERENCES machine_action_observations(seq),
+    PRIMARY KEY (tenant, id)
+) STRICT;
+INSERT INTO machine_actions_next
+SELECT a.tenant, a.id, a.type, a.scope, a.status, a.machine_id, a.computer_dns_name, a.requestor, a.requestor_comment,
+    a.request_source, a.external_id, a.title, a.created_at, a.last_update_at, a.cancellation_requestor,
+    a.cancellation_comment, a.cancelled_at, a.first_observed_at,
+    (SELECT max(o.seq) FROM machine_action_observations o WHERE o.tenant = a.tenant AND o.action_id = a.id)
+FROM machine_actions a;
+DROP TABLE machine_actions;
+ALTER TABLE machine_actions_next RENAME TO machine_actions;
+CREATE INDEX machine_actions_by_machine ON machine_actions (tenant, machine_id, type, created_at);
 
 -- What device_latest must hold, computed from history alone (`verify` compares the two).
 CREATE VIEW device_latest_expected AS

@@ -79,7 +79,11 @@ enum ImportFiles {
         #expect(outcome.summary.actionsNew == sample.count)
         let row = try DatabaseQueue(path: ledger.path).read { db in
             try Row.fetchOne(
-                db, sql: "SELECT type, status, last_update_at, raw_json FROM machine_actions WHERE id = ?",
+                db,
+                sql: """
+                    SELECT a.type, a.status, a.last_update_at, o.raw_json FROM machine_actions a
+                    JOIN machine_action_observations o ON o.seq = a.observation WHERE a.id = ?
+                    """,
                 arguments: [sample.id])
         }
         let found = try #require(row)
@@ -95,7 +99,11 @@ enum ImportFiles {
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try await ImportFiles.run(ledger, .actions, [ImportFiles.published("liveresponse-response.json")])
         let raw = try await DatabaseQueue(path: ledger.path).read { db in
-            try String.fetchOne(db, sql: "SELECT raw_json FROM machine_actions")
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT o.raw_json FROM machine_actions a JOIN machine_action_observations o ON o.seq = a.observation
+                    """)
         }
         #expect(raw?.contains("\"errorHResult\":0") == true)
         #expect(raw?.contains("\"ScriptName\"") == true)

@@ -16,9 +16,13 @@ enum LifecycleTransitions {
         try LifecycleViews.setPoints(db, asOf.map { [$0] } ?? [])
         defer { try? LifecycleViews.setPoints(db, []) }
         var appended = 0
-        let rows = try Row.fetchAll(
-            db,
+        // The changes go to a TEMP table first and are read back one at a time: a first sync of a million devices
+        // has hundreds of thousands, too many to hold in memory, and the loop writes device_lifecycle, which the
+        // query reads.
+        try db.execute(
             sql: """
+                DROP TABLE IF EXISTS temp.lifecycle_changes;
+                CREATE TEMP TABLE lifecycle_changes AS
                 SELECT s.machine_id, s.state, s.finding, s.as_of, s.last_seen, s.offboard_action, s.offboard_status,
                        s.offboard_requested_at, s.retired_at, s.retention_days, d.state AS previous
                 FROM device_states s
@@ -26,7 +30,9 @@ enum LifecycleTransitions {
                 WHERE s.tenant = ? AND d.state IS NOT s.state
                 ORDER BY s.machine_id
                 """, arguments: [tenant])
-        for row in rows {
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.lifecycle_changes") }
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM temp.lifecycle_changes ORDER BY rowid")
+        while let row = try rows.next() {
             let id: String = row["machine_id"]
             let state: String = row["state"]
             let finding: Bool = row["finding"]

@@ -6,13 +6,16 @@ import MDEAPI
 enum ActionSnapshotWriter {
     static func apply(_ ctx: SnapshotContext) throws {
         let all = ActionColumns.all
-        let differs = (all + ["raw_json"]).map { "s.\($0) IS NOT a.\($0)" }.joined(separator: " OR ")
+        // The current row points at its latest observation, which holds the document (one copy, not two).
+        let differs = (all.map { "s.\($0) IS NOT a.\($0)" } + ["s.raw_json IS NOT ao.raw_json"])
+            .joined(separator: " OR ")
         let sql = """
             SELECT s.id, \(all.map { "s.\($0)" }.joined(separator: ", ")), s.raw_json,
-                   a.id IS NULL, s.raw_json IS NOT a.raw_json,
+                   a.id IS NULL, s.raw_json IS NOT ao.raw_json,
                    \(ActionColumns.tracked.map { "a.\($0)" }.joined(separator: ", "))
             FROM temp.staged_actions s
             LEFT JOIN machine_actions a ON a.tenant = ? AND a.id = s.id
+            LEFT JOIN machine_action_observations ao ON ao.seq = a.observation
             WHERE a.id IS NULL OR \(differs)
             ORDER BY s.created_at, s.id
             """
@@ -29,10 +32,11 @@ enum ActionSnapshotWriter {
             let byName = Dictionary(uniqueKeysWithValues: zip(all, values))
             let newTracked = ActionColumns.tracked.map { byName[$0]! }
             // Any change of the document is history (its raw JSON is evidence), not only a tracked column.
+            var observation: Int64?
             if isNew || rawChanged || oldTracked != newTracked {
-                try insertObservation(ctx, id: id, byName: byName, raw: raw)
+                observation = try insertObservation(ctx, id: id, byName: byName, raw: raw)
             }
-            try upsertCurrent(ctx, id: id, values: values, raw: raw)
+            try upsertCurrent(ctx, id: id, values: values, observation: observation)
             // A new Offboard action is announced by an event (who asked, why); other new actions (scans,
             // isolations…) are recorded by their observation rows, which the run's digest covers.
             if isNew {
@@ -59,9 +63,10 @@ enum ActionSnapshotWriter {
         }
     }
 
+    /// Appends an action observation; returns its seq.
     private static func insertObservation(
         _ ctx: SnapshotContext, id: String, byName: [String: DatabaseValue], raw: String
-    ) throws {
+    ) throws -> Int64 {
         let statement = try ctx.db.cachedStatement(sql: ActionColumns.observationSQL)
         let head: [DatabaseValue] = [
             ctx.tenant.databaseValue, id.databaseValue, ctx.run.databaseValue, ctx.observedAt.databaseValue,
@@ -69,12 +74,17 @@ enum ActionSnapshotWriter {
         try statement.execute(
             arguments: StatementArguments(head + ActionColumns.observed.map { byName[$0]! } + [raw.databaseValue]))
         ctx.actionObservationsWritten += 1
+        return ctx.db.lastInsertedRowID
     }
 
-    private static func upsertCurrent(_ ctx: SnapshotContext, id: String, values: [DatabaseValue], raw: String) throws {
+    /// `observation` is nil when this run wrote none: the row keeps pointing at its latest one.
+    private static func upsertCurrent(
+        _ ctx: SnapshotContext, id: String, values: [DatabaseValue], observation: Int64?
+    ) throws {
         let statement = try ctx.db.cachedStatement(sql: ActionColumns.upsertCurrentSQL)
         let args: [DatabaseValue] =
-            [ctx.tenant.databaseValue, id.databaseValue] + values + [raw.databaseValue, ctx.observedAt.databaseValue]
+            [ctx.tenant.databaseValue, id.databaseValue] + values
+            + [observation.databaseValue, ctx.observedAt.databaseValue]
         try statement.execute(arguments: StatementArguments(args))
     }
 }

@@ -98,9 +98,10 @@ enum ActionColumns {
     static let observationSQL = insertSQL(
         "machine_action_observations", ["tenant", "action_id", "run", "observed_at"] + observed + ["raw_json"])
     static let upsertCurrentSQL =
-        insertSQL("machine_actions", ["tenant", "id"] + all + ["raw_json", "first_observed_at"])
+        insertSQL("machine_actions", ["tenant", "id"] + all + ["observation", "first_observed_at"])
         + " ON CONFLICT (tenant, id) DO UPDATE SET "
-        + (all + ["raw_json"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        + all.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        + ", observation = COALESCE(excluded.observation, machine_actions.observation)"
 
     static let stagingDDL = """
         CREATE TEMP TABLE staged_actions (
