@@ -2,8 +2,14 @@
 SWIFT ?= swift
 BIN := .build/debug/mde-ledger
 
-.PHONY: build test release demo docs bench lint format embed check-embed clean golden
+.PHONY: build test release demo docs bench bench-year lint format embed check-embed clean golden
+# make bench / bench-year: scripts/bench and scripts/bench-year read these (docs/performance.md).
 DEVICES ?= 100000
+PAGE ?= 10000
+RUNS ?= 3
+SEED ?= 1
+DAYS ?= 365
+BENCH_BIN ?= .build/release/mde-ledger
 
 build:
 	$(SWIFT) build
@@ -28,10 +34,16 @@ docs:
 	$(SWIFT) build --product mde-ledger
 	python3 scripts/update-docs --bin $(abspath $(BIN))
 
-## Release-build sync benchmark against the simulator, with SQLite's own JSON import as the baseline.
+## Release-build ingest benchmark (hyperfine): sync and import vs the sqlite3 and sqlite-utils upserts of the same
+## pages, then the read side; writes bench/results.md.
 bench:
 	$(SWIFT) build -c release --product mde-ledger
-	scripts/bench $(DEVICES)
+	BIN=$(BENCH_BIN) DEVICES=$(DEVICES) PAGE=$(PAGE) RUNS=$(RUNS) SEED=$(SEED) scripts/bench
+
+## A year of daily syncs on the simulator's clock (DAYS, DEVICES): sync times, ledger growth, verify; writes bench/year.md.
+bench-year:
+	$(SWIFT) build -c release --product mde-ledger
+	BIN=$(BENCH_BIN) DEVICES=$(DEVICES) DAYS=$(DAYS) SEED=$(SEED) scripts/bench-year
 
 release:
 	$(SWIFT) build -c release --product mde-ledger
