@@ -188,7 +188,7 @@ JOIN machine_observations o ON o.seq = (
     WHERE x.tenant = k.tenant AND x.machine_id = k.machine_id AND x.run < s.run)
 JOIN raw_documents d ON d.id = o.document;
 
-DROP VIEW device_states;
+-- device_states (migration 0004) reads device_facts by name, so it needs no new copy.
 DROP VIEW device_facts;
 
 -- What the ledger knew about each device at T: its latest observation at or before T (its lastSeen from a later
@@ -251,52 +251,3 @@ JOIN machine_observations o ON o.seq = n.observation
 LEFT JOIN offboard a ON a.tenant = n.tenant AND a.as_of = n.as_of AND a.machine_id = n.machine_id AND a.rank = 1
 LEFT JOIN retirements r ON r.seq = (
     SELECT max(x.seq) FROM retirements x WHERE x.tenant = n.tenant AND x.machine_id = n.machine_id);
-
--- The state of every device as of T: the rules of design.md ("Lifecycle states"), first match wins.
--- Times are compared as whole seconds since the epoch so threshold edges are exact.
--- LifecycleRules.swift holds the same rules; LifecycleAgreementTests requires both to agree.
-CREATE VIEW device_states AS
-WITH f AS MATERIALIZED (
-    SELECT *,
-        CAST(strftime('%s', as_of) AS INTEGER) AS t,
-        CAST(strftime('%s', last_seen) AS INTEGER) AS l,
-        CAST(strftime('%s', offboard_requested_at) AS INTEGER) AS r,
-        CAST(strftime('%s', retired_at) AS INTEGER) AS d
-    FROM device_facts
-),
-s AS (
-    SELECT f.*,
-        CASE
-            WHEN present = 0 AND (l IS NULL OR t < l + retention_days * 86400) THEN 'removed'
-            WHEN l IS NOT NULL AND t >= l + retention_days * 86400 THEN 'retention-expired'
-            WHEN offboard_status IN ('Failed', 'TimeOut', 'Cancelled') THEN 'offboard-failed'
-            WHEN offboard_status IN ('Pending', 'InProgress') THEN 'offboard-pending'
-            WHEN offboard_status = 'Succeeded' AND l > r + offboard_grace_hours * 3600
-                THEN 'offboarded-still-reporting'
-            WHEN offboard_status = 'Succeeded' AND t < r + offboard_grace_hours * 3600 THEN 'offboard-confirming'
-            WHEN offboard_status = 'Succeeded' THEN 'offboarded'
-            WHEN d <= t AND offboard_action IS NULL AND l > d + offboard_grace_hours * 3600
-                THEN 'retired-still-reporting'
-            WHEN d <= t AND offboard_action IS NULL THEN 'retired-not-offboarded'
-            WHEN lower(COALESCE(onboarding_status, '')) <> 'onboarded' THEN 'not-onboarded'
-            WHEN l IS NULL THEN 'stale'
-            WHEN t - l > inactive_days * 86400 THEN 'inactive'
-            WHEN t - l > stale_hours * 3600 THEN 'stale'
-            ELSE 'active'
-        END AS state
-    FROM f
-)
-SELECT
-    tenant, tenant_name, machine_id, as_of, state,
-    CASE
-        WHEN state IN ('removed', 'offboard-failed', 'offboarded-still-reporting', 'retired-still-reporting',
-                       'retired-not-offboarded') THEN 1
-        WHEN state = 'offboard-pending' AND t - r > 7 * 86400 THEN 1
-        ELSE 0
-    END AS finding,
-    computer_dns_name, aad_device_id, os_platform, onboarding_status, health_status, last_seen,
-    last_observed_at, offboard_action, offboard_requested_at, offboard_requestor, offboard_comment,
-    offboard_status, retired_at, retirement_note,
-    offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
-FROM s;
-

@@ -9,9 +9,9 @@ enum DocumentStore {
         Data(SHA256.hash(data: Data(body.utf8)))
     }
 
-    /// The id of `body`, stored now unless an identical body already is.
-    static func put(_ db: Database, body: String) throws -> Int64 {
-        let hash = address(body)
+    /// The id of `body`, stored now unless an identical body already is. Pass `address` when it is known.
+    static func put(_ db: Database, body: String, address known: Data? = nil) throws -> Int64 {
+        let hash = known ?? address(body)
         if let id = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT id FROM raw_documents WHERE sha256 = ?"), arguments: [hash])
         {

@@ -111,7 +111,7 @@ enum HistoryReshape {
             counts.sightings += 1
             return
         }
-        let document = try DocumentStore.put(db, body: split?.template ?? raw)
+        let document = try DocumentStore.put(db, body: split?.template ?? raw, address: template)
         try db.execute(
             sql: """
                 UPDATE machine_observations SET raw_json = NULL, document = ?, last_seen_offset = ?,

@@ -21,7 +21,6 @@ enum MachineSnapshotWriter {
         var isNew: Bool
         var wasPresent: Bool
         var device: Int64?
-        var currentDocument: Int64?
         var documentChanged: Bool
         var old: [DatabaseValue]
     }
@@ -31,7 +30,7 @@ enum MachineSnapshotWriter {
         let differs = tracked.map { "s.\($0) IS NOT m.\($0)" }.joined(separator: " OR ")
         return """
             SELECT s.id, \(tracked.map { "s.\($0)" }.joined(separator: ", ")), s.body, s.ls_offset, s.ls_fraction,
-                   m.id IS NULL, m.present, m.device, m.document,
+                   m.id IS NULL, m.present, m.device,
                    s.body IS NOT d.body OR s.ls_offset IS NOT m.last_seen_offset,
                    \(tracked.map { "m.\($0)" }.joined(separator: ", "))
             FROM temp.staged_machines s
@@ -53,7 +52,7 @@ enum MachineSnapshotWriter {
             let change = Change(
                 id: row[0], new: Array(columns[1...n]), document: Array(columns[(n + 1)...(n + 3)]),
                 isNew: row[n + 4], wasPresent: (row[n + 5] as Int64?) == 1, device: row[n + 6],
-                currentDocument: row[n + 7], documentChanged: row[n + 8] ?? true, old: Array(columns[(n + 9)...]))
+                documentChanged: row[n + 7] ?? true, old: Array(columns[(n + 8)...]))
             try write(ctx, change)
         }
     }
@@ -64,9 +63,7 @@ enum MachineSnapshotWriter {
         let onlyLastSeen =
             !c.isNew && c.wasPresent && !c.documentChanged && c.document[1] != .null
             && changedColumns.allSatisfy { $0.0 == "last_seen" }
-        if onlyLastSeen, c.currentDocument != nil,
-            let seconds = String.fromDatabaseValue(c.new[lastSeenIndex]).flatMap(UTCTime.epochSeconds)
-        {
+        if onlyLastSeen, let seconds = String.fromDatabaseValue(c.new[lastSeenIndex]).flatMap(UTCTime.epochSeconds) {
             try ctx.db.cachedStatement(
                 sql: "INSERT INTO device_sightings (run, device, last_seen, fraction) VALUES (?, ?, ?, ?)"
             ).execute(arguments: [ctx.run, device, seconds, c.document[2]])
