@@ -18,14 +18,33 @@ public enum ErrorText {
                 result.unicodeScalars.append(scalar)
                 continue
             }
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
-                result += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default:
+            if isHidden(scalar) {
+                result += visible(scalar)
+            } else {
                 result.unicodeScalars.append(scalar)
             }
         }
         return result
+    }
+
+    /// The one output sanitizer for human-readable output (terminal, Markdown, HTML): every control or format
+    /// character shown as a `\u{…}` escape, never removed silently. Machine formats (JSON, CSV) keep the value.
+    public static func display(_ text: some StringProtocol) -> String {
+        escaped(text, limit: .max)
+    }
+
+    /// Characters that act instead of showing: C0 and C1 controls (escape sequences, CR/LF), bidirectional
+    /// overrides and isolates, zero-width characters (all format characters), separators, unassigned code points.
+    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse: return true
+        default: return false
+        }
+    }
+
+    /// `\u{202e}`: how a hidden character is shown.
+    public static func visible(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16) + "}"
     }
 
     /// `'text'`, escaped as ``escaped(_:limit:)`` does.

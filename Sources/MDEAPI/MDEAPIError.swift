@@ -16,10 +16,16 @@ public struct MDEAPIError: Error, CustomStringConvertible, Sendable {
     public var target: String?
     /// What to do about it (`check the app's API permissions … and admin consent`).
     public var hint: String?
+    /// The start of the response body as received (at most ``bodyLimit`` characters, control characters
+    /// escaped), for the outbox's record of what the service answered; nil without a response.
+    public var body: String?
+
+    /// How much of a response body an error keeps.
+    public static let bodyLimit = 2_000
 
     public init(
         status: Int?, method: String, endpoint: String, code: String? = nil, message: String? = nil,
-        target: String? = nil, hint: String? = nil
+        target: String? = nil, hint: String? = nil, body: String? = nil
     ) {
         self.status = status
         self.method = method
@@ -28,6 +34,7 @@ public struct MDEAPIError: Error, CustomStringConvertible, Sendable {
         self.message = message
         self.target = target
         self.hint = hint
+        self.body = body
     }
 
     public var description: String {
@@ -43,7 +50,7 @@ public struct MDEAPIError: Error, CustomStringConvertible, Sendable {
         return text
     }
 
-    static func reasonPhrase(_ status: Int) -> String {
+    public static func reasonPhrase(_ status: Int) -> String {
         switch status {
         case 400: return "Bad Request"
         case 401: return "Unauthorized"

@@ -15,9 +15,10 @@ extension MDEClient {
         return found.sorted { ($0.creationDateTimeUtc ?? "", $0.id) < ($1.creationDateTimeUtc ?? "", $1.id) }
     }
 
-    /// The request failed because the machine already has an open action (`400 Action is already in progress`):
-    /// for offboarding that means the device was already asked to offboard.
+    /// The request failed because the machine already has an open action (`400 ActiveRequestAlreadyExists`):
+    /// for offboarding that means the device was already asked to offboard. Only the error code decides: the
+    /// message is prose that the service may reword or translate.
     public static func isAlreadyInProgress(_ error: MDEAPIError) -> Bool {
-        error.status == 400 && (error.message ?? "").lowercased().contains("already in progress")
+        error.status == 400 && error.code?.caseInsensitiveCompare("ActiveRequestAlreadyExists") == .orderedSame
     }
 }

@@ -36,8 +36,10 @@ extension MDEClient {
         var throttledRetries = 0
         var refreshedToken = false
         var attempts = 0
-        func failure(_ status: Int?, _ message: String?, hint: String?) -> MDEAPIError {
-            MDEAPIError(status: status, method: request.method, endpoint: request.path, message: message, hint: hint)
+        func failure(_ status: Int?, _ message: String?, hint: String?, body: Data? = nil) -> MDEAPIError {
+            MDEAPIError(
+                status: status, method: request.method, endpoint: request.path, message: message, hint: hint,
+                body: body.map(Self.bodyText))
         }
         while true {
             if attempts > 0 { transport.count { $0.retries += 1 } }
@@ -93,7 +95,7 @@ extension MDEClient {
                             status, "the response body does not parse (\(error.problem))",
                             hint: request.idempotent
                                 ? "gave up after \(transientRetries) retries; try again later"
-                                : Self.notIdempotentHint)
+                                : Self.notIdempotentHint, body: response.body)
                     }
                     transientRetries += 1
                     transport.logger.warning("\(request.method) \(request.path): unreadable body; retrying")
@@ -204,7 +206,14 @@ extension MDEClient {
             status: response.status, method: request.method, endpoint: request.path,
             code: error?["code"]?.stringValue.map { ErrorText.escaped($0) },
             message: message.map { ErrorText.escaped($0) },
-            target: error?["target"]?.stringValue.map { ErrorText.escaped($0) }, hint: hint)
+            target: error?["target"]?.stringValue.map { ErrorText.escaped($0) }, hint: hint,
+            body: Self.bodyText(response.body))
+    }
+
+    /// A response body as an error keeps it: its start, escaped (a proxy's page or a server's trace can hold
+    /// anything).
+    static func bodyText(_ body: Data) -> String {
+        ErrorText.escaped(String(decoding: body.prefix(MDEAPIError.bodyLimit * 4), as: UTF8.self), limit: MDEAPIError.bodyLimit)
     }
 }
 

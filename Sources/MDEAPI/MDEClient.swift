@@ -77,6 +77,15 @@ public final class MDEClient: Sendable {
         return try Self.decodeEntity(response.json, at: "GET \(path)", Machine.init(json:))
     }
 
+    /// A machine as the service lists it right now, and the service's clock (its `Date` header), for the live
+    /// re-check before an offboard request; nil when the service no longer lists it (404).
+    public func currentMachine(id: String) async throws -> (machine: Machine?, serviceTime: Date?) {
+        let path = "/api/machines/\(Self.pathSegment(id))"
+        let response = try await send(APIRequest(method: "GET", path: path, notFoundIsAnswer: true))
+        guard response.status != 404 else { return (nil, response.serverDate) }
+        return (try Self.decodeEntity(response.json, at: "GET \(path)", Machine.init(json:)), response.serverDate)
+    }
+
     /// One machine action by id (a GUID).
     public func machineAction(id: String) async throws -> MachineAction {
         let path = "/api/machineactions/\(Self.pathSegment(id))"

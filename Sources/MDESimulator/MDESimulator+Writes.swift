@@ -40,7 +40,7 @@ extension MDESimulator {
         case .failure(.notOnboarded):
             return .mdeError(400, "BadRequest", "Machine \(key) is not onboarded.", target: target)
         case .failure(.alreadyInProgress):
-            return .mdeError(400, "BadRequest", "Action is already in progress", target: target)
+            return .mdeError(400, "ActiveRequestAlreadyExists", "Action is already in progress", target: target)
         }
     }
 

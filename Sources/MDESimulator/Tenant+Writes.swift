@@ -7,11 +7,18 @@ extension Tenant {
         case alreadyInProgress
     }
 
+    static let offboardPlatforms: Set<String> = [
+        "windows10", "windows11", "windowsserver2016", "windowsserver2019", "windowsserver2022", "windowsserver2025",
+    ]
+
     /// Records an Offboard action for the machine, Pending until the device next reports.
     mutating func offboard(_ key: String, comment: String, requestor: String) throws(WriteError) -> SimMachineAction {
         guard let machine = machine(idOrName: key) else { throw .machineNotFound }
-        // The offboard API covers Windows only; macOS, Linux and mobile devices are offboarded locally.
-        guard machine.osPlatform.hasPrefix("Windows") else { throw .platformNotSupported(machine.osPlatform) }
+        // As the service documents it: Windows 10/11 and Windows Server 2016 or later; down-level Windows, macOS,
+        // Linux and mobile devices are offboarded on the device.
+        guard Self.offboardPlatforms.contains(machine.osPlatform.lowercased()) else {
+            throw .platformNotSupported(machine.osPlatform)
+        }
         guard machine.isOnboarded else { throw .notOnboarded }
         let open = actions.contains {
             $0.machineId == machine.id && $0.type == "Offboard" && ($0.status == "Pending" || $0.status == "InProgress")

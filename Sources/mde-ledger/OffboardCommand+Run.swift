@@ -23,7 +23,7 @@ struct OutboxCLI {
 
     func run(
         kind: OutboxKind, selection: DeviceSelection, comment: String?, tag: String?, retryFailed: Bool,
-        requestedBy: String?
+        requestedBy: String?, safety: OffboardSafety = OffboardSafety()
     ) async throws {
         // Lock before reading the selection: no other run may send or sync while this plan is made and sent.
         let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: kind == .offboard ? "offboard" : "tag")
@@ -37,35 +37,66 @@ struct OutboxCLI {
         let clientId =
             (try? connection.get().credentials.clientId)
             ?? (try? opened.resolveTenant(TenantSelection(name: api.tenant), create: false).clientId) ?? nil
-        let request = OutboxRequest(
-            kind: kind, tenant: api.tenant, selection: selection, comment: comment, tag: tag,
-            retryFailed: retryFailed, requestedBy: requestedBy ?? env["USER"] ?? env["LOGNAME"] ?? "unknown",
+        let approved = try safety.planFile.map(Self.readPlan)
+        var request = OutboxRequest(
+            kind: kind, tenant: approved?.tenant ?? api.tenant, selection: selection, comment: comment, tag: tag,
+            retryFailed: retryFailed, includeCancelled: safety.includeCancelled,
+            requestedBy: try approved?.requestedBy ?? Requester.resolve(requestedBy, env: env, required: kind == .offboard),
             clientId: clientId ?? "unknown",
             apiBaseURL: (try? connection.get().endpoints.baseURL.absoluteString) ?? "unknown")
+        if let approved {
+            guard let planned = DeviceSelection(json: approved.selection) else {
+                throw CLIFailure(message: "\(safety.planFile!): the plan's selection cannot be read; make a new plan")
+            }
+            request.selection = planned
+            request.comment = approved.comment
+            request.retryFailed = approved.selection["retry_failed"] == .bool(true)
+            request.includeCancelled = approved.selection["include_cancelled"] == .bool(true)
+        }
         let preview = try opened.previewOutbox(request)
         let what = kind == .offboard ? "offboard" : "tag \(kind == .tagAdd ? "add" : "remove") \(tag ?? "")"
+        do {
+            if kind == .offboard {
+                try checkSafety(safety, approved: approved, opened, request, preview)
+            }
+        } catch let refusal as PlanRefusal {
+            print(OutboxText.preview(preview, what: what, listSelected: dryRun))
+            throw CLIFailure(message: refusal.description, code: 64)
+        }
         if dryRun {
             print(OutboxText.preview(preview, what: what, listSelected: true))
             try opened.recordDryRun(request, preview)
+            if let out = safety.planOut {
+                let document = preview.document(request)
+                do {
+                    try document.fileText().write(toFile: out, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIFailure(message: "cannot write \(out): \(error.localizedDescription); check the path")
+                }
+                print("plan written to \(out): \(document.devices.count) devices, sha256 \(document.sha256)")
+                print("approve it, then send exactly it: mde-ledger offboard --plan \(out)")
+            }
             print("dry run: nothing sent; recorded as an outbox_dry_run event")
             return
         }
-        print(OutboxText.preview(preview, what: what, listSelected: false))
+        print(OutboxText.preview(preview, what: what, listSelected: approved != nil))
         let open = try preview.resumablePlan.map { try opened.outboxSteps($0).filter(\.step.isOpen).count }
         let calls = open ?? preview.selected.count
         guard calls > 0 else {
             print("nothing to send")
             return
         }
+        // Offboarding reads each device live before its request: two calls per device within the same limits.
         let requests =
-            kind == .offboard ? calls : (calls + MDEClient.maxMachinesPerTagCall - 1) / MDEClient.maxMachinesPerTagCall
+            kind == .offboard
+            ? calls * 2 : (calls + MDEClient.maxMachinesPerTagCall - 1) / MDEClient.maxMachinesPerTagCall
         if let plan = preview.resumablePlan { print("resuming plan \(plan): \(calls) devices still open") }
+        if let approved { print("approved plan \(approved.sha256): \(approved.devices.count) devices") }
         let seconds = minimumDuration(calls: requests, policy: api.policy)
         let least = seconds < 60 ? "under a minute" : "at least \(durationText(seconds))"
         print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): \(least)")
-        try confirm("send \(requests) \(what) requests for \(calls) devices?")
+        try confirm("send \(kind == .offboard ? calls : requests) \(what) requests for \(calls) devices?")
         let resolved = try connection.get()
-        let progress = ProgressLine(enabled: !api.noProgress)
         let httpClient = try MDEHTTPClient.make(additionalCAFile: api.caFile)
         let client = MDEClient(
             endpoints: resolved.endpoints, credentials: resolved.credentials, rateLimit: api.policy,
@@ -73,29 +104,75 @@ struct OutboxCLI {
         var engine = OutboxEngine(ledger: opened, client: client)
         let killSwitch = KillSwitch(environment: env)
         engine.checkpoint = { killSwitch.checkpoint() }
-        let started = ContinuousClock.now
-        let policy = api.policy
+        let progress = OutboxProgressText(
+            line: ProgressLine(enabled: !api.noProgress), policy: api.policy,
+            callsPerDevice: kind == .offboard ? 2 : 1)
+        let interrupt = InterruptNotice(progress: progress)
         let summary: OutboxRunSummary?
         do {
-            summary = try await engine.run(request, preview: preview, holding: lock) { event in
-                switch event {
-                case .waiting(let text): progress.show(text)
-                case .device(let done, let total):
-                    let left = kind == .offboard ? total - done : (total - done + 499) / 500
-                    let elapsed = (ContinuousClock.now - started).components.seconds
-                    progress.show(
-                        "\(done)/\(total) devices done, \(elapsed) s elapsed, ETA \(durationText(minimumDuration(calls: left + 1, policy: policy)))"
-                    )
-                }
+            summary = try await engine.run(request, preview: preview, holding: lock, approved: approved) { event in
+                progress.handle(event)
             }
         } catch {
             progress.finish()
             try? await httpClient.shutdown()
             throw CLIFailure(message: "\(error); run the same command again to resume")
         }
+        interrupt.cancel()
         progress.finish()
         try? await httpClient.shutdown()
-        if let summary { print(OutboxText.summary(summary), terminator: "") }
+        guard let summary else { return }
+        print(OutboxText.summary(summary), terminator: "")
+        let stillOpen = summary.devices.filter(\.step.isOpen)
+        if !stillOpen.isEmpty {
+            let lines = stillOpen.map { "  " + OutboxText.line($0) }.joined(separator: "\n")
+            throw CLIFailure(
+                message: "\(stillOpen.count) request(s) still open; run the same command again to reconcile and "
+                    + "finish them:\n\(lines)", code: 3)
+        }
+    }
+
+    /// The offboard safeguards before anything is written or sent: a fresh snapshot, the blast radius, and for an
+    /// approved plan, that it still describes what would be sent.
+    private func checkSafety(
+        _ safety: OffboardSafety, approved: PlanDocument?, _ ledger: Ledger, _ request: OutboxRequest,
+        _ preview: OutboxPreview
+    ) throws {
+        if let approved {
+            // A resumed approved plan has already sent some of its devices; their states changed on purpose.
+            if let resumable = preview.resumablePlan,
+                try ledger.outboxPlan(resumable).documentSHA256 == approved.sha256
+            {
+                try PlanApproval.checkHead(approved.head, ledger: ledger)
+                return
+            }
+            try PlanApproval.check(approved, against: preview, ledger: ledger, maxAgeHours: safety.maxPlanAge)
+            return
+        }
+        if preview.resumablePlan != nil { return }
+        try PlanApproval.checkSnapshotAge(ledger, tenant: preview.tenant, maxHours: safety.maxSnapshotAge)
+        let limit = try ledger.offboardSettings(for: preview.tenant).maxPerRun
+        if preview.selected.count > limit && !safety.allowLargePlan {
+            throw PlanRefusal(
+                "\(preview.selected.count) devices selected, more than max_offboard_per_run (\(limit)) of tenant "
+                    + "\(preview.tenant.name); nothing was sent. Check the selection, then pass --allow-large-plan, "
+                    + "send an approved plan (--dry-run --plan-out, then --plan), or raise the limit with "
+                    + "'mde-ledger tenant set \(preview.tenant.name) max_offboard_per_run N'")
+        }
+    }
+
+    private static func readPlan(_ path: String) throws -> PlanDocument {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CLIFailure(message: "cannot read \(path); check the path (\(error.localizedDescription))", code: 64)
+        }
+        do {
+            return try PlanDocument.read(data, file: path)
+        } catch let refusal as PlanRefusal {
+            throw CLIFailure(message: refusal.description, code: 64)
+        }
     }
 
     /// Asks on a terminal; off a terminal only `--yes` confirms.

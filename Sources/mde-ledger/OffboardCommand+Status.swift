@@ -1,4 +1,5 @@
 import Foundation
+import MDEAPI
 import MDELedger
 
 /// `offboard --status [PLAN]`: the plans, or where each device of one plan stands.
@@ -20,14 +21,16 @@ enum OffboardStatus {
         }
         let p = try ledger.outboxPlan(plan)
         Swift.print(OutboxText.header(p))
-        Swift.print("  selection \(p.selection), tenant \(p.tenant), api \(p.apiBaseURL)")
+        Swift.print(ErrorText.display("  selection \(p.selection), tenant \(p.tenant), api \(p.apiBaseURL)"))
+        if let sent = p.sentComment { Swift.print(ErrorText.display("  comment sent to MDE: \"\(sent)\"")) }
+        if let sha = p.documentSHA256 { Swift.print("  plan sha256 \(sha)") }
         for d in try ledger.outboxSteps(plan) { Swift.print("  " + OutboxText.line(d)) }
         let skipped = (try? JSONSerialization.jsonObject(with: Data(p.skipped.utf8))) as? [[String: Any]] ?? []
         if !skipped.isEmpty { Swift.print("  skipped when planned:") }
         for s in skipped {
             let device = s["device"] as? String ?? "-"
             let id = (s["id"] as? String).map { $0 == device ? "" : " (\($0))" } ?? ""
-            Swift.print("    \(device)\(id): \(s["reason"] as? String ?? "-")")
+            Swift.print(ErrorText.display("    \(device)\(id): \(s["reason"] as? String ?? "-")"))
         }
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import MDEAPI
 import MDELedger
 
-/// The text `offboard` and `tag` print.
+/// The text `offboard` and `tag` print. Every line passes through `ErrorText.display`: device names, comments and
+/// requesters come from the API, files and the command line, and must not drive the terminal or forge plan lines.
 enum OutboxText {
     static func preview(_ preview: OutboxPreview, what: String, listSelected: Bool) -> String {
         var lines = [
@@ -14,6 +16,7 @@ enum OutboxText {
                 lines.append(
                     "  \(d.id)  \(d.computerDnsName ?? "-")  \(d.osPlatform ?? "-")  lastSeen \(d.lastSeen ?? "-")  \(d.reason)"
                 )
+                if !d.provenance.isEmpty { lines.append("      \(d.provenance)") }
             }
         }
         if !preview.skipped.isEmpty {
@@ -26,7 +29,7 @@ enum OutboxText {
         if let plan = preview.resumablePlan {
             lines.append("plan \(plan) has the same selection and is unfinished: a run resumes it")
         }
-        return lines.joined(separator: "\n")
+        return lines.map(ErrorText.display).joined(separator: "\n")
     }
 
     static func summary(_ s: OutboxRunSummary) -> String {
@@ -58,7 +61,7 @@ enum OutboxText {
         text += " of \(plan.devices) devices, "
         text += "requested by \(plan.requestedBy) via app \(plan.clientId) at \(plan.createdAt)"
         if let comment = plan.comment { text += ", comment \"\(comment)\"" }
-        return text
+        return ErrorText.display(text)
     }
 
     /// One device of a plan: `<id>  <name>  accepted  action <id> (Pending)`.
@@ -67,6 +70,6 @@ enum OutboxText {
         if let action = d.actionId { text += "  action \(action) (\(d.actionStatus ?? "not yet in the ledger"))" }
         if d.reconciled { text += ", found by listing after a lost answer" }
         if !d.error.isEmpty { text += "  \(d.error)" }
-        return text
+        return ErrorText.display(text)
     }
 }

@@ -10,15 +10,23 @@ struct OffboardCommand: AsyncParsableCommand {
             Selects devices (--retired: retired-not-offboarded or retired-still-reporting as of the latest sync; \
             --device: ids or exact names; --from-file: one id or name per line, or a CSV with a device column; \
             --state offboard-failed with --retry-failed), lists the devices it skips and why (an Offboard action \
-            already Pending, InProgress or Succeeded; macOS or Linux, which the API cannot offboard; not onboarded; \
-            removed; an ambiguous name), then sends one offboard request per device within the API's limits.
+            already Pending, InProgress or Succeeded, or cancelled by a person; a platform the API does not \
+            offboard, with the step that fits it; not onboarded; removed; an ambiguous name), then sends one \
+            offboard request per device within the API's limits.
+
+            Safeguards: a plan is refused when the latest snapshot is older than --max-snapshot-age hours, or when it \
+            holds more devices than the tenant's max_offboard_per_run (100 unless 'tenant set'), unless \
+            --allow-large-plan or an approved plan file. '--dry-run --plan-out PLAN.json' writes the plan for \
+            approval; '--plan PLAN.json' sends exactly its devices or refuses (its head is not in this ledger, it is \
+            older than --max-plan-age hours, or a device changed). Right before each request the device is read \
+            live (GET /api/machines/{id}, which needs Machine.Read.All) and skipped if it is no longer onboarded, \
+            on the same platform, or named as the plan shows.
 
             --dry-run sends nothing and records only an event. A real run asks for confirmation on a terminal and \
             needs --yes otherwise. Every plan and step is an event in the ledger; a run killed at any moment \
             resumes when run again with the same arguments, reconciling requests whose answer was lost, and never \
-            sends a device a second request. 'offboard --status [PLAN]' shows the plans and where each device \
-            stands. macOS and Linux devices are offboarded with the offboarding script from the portal (Settings \
-            → Endpoints → Offboarding).
+            sends a device a second request. Exit 3: requests are still open (no answer yet); run again. \
+            'offboard --status [PLAN]' shows the plans and where each device stands.
             """
     )
 
@@ -60,8 +68,44 @@ struct OffboardCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("requested-by"),
-        help: ArgumentHelp("The person asking, recorded with the plan (default: $USER).", valueName: "name"))
+        help: ArgumentHelp(
+            "The person asking, recorded in the plan, its event and the Comment sent to MDE (default: $USER; "
+                + "required when $USER is empty, root, runner or system).", valueName: "name"))
     var requestedBy: String?
+
+    @Flag(
+        name: .customLong("include-cancelled"),
+        help: "With --retry-failed: also send to devices whose Offboard action a person cancelled.")
+    var includeCancelled = false
+
+    @Option(
+        name: .customLong("plan-out"),
+        help: ArgumentHelp("With --dry-run: write the plan for approval (devices, provenance, head, SHA-256).",
+            valueName: "plan.json"))
+    var planOut: String?
+
+    @Option(
+        name: .customLong("plan"),
+        help: ArgumentHelp(
+            "Send exactly the devices of an approved plan file, or refuse with the reason.", valueName: "plan.json"))
+    var planFile: String?
+
+    @Flag(
+        name: .customLong("allow-large-plan"),
+        help: "Send a selection larger than the tenant's max_offboard_per_run (default 100).")
+    var allowLargePlan = false
+
+    @Option(
+        name: .customLong("max-snapshot-age"),
+        help: ArgumentHelp("Refuse to plan from a snapshot taken more than this many hours ago (0: no limit).",
+            valueName: "hours"))
+    var maxSnapshotAge: Double = 24
+
+    @Option(
+        name: .customLong("max-plan-age"),
+        help: ArgumentHelp("Refuse a --plan file made more than this many hours ago (0: no limit).",
+            valueName: "hours"))
+    var maxPlanAge: Double = 24
 
     @Flag(help: "Show the plans, or with PLAN where each of its devices stands.")
     var status = false
@@ -72,7 +116,7 @@ struct OffboardCommand: AsyncParsableCommand {
     func validate() throws {
         let selections = [retired, !device.isEmpty, fromFile != nil, state != nil].filter { $0 }.count
         if status {
-            guard selections == 0, comment == nil, !dryRun else {
+            guard selections == 0, comment == nil, !dryRun, planFile == nil else {
                 throw ValidationError("--status takes only an optional plan number")
             }
             return
@@ -80,14 +124,28 @@ struct OffboardCommand: AsyncParsableCommand {
         if plan != nil {
             throw ValidationError("a plan number goes with --status; to resume a plan run the same command again")
         }
+        guard maxSnapshotAge >= 0, maxPlanAge >= 0 else {
+            throw ValidationError("--max-snapshot-age and --max-plan-age take hours, 0 or more")
+        }
+        if planFile != nil {
+            guard selections == 0, comment == nil, planOut == nil, !dryRun else {
+                throw ValidationError(
+                    "--plan sends an approved plan as it is: it takes no selection, --comment, --dry-run or --plan-out")
+            }
+            return
+        }
         guard selections == 1 else {
             throw ValidationError("choose the devices with one of --retired, --device, --from-file or --state")
         }
+        if planOut != nil && !dryRun { throw ValidationError("--plan-out goes with --dry-run") }
         if let state {
             guard state == DeviceState.offboardFailed.rawValue else {
                 throw ValidationError("--state takes offboard-failed here; use --retired or --device for other devices")
             }
             guard retryFailed else { throw ValidationError("--state offboard-failed needs --retry-failed") }
+        }
+        if includeCancelled && !retryFailed {
+            throw ValidationError("--include-cancelled goes with --retry-failed")
         }
         guard let comment, !comment.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError(
@@ -103,6 +161,15 @@ struct OffboardCommand: AsyncParsableCommand {
             try OffboardStatus.print(ledger: ledger.open(readOnly: true), plan: plan)
             return
         }
+        let safety = OffboardSafety(
+            includeCancelled: includeCancelled, planOut: planOut, planFile: planFile, allowLargePlan: allowLargePlan,
+            maxSnapshotAge: maxSnapshotAge, maxPlanAge: maxPlanAge)
+        if planFile != nil {
+            try await OutboxCLI(ledger: ledger, api: api, dryRun: false, yes: yes).run(
+                kind: .offboard, selection: .retired, comment: nil, tag: nil, retryFailed: false,
+                requestedBy: requestedBy, safety: safety)
+            return
+        }
         let selection: DeviceSelection
         if retired {
             selection = .retired
@@ -113,6 +180,6 @@ struct OffboardCommand: AsyncParsableCommand {
         }
         try await OutboxCLI(ledger: ledger, api: api, dryRun: dryRun, yes: yes).run(
             kind: .offboard, selection: selection, comment: comment, tag: nil, retryFailed: retryFailed,
-            requestedBy: requestedBy)
+            requestedBy: requestedBy, safety: safety)
     }
 }

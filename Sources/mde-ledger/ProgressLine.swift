@@ -2,7 +2,7 @@ import Foundation
 
 /// A one-line progress display on a terminal (rewritten in place on stderr); log lines elsewhere.
 final class ProgressLine: Sendable {
-    private let interactive: Bool
+    let interactive: Bool
     private let enabled: Bool
 
     init(enabled: Bool) {
@@ -18,6 +18,12 @@ final class ProgressLine: Sendable {
             // Off a terminal (cron), or with --no-progress, only waits are worth a line: they explain a slow run.
             FileHandle.standardError.write(Data("\(text)\n".utf8))
         }
+    }
+
+    /// One line on stderr, off a terminal too (unless `--no-progress`).
+    func print(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\(text)\n".utf8))
     }
 
     func finish() {

@@ -14,6 +14,8 @@ public struct DeviceCandidate: Sendable, Hashable {
     public var computerDnsName: String?
     public var lastSeen: String?
     public var matchedBy: String
+    /// MDE's `firstSeen`: a name can only mean a device that existed at the time the name is about.
+    public var firstSeen: String? = nil
 }
 
 /// Finds machines by MDE id, Entra `aadDeviceId`, or exact DNS or host name, preferring ids.
@@ -25,7 +27,7 @@ enum DeviceLookup {
     static func candidates(_ db: Database, query: String, tenant: Int64?) throws -> [DeviceCandidate] {
         let text = query.trimmingCharacters(in: .whitespaces)
         let base = """
-            SELECT m.tenant, t.name, m.id, m.computer_dns_name, m.last_seen FROM machines m
+            SELECT m.tenant, t.name, m.id, m.computer_dns_name, m.last_seen, m.first_seen FROM machines m
             JOIN tenants t ON t.id = m.tenant WHERE
             """
         func fetch(_ condition: String, _ args: StatementArguments, _ how: String) throws -> [DeviceCandidate] {
@@ -34,7 +36,7 @@ enum DeviceLookup {
                 .map {
                     DeviceCandidate(
                         tenant: $0[0], tenantName: $0[1], id: $0[2], computerDnsName: $0[3], lastSeen: $0[4],
-                        matchedBy: how)
+                        matchedBy: how, firstSeen: $0[5])
                 }
         }
         let byId = try fetch(" lower(m.id) = lower(?2)", [text], "id")

@@ -30,9 +30,18 @@ extension Ledger {
             var matches: [(RetirementRow, DeviceCandidate)] = []
             var problems: [String] = []
             for row in rows {
-                let found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
+                var found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
+                // Names are reused: a device first seen after the retirement date cannot be the one retired.
+                let later = found.filter { $0.matchedBy == "name" && ($0.firstSeen.flatMap(UTCTime.canonical) ?? "") > row.retiredAt }
+                found.removeAll { later.contains($0) }
                 switch found.count {
                 case 1: matches.append((row, found[0]))
+                case 0 where !later.isEmpty:
+                    let ids = later.map { "\($0.id) (first seen \($0.firstSeen ?? "-"))" }.joined(separator: ", ")
+                    problems.append(
+                        "line \(row.line): unmatched: the name \(ErrorText.quoted(row.device)) belongs only to "
+                            + "\(ids), first seen after the retirement date \(row.retiredAt) (names are reused); give "
+                            + "the retired device's id or Entra device id")
                 case 0: problems.append("line \(row.line): no device matches \(ErrorText.quoted(row.device))")
                 default:
                     let ids = found.map { "\($0.id) (\($0.computerDnsName ?? "-"), lastSeen \($0.lastSeen ?? "-"))" }

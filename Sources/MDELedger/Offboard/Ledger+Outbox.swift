@@ -5,21 +5,30 @@ import MDEAPI
 extension Ledger {
     /// Writes a new plan with a `planned` step per selected device, each an event in the chain, in one
     /// transaction.
-    func createPlan(_ request: OutboxRequest, _ preview: OutboxPreview) throws -> OutboxPlan {
+    /// - Parameter document: the approved plan (`--plan`); nil makes it from `preview`.
+    func createPlan(
+        _ request: OutboxRequest, _ preview: OutboxPreview, document: PlanDocument? = nil
+    ) throws -> OutboxPlan {
         try dbQueue.write { db in
             let skipped = JSONValue.array(preview.skipped.map(Self.json)).canonicalText()
+            // The id is known before the INSERT (the lock is held), so the Comment sent can name the plan.
+            let id = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM outbox_plans") ?? 0) + 1
+            let sent = request.comment.map {
+                OutboxPlan.sentComment($0, plan: id, requestedBy: request.requestedBy)
+            }
+            let approved = document ?? preview.document(request)
             try db.execute(
                 sql: """
-                    INSERT INTO outbox_plans (tenant, kind, tag, comment, selection, selection_key, requested_by,
-                        client_id, api_base_url, created_at, devices, skipped)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO outbox_plans (id, tenant, kind, tag, comment, selection, selection_key, requested_by,
+                        client_id, api_base_url, created_at, devices, skipped, sent_comment, document, document_sha256)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    preview.tenant.id, request.kind.rawValue, request.tag, request.comment,
+                    id, preview.tenant.id, request.kind.rawValue, request.tag, request.comment,
                     request.selectionJSON.canonicalText(), request.selectionKey, request.requestedBy, request.clientId,
                     request.apiBaseURL, UTCClock.nowText(), preview.selected.count, skipped,
+                    request.kind == .offboard ? sent : nil, approved.canonicalText, approved.sha256,
                 ])
-            let id = db.lastInsertedRowID
             let events = try EventAppender(db)
             try events.append(
                 kind: "outbox_plan_created", subject: "plan:\(id)", tenant: preview.tenant.id, run: nil,
@@ -32,6 +41,8 @@ extension Ledger {
                     "client_id": .string(request.clientId), "api_base_url": .string(request.apiBaseURL),
                     "as_of": preview.asOf.map(JSONValue.string) ?? .null,
                     "devices": .int(Int64(preview.selected.count)), "skipped": .int(Int64(preview.skipped.count)),
+                    "sent_comment": (request.kind == .offboard ? sent : nil).map(JSONValue.string) ?? .null,
+                    "plan_sha256": .string(approved.sha256), "head": .string(approved.head),
                 ]))
             for device in preview.selected {
                 try Self.appendStep(
@@ -91,12 +102,12 @@ extension Ledger {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO outbox_steps (plan, machine_id, step, call, action_id, action_json, reconciled, http_status,
-                    error_code, message, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    error_code, message, recorded_at, service_time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         try statement.execute(arguments: [
             plan, step.machineId, step.step.rawValue, step.call, step.actionId, step.actionJSON, step.reconciled,
-            step.httpStatus, step.errorCode, step.message, now,
+            step.httpStatus, step.errorCode, step.message, now, step.serviceTime,
         ])
         var payload: [String: JSONValue] = ["plan": .int(plan), "step": .string(step.step.rawValue)]
         if let call = step.call { payload["call"] = .int(Int64(call)) }
@@ -105,6 +116,7 @@ extension Ledger {
         if let status = step.httpStatus { payload["http_status"] = .int(Int64(status)) }
         if let code = step.errorCode { payload["error_code"] = .string(code) }
         if let message = step.message { payload["message"] = .string(message) }
+        if let time = step.serviceTime { payload["service_time"] = .string(time) }
         try events.append(
             kind: "outbox_step", subject: step.machineId, tenant: tenant, run: nil, occurredAt: now,
             payload: .object(payload))

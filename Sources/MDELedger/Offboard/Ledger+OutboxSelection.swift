@@ -16,20 +16,40 @@ extension Ledger {
             let byId = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let history = try OutboxHistory.latest(db, tenant: tenant.id, kind: request.kind)
             let tags = request.kind == .offboard ? [:] : try Self.machineTags(db, tenant: tenant.id)
-            let rules = OutboxRules(request: request, history: history, tags: tags)
+            var rules = OutboxRules(request: request, history: history, tags: tags)
+            if request.kind == .offboard { rules.cancellations = try Self.cancellations(db, tenant: tenant.id) }
+            let retirements = try Self.retirementSources(db, tenant: tenant.id)
             var considered: [(PlannedDevice, DeviceStateRow?)] = []
             var skipped: [SkippedDevice] = []
             switch request.selection {
             case .retired:
-                for row in rows where row.retiredAt != nil {
-                    considered.append(
-                        (Self.planned(row, reason: "\(row.state.rawValue), retired \(row.retiredAt!)"), row))
+                // Only the two retired states as of now: a retirement dated in the future, or a device whose
+                // offboarding failed, was cancelled or is under way, is not "retired and not offboarded".
+                for row in rows {
+                    guard let retiredAt = row.retiredAt else { continue }
+                    if row.state == .retiredNotOffboarded || row.state == .retiredStillReporting {
+                        var device = Self.planned(row, reason: "\(row.state.rawValue), retired \(retiredAt)")
+                        if let from = retirements[row.id] {
+                            (device.matchedBy, device.source, device.note) = (from.matchedBy, from.source, from.note)
+                        }
+                        considered.append((device, row))
+                    } else {
+                        let reason =
+                            retiredAt > row.asOf
+                            ? "retired from \(retiredAt), which is after \(row.asOf): not retired yet"
+                            : rules.skipReason(row) ?? "\(row.state.rawValue): not retired-not-offboarded or "
+                                + "retired-still-reporting"
+                        skipped.append(
+                            SkippedDevice(
+                                device: row.computerDnsName ?? row.id, id: row.id, computerDnsName: row.computerDnsName,
+                                reason: reason))
+                    }
                 }
             case .state(let state):
                 for row in rows where row.state == state {
                     considered.append((Self.planned(row, reason: state.rawValue), row))
                 }
-            case .devices(let names, _):
+            case .devices(let names, let source):
                 for name in names {
                     let found = try DeviceLookup.candidates(db, query: name, tenant: tenant.id)
                     if found.count > 1 {
@@ -40,7 +60,9 @@ extension Ledger {
                                 reason: "ambiguous name: matches \(found.count) devices (\(ids)); give an id"
                             ))
                     } else if let match = found.first, let row = byId[match.id] {
-                        considered.append((Self.planned(row, reason: "named as \(name) (by \(match.matchedBy))"), row))
+                        var device = Self.planned(row, reason: "named as \(name) (by \(match.matchedBy))")
+                        (device.matchedBy, device.source) = (match.matchedBy, source)
+                        considered.append((device, row))
                     } else {
                         skipped.append(
                             SkippedDevice(
@@ -50,27 +72,59 @@ extension Ledger {
             }
             var selected: [PlannedDevice] = []
             var seen: Set<String> = []
-            for (device, row) in considered where seen.insert(device.id).inserted {
+            for (var device, row) in considered where seen.insert(device.id).inserted {
                 if let row, let reason = rules.skipReason(row) {
                     skipped.append(
                         SkippedDevice(
                             device: device.computerDnsName ?? device.id, id: device.id,
                             computerDnsName: device.computerDnsName, reason: reason))
                 } else {
+                    if row?.offboardStatus == "Cancelled", let cancelled = rules.cancellations[device.id] {
+                        device.reason += "; its Offboard action \(row?.offboardActionId ?? "-") was \(cancelled.text)"
+                    }
                     selected.append(device)
                 }
             }
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
             return OutboxPreview(
                 tenant: tenant, asOf: try Self.latestSnapshotTime(db, tenant: tenant.id), selected: selected,
                 skipped: skipped,
-                resumablePlan: try OutboxHistory.unfinishedPlan(db, tenant: tenant.id, key: request.selectionKey))
+                resumablePlan: try OutboxHistory.unfinishedPlan(db, tenant: tenant.id, key: request.selectionKey),
+                head: head.map { "\($0[0] as Int64):\($0[1] as String)" } ?? "0:")
         }
     }
 
     private static func planned(_ row: DeviceStateRow, reason: String) -> PlannedDevice {
         PlannedDevice(
-            id: row.id, computerDnsName: row.computerDnsName, osPlatform: row.osPlatform, lastSeen: row.lastSeen,
-            reason: reason)
+            id: row.id, computerDnsName: row.computerDnsName, aadDeviceId: row.aadDeviceId, osPlatform: row.osPlatform,
+            lastSeen: row.lastSeen, state: row.state.rawValue, reason: reason)
+    }
+
+    /// Where each device's latest retirement came from: how its row was matched, the list and line, the note.
+    private static func retirementSources(
+        _ db: Database, tenant: Int64
+    ) throws -> [String: (matchedBy: String, source: String, note: String?)] {
+        var out: [String: (matchedBy: String, source: String, note: String?)] = [:]
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT machine_id, matched_by, source, note FROM retirements WHERE tenant = ? ORDER BY seq",
+            arguments: [tenant])
+        for row in rows { out[row[0]] = (row[1], row[2], row[3]) }
+        return out
+    }
+
+    /// Who cancelled each device's latest cancelled Offboard action, by machine id.
+    private static func cancellations(_ db: Database, tenant: Int64) throws -> [String: Cancellation] {
+        var out: [String: Cancellation] = [:]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT machine_id, cancellation_requestor, cancellation_comment, cancelled_at FROM machine_actions
+                WHERE tenant = ? AND type = 'Offboard' AND status = 'Cancelled' ORDER BY created_at
+                """, arguments: [tenant])
+        for row in rows {
+            out[row[0]] = Cancellation(requestor: row[1], comment: row[2], at: row[3])
+        }
+        return out
     }
 
     private static func machineTags(_ db: Database, tenant: Int64) throws -> [String: [String]] {

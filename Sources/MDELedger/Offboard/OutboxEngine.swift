@@ -37,10 +37,11 @@ public struct OutboxEngine: Sendable {
     /// Resumes the unfinished plan with the same selection, or creates a plan from `preview`, then sends every
     /// request still open. Actions and machines the API returns are committed as small incomplete runs, so the
     /// lifecycle shows them at once (`offboard-pending`).
+    /// - Parameter approved: the plan file an admin approved (`--plan`), kept with the plan.
     /// - Returns: nil when there is nothing to send and no plan to resume (nothing is written then).
     public func run(
         _ request: OutboxRequest, preview: OutboxPreview, holding held: LedgerLock? = nil,
-        progress: @escaping @Sendable (OutboxProgress) -> Void = { _ in }
+        approved: PlanDocument? = nil, progress: @escaping @Sendable (OutboxProgress) -> Void = { _ in }
     ) async throws -> OutboxRunSummary? {
         let lock = try held ?? LedgerLock.acquire(ledgerPath: ledger.path, purpose: request.kind.rawValue)
         defer { withExtendedLifetime(lock) {} }
@@ -50,7 +51,7 @@ public struct OutboxEngine: Sendable {
         if let id = preview.resumablePlan {
             plan = try ledger.outboxPlan(id)
         } else if !preview.selected.isEmpty {
-            plan = try ledger.createPlan(request, preview)
+            plan = try ledger.createPlan(request, preview, document: approved)
             checkpoint()
         } else {
             return nil

@@ -17,10 +17,24 @@ public struct OutboxPlan: Sendable, Hashable, Codable {
     public var devices: Int
     /// The devices left out when the plan was made, with reasons (JSON array).
     public var skipped: String
+    /// The exact Comment sent to MDE (names the plan and the requester); nil on plans made before migration 0007.
+    public var sentComment: String?
+    /// The plan as approved (nil on plans made before migration 0007).
+    public var document: PlanDocument?
+    public var documentSHA256: String?
+
+    /// What each request of this plan carries as its Comment.
+    public var commentToSend: String { sentComment ?? comment ?? "" }
+
+    /// `Retired per CHG-1234 (mde-ledger plan 12, requested by alice)`: MDE records only the app as the requestor,
+    /// so the person and the plan travel in the comment, and a lost answer is matched only with this plan's action.
+    static func sentComment(_ comment: String, plan: Int64, requestedBy: String) -> String {
+        "\(comment) (mde-ledger plan \(plan), requested by \(requestedBy))"
+    }
 
     static let selectSQL = """
         SELECT p.id, t.name, p.tenant, p.kind, p.tag, p.comment, p.selection, p.requested_by, p.client_id,
-               p.api_base_url, p.created_at, p.devices, p.skipped
+               p.api_base_url, p.created_at, p.devices, p.skipped, p.sent_comment, p.document, p.document_sha256
         FROM outbox_plans p JOIN tenants t ON t.id = p.tenant
         """
 
@@ -38,6 +52,10 @@ public struct OutboxPlan: Sendable, Hashable, Codable {
         createdAt = row["created_at"]
         devices = row["devices"]
         skipped = row["skipped"]
+        sentComment = row["sent_comment"]
+        let text: String? = row["document"]
+        document = text.flatMap { try? JSONDecoder().decode(PlanDocument.self, from: Data($0.utf8)) }
+        documentSHA256 = row["document_sha256"]
     }
 }
 
@@ -52,4 +70,6 @@ struct StepRecord: Sendable {
     var httpStatus: Int? = nil
     var errorCode: String? = nil
     var message: String? = nil
+    /// The service's clock (`Date` header) when the call was sent or answered.
+    var serviceTime: String? = nil
 }

@@ -20,6 +20,9 @@ public struct OutboxRequest: Sendable, Hashable {
     public var tag: String?
     /// Devices whose last offboard failed or was rejected may be sent again.
     public var retryFailed: Bool
+    /// Devices whose last Offboard action a person cancelled may be sent again (only with `retryFailed`): a
+    /// cancellation is a human decision, so it is never retried unless the admin names it.
+    public var includeCancelled: Bool
     /// The person running the command (`$USER` or `--requested-by`): MDE only records the app.
     public var requestedBy: String
     /// The app's client id, which MDE records as the requestor.
@@ -28,7 +31,8 @@ public struct OutboxRequest: Sendable, Hashable {
 
     public init(
         kind: OutboxKind, tenant: String? = nil, selection: DeviceSelection, comment: String? = nil,
-        tag: String? = nil, retryFailed: Bool = false, requestedBy: String, clientId: String, apiBaseURL: String
+        tag: String? = nil, retryFailed: Bool = false, includeCancelled: Bool = false, requestedBy: String,
+        clientId: String, apiBaseURL: String
     ) {
         self.kind = kind
         self.tenant = tenant
@@ -36,6 +40,7 @@ public struct OutboxRequest: Sendable, Hashable {
         self.comment = comment
         self.tag = tag
         self.retryFailed = retryFailed
+        self.includeCancelled = includeCancelled
         self.requestedBy = requestedBy
         self.clientId = clientId
         self.apiBaseURL = apiBaseURL
@@ -45,6 +50,7 @@ public struct OutboxRequest: Sendable, Hashable {
     var selectionJSON: JSONValue {
         guard case .object(var members) = selection.json else { return selection.json }
         members["retry_failed"] = .bool(retryFailed)
+        if includeCancelled { members["include_cancelled"] = .bool(true) }
         return .object(members)
     }
 
@@ -58,14 +64,32 @@ public struct OutboxRequest: Sendable, Hashable {
     }
 }
 
-/// A device a plan will send a request for.
+/// A device a plan will send a request for, with how it was chosen: the plan an admin approves shows this.
 public struct PlannedDevice: Sendable, Hashable, Codable {
     public var id: String
     public var computerDnsName: String?
+    public var aadDeviceId: String? = nil
     public var osPlatform: String?
     public var lastSeen: String?
+    /// Its lifecycle state when the plan was made.
+    public var state: String? = nil
     /// Why it is selected (`retired-not-offboarded since 2026-10-01`, `named as pc-0001`).
     public var reason: String
+    /// How the list or argument that named it was matched to it: `id`, `aad_device_id` or `name`.
+    public var matchedBy: String? = nil
+    /// The retirement list or device file that named it, and the line (`retired.csv:12`), or `command line`.
+    public var source: String? = nil
+    /// The retirement list's note for it.
+    public var note: String? = nil
+
+    /// The provenance as one phrase: `matched by name, retired.csv:12, note "sold"`.
+    public var provenance: String {
+        var parts: [String] = []
+        if let matchedBy { parts.append("matched by \(matchedBy)") }
+        if let source { parts.append(source) }
+        if let note, !note.isEmpty { parts.append("note \"\(note)\"") }
+        return parts.joined(separator: ", ")
+    }
 }
 
 /// A device the selection considered and left out, with the reason.
@@ -86,4 +110,14 @@ public struct OutboxPreview: Sendable, Hashable {
     public var skipped: [SkippedDevice]
     /// An unfinished plan with the same selection, which a real run resumes instead of planning anew.
     public var resumablePlan: Int64?
+    /// The ledger's last event (`seq:hash`) the preview was read at.
+    public var head: String = "0:"
+
+    /// The plan an admin approves: this preview with the request's comment, requester and selection.
+    public func document(_ request: OutboxRequest, createdAt: String? = nil) -> PlanDocument {
+        PlanDocument(
+            tenant: tenant.name, kind: request.kind.rawValue, comment: request.comment,
+            requestedBy: request.requestedBy, selection: request.selectionJSON, head: head, asOf: asOf,
+            createdAt: createdAt ?? UTCClock.nowText(), devices: selected, skipped: skipped)
+    }
 }

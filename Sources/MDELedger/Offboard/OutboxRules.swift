@@ -8,8 +8,11 @@ struct OutboxRules {
     /// Current tags by machine id (tag plans only).
     let tags: [String: [String]]
 
+    /// Who cancelled each device's latest Offboard action, when and why (offboard plans only).
+    var cancellations: [String: Cancellation] = [:]
+
     static let openOrDone: Set<String> = ["Pending", "InProgress", "Succeeded"]
-    static let failed: Set<String> = ["Failed", "TimeOut", "Cancelled"]
+    static let failed: Set<String> = ["Failed", "TimeOut"]
 
     func skipReason(_ row: DeviceStateRow) -> String? {
         switch row.state {
@@ -23,24 +26,20 @@ struct OutboxRules {
         }
     }
 
-    /// Platforms the offboard API refuses (offboard-machine-api.md): they are offboarded with a local package.
-    static func cannotOffboard(_ platform: String?) -> Bool {
-        guard let platform = platform?.lowercased() else { return false }
-        return ["mac", "linux", "ios", "android"].contains { platform.contains($0) }
-    }
-
     private func offboardReason(_ row: DeviceStateRow) -> String? {
         let action = row.offboardActionId ?? "-"
         if let status = row.offboardStatus, Self.openOrDone.contains(status) {
             return "already has an Offboard action \(status) (\(action))"
         }
+        if row.offboardStatus == "Cancelled", !(request.retryFailed && request.includeCancelled) {
+            let who = cancellations[row.id]?.text ?? "cancelled"
+            return "its Offboard action \(action) was \(who); a person cancelled it, so it is not sent again unless "
+                + "named: --device \(row.id) --retry-failed --include-cancelled"
+        }
         if let status = row.offboardStatus, Self.failed.contains(status), !request.retryFailed {
             return "its Offboard action \(action) ended \(status); retry with --state offboard-failed --retry-failed"
         }
-        if Self.cannotOffboard(row.osPlatform) {
-            return "\(row.osPlatform ?? "-"): the API cannot offboard macOS or Linux devices; "
-                + "use the offboarding script (portal: Settings → Endpoints → Offboarding)"
-        }
+        if let refusal = OffboardPlatform.refusal(row.osPlatform) { return refusal }
         if (row.onboardingStatus ?? "").lowercased() != "onboarded" {
             return "not onboarded (\(row.onboardingStatus ?? "no onboarding status")): nothing to offboard"
         }
@@ -69,5 +68,20 @@ struct OutboxRules {
             return "waiting in unfinished plan \(last.plan); run that selection again to finish it"
         }
         return nil
+    }
+}
+
+/// Who cancelled an Offboard action, when, and their comment (`machine_actions`).
+struct Cancellation: Sendable, Hashable {
+    var requestor: String?
+    var comment: String?
+    var at: String?
+
+    /// `cancelled by bob@contoso.com at 2026-11-02T09:00:00Z ("Requested by mistake")`.
+    var text: String {
+        var out = "cancelled by \(requestor ?? "an unknown requestor")"
+        if let at { out += " at \(at)" }
+        if let comment, !comment.isEmpty { out += " (\"\(comment)\")" }
+        return out
     }
 }

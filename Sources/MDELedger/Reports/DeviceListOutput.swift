@@ -1,4 +1,5 @@
 import Foundation
+import MDEAPI
 
 /// Output formats of `devices`.
 public enum DeviceListFormat: String, Sendable, CaseIterable {
@@ -60,8 +61,5 @@ enum TextTable {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func sanitize(_ text: String) -> String {
-        String(
-            String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
-    }
+    static func sanitize(_ text: String) -> String { ErrorText.display(text) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MDEAPI
 
 extension ReportResult {
     /// One self-contained page: no scripts (a Content-Security-Policy forbids them), no external assets,
@@ -62,7 +63,12 @@ extension ReportResult {
             case "\r": break
             case "\t": out += " "
             default:
-                out.unicodeScalars.append(scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar)
+                // Bidi overrides and zero-width characters would make a name read as another: show them escaped.
+                if ErrorText.isHidden(scalar) {
+                    out += ErrorText.visible(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

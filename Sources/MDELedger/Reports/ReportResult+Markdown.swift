@@ -1,4 +1,5 @@
 import Foundation
+import MDEAPI
 
 extension ReportResult {
     /// GitHub-flavoured Markdown: title, scope, settings, one table per section, then the generation line.
@@ -31,7 +32,8 @@ extension ReportResult {
     }
 
     /// Device names and comments are attacker-controlled: Markdown syntax and HTML in them is escaped so they
-    /// render as the same text, newlines become `<br>` (a table row is one line), other control characters U+FFFD.
+    /// render as the same text, newlines become `<br>` (a table row is one line), other control and format characters
+    /// (bidi overrides, zero-width) are shown as `\u{…}` escapes (`ErrorText.display`), never removed.
     static func markdownEscape(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -44,7 +46,11 @@ extension ReportResult {
             case "\r": break
             case "\t": out += " "
             default:
-                out.unicodeScalars.append(scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar)
+                if ErrorText.isHidden(scalar) {
+                    out += "\\" + ErrorText.visible(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out
