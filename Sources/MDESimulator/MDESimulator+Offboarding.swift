@@ -18,6 +18,44 @@ extension MDESimulator {
         }
     }
 
+    /// Renames a device, as a re-imaged or renamed device reports its new name (names can carry any characters),
+    /// and with `aadDeviceId` gives it a new Entra device id, as a device joined anew.
+    /// - Returns: false if no listed machine has this id.
+    @discardableResult
+    public func setComputerDnsName(_ id: String, _ name: String, aadDeviceId: String? = nil) -> Bool {
+        state.withLock { state in
+            guard let index = state.tenant.index(ofMachine: id) else { return false }
+            state.tenant.machines[index].computerDnsName = name
+            if let aadDeviceId { state.tenant.machines[index].aadDeviceId = aadDeviceId }
+            state.tenant.reindex()
+            return true
+        }
+    }
+
+    /// An Offboard action requested by someone else (another admin in the portal): Pending, with their comment.
+    /// - Returns: the action's id, or nil if the service would refuse it (unknown, unsupported, already open).
+    @discardableResult
+    public func requestOffboard(_ id: String, comment: String, requestor: String) -> String? {
+        state.withLock { state in try? state.tenant.offboard(id, comment: comment, requestor: requestor).id }
+    }
+
+    /// Cancels an open machine action as a person in the portal does.
+    /// - Returns: false if no action has this id.
+    @discardableResult
+    public func cancelAction(_ actionId: String, requestor: String, comment: String) -> Bool {
+        state.withLock { state in
+            guard let index = state.tenant.actions.firstIndex(where: { $0.id == actionId }) else { return false }
+            let now = state.tenant.now
+            state.tenant.actions[index].status = "Cancelled"
+            state.tenant.actions[index].cancellationRequestor = requestor
+            state.tenant.actions[index].cancellationComment = comment
+            state.tenant.actions[index].cancellationDateTimeUtc = now
+            state.tenant.actions[index].lastUpdateDateTimeUtc = now
+            state.tenant.reindex()
+            return true
+        }
+    }
+
     func countOffboardRequest(_ key: String) {
         state.withLock { $0.offboardRequests[key.lowercased(), default: 0] += 1 }
     }

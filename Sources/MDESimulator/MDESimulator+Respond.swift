@@ -67,6 +67,10 @@ extension MDESimulator {
             var reply = dispatch(route, request, client: client, target: target)
             reply.transport = .truncate
             return reply
+        case .garbledBody:
+            var reply = dispatch(route, request, client: client, target: target)
+            reply.body = Array("{\"@odata.context\": \"garbled".utf8)
+            return reply
         case .delay(let seconds):
             try? await Task.sleep(for: .seconds(seconds))
             return dispatch(route, request, client: client, target: target)

@@ -92,6 +92,7 @@ public struct SimulatedFaults: Sendable, Equatable, CustomStringConvertible {
             case .truncate: kind = "truncate"
             case .dropResponse: kind = "drop"
             case .expireToken: kind = "expire-token"
+            case .garbledBody: kind = "garbled"
             case .delay(let seconds): kind = "delay=\(SpecDuration.text(seconds))"
             }
             return "\(kind)@\(SpecDuration.number(rule.probability))"

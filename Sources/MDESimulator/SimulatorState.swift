@@ -29,6 +29,9 @@ public enum InjectedFault: Sendable, Equatable {
     /// The request's token expires just before it is checked, as a token revoked or cut short server-side: the
     /// request is refused with MDE's 401 "The access token has expired." and the token stays dead.
     case expireToken
+    /// Process the request as usual, then answer with its status and a body that is not JSON: the service
+    /// acted, but its answer cannot be read.
+    case garbledBody
 }
 
 /// "The `occurrence`-th matching request from now fails with `fault`."

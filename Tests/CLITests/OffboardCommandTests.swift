@@ -20,7 +20,7 @@ import Testing
             #expect(result.stdout.contains("4 selected, 1 skipped"))
             for id in ids { #expect(result.stdout.contains("  \(id)  "), "\(id) listed") }
             #expect(result.stdout.contains("retired-not-offboarded, retired 2026-10-01T00:00:00Z"))
-            #expect(result.stdout.contains("\(linux[0])): Linux: the API cannot offboard macOS or Linux devices"))
+            #expect(result.stdout.contains("\(linux[0])): Linux: the offboard API does not support this platform"))
             #expect(result.stdout.contains("dry run: nothing sent"))
             #expect(sim.simulator.offboardRequestCounts().isEmpty)
             #expect(sim.simulator.requestCount("POST /api/machines/{id}/offboard") == 0)
@@ -51,7 +51,8 @@ import Testing
             let f = try await OffboardCLIFixture.make(sim, folder)
             let ids = try f.offboardable(300)
             try await f.retire(ids)
-            let args = ["offboard", "--retired", "--comment", "Retired per CHG-1234", "--yes"] + Self.fast
+            let args =
+                ["offboard", "--retired", "--comment", "Retired per CHG-1234", "--yes", "--allow-large-plan"] + Self.fast
             var rng = SeededGenerator(seed: 20_261_201)
             var kills = 0
             for _ in 0..<5 {
@@ -85,7 +86,8 @@ import Testing
         }
     }
 
-    @Test func theAPIsPlatformRefusalIsRecordedAsRejectedAndNotRetried() async throws {
+    /// The device was re-imaged as a Mac after the last sync: the live re-check sees it before any request.
+    @Test func aPlatformChangedSinceTheSyncIsRejectedByTheLiveRecheckAndNotRetried() async throws {
         let folder = try TemporaryFolder()
         try await withSimulator(OffboardCLIFixture.configuration(devices: 100)) { sim in
             let f = try await OffboardCLIFixture.make(sim, folder)
@@ -96,12 +98,12 @@ import Testing
             let first = try await f.run(args)
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("\(ids[0])  "))
-            #expect(first.stdout.contains("rejected  400 OsPlatformNotSupported"))
+            #expect(first.stdout.contains("rejected  live-recheck live re-check: macOS: the offboard API does not"))
             #expect(first.stdout.contains("accepted 1, already requested 0, rejected 1"))
             let second = try await f.run(args)
-            #expect(second.stdout.contains("rejected by the API in plan 1: 400 OsPlatformNotSupported"))
+            #expect(second.stdout.contains("rejected by the API in plan 1: live-recheck live re-check: macOS"))
             #expect(second.stdout.contains("nothing to send"))
-            #expect(sim.simulator.offboardRequestCounts()[ids[0].lowercased()] == 1)
+            #expect(sim.simulator.offboardRequestCounts()[ids[0].lowercased()] == nil, "never sent")
         }
     }
 

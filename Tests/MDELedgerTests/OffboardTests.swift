@@ -23,7 +23,7 @@ import Testing
             try f.ledger.recordDryRun(request, preview)
             #expect(Set(preview.selected.map(\.id)) == Set(ids))
             #expect(preview.skipped.map(\.id) == [mac.id])
-            #expect(preview.skipped.first?.reason.contains("cannot offboard macOS or Linux") == true)
+            #expect(preview.skipped.first?.reason.contains("the offboard API does not support this platform") == true)
             #expect(sim.simulator.offboardRequestCounts().isEmpty)
             #expect(sim.simulator.requestCount("POST /api/machines/{id}/offboard") == 0)
             #expect(try ledgerDump(f.ledger.path, excluding: ["events"]) == before)
@@ -90,10 +90,17 @@ import Testing
             #expect(without.selected.isEmpty && without.skipped.count == failed.count)
             request.retryFailed = true
             let preview = try f.ledger.previewOutbox(request)
-            let expected = try f.ledger.deviceStates(tenant: nil, asOf: nil, state: .offboardFailed).filter {
+            let states = try f.ledger.deviceStates(tenant: nil, asOf: nil, state: .offboardFailed).filter {
                 ($0.osPlatform ?? "").hasPrefix("Windows") && $0.onboardingStatus == "Onboarded"
-            }.map(\.id).sorted()
+            }
+            // A cancelled action is a person's decision: --retry-failed alone never sends it again.
+            let cancelled = states.filter { $0.offboardStatus == "Cancelled" }.map(\.id)
+            #expect(!cancelled.isEmpty)
+            let expected = states.filter { $0.offboardStatus != "Cancelled" }.map(\.id).sorted()
             #expect(preview.selected.map(\.id).sorted() == expected)
+            for id in cancelled {
+                #expect(preview.skipped.first { $0.id == id }?.reason.contains("--include-cancelled") == true)
+            }
             sim.simulator.failRequest("POST /api/machines/{id}/offboard", occurrence: 1, with: .dropResponse)
             let summary = try #require(try await f.run(request))
             #expect(summary.devices.allSatisfy { $0.step == .accepted })
@@ -103,8 +110,8 @@ import Testing
         }
     }
 
-    /// Someone offboarded the device in the portal after the last sync: the API's 400 "Action is already in
-    /// progress" counts as requested, and a rerun does not send again.
+    /// Someone offboarded the device in the portal after the last sync: the API's 400 ActiveRequestAlreadyExists
+    /// counts as requested (by them, with their comment), and a rerun does not send again.
     @Test func alreadyInProgressCountsAsRequested() async throws {
         let folder = try TemporaryFolder()
         try await withSimulator(OffboardFixture.configuration(devices: 100)) { sim in
@@ -114,10 +121,14 @@ import Testing
             let request = f.request(.devices(ids, source: "test"))
             let summary = try #require(try await f.run(request))
             #expect(summary.devices.map(\.step) == [.alreadyRequested, .accepted])
-            #expect(summary.devices[0].error.contains("400 BadRequest Action is already in progress"))
+            #expect(
+                summary.devices[0].error.contains(
+                    "requested-by-someone-else already requested by someone else: sim-client at "),
+                "\(summary.devices[0].error)")
+            #expect(summary.devices[0].error.contains("comment \"from the portal\""))
             #expect(try await f.run(request) == nil)
             let again = try f.ledger.previewOutbox(request)
-            #expect(again.skipped.first { $0.id == ids[0] }?.reason == "already requested in plan 1")
+            #expect(again.skipped.first { $0.id == ids[0] }?.reason.hasPrefix("already requested in plan 1 (action ") == true)
             #expect(sim.simulator.offboardRequestCounts() == [ids[0]: 2, ids[1]: 1])
         }
     }
