@@ -92,8 +92,8 @@ struct OutboxCLI {
             ? calls * 2 : (calls + MDEClient.maxMachinesPerTagCall - 1) / MDEClient.maxMachinesPerTagCall
         if let plan = preview.resumablePlan { print("resuming plan \(plan): \(calls) devices still open") }
         if let approved { print("approved plan \(approved.sha256): \(approved.devices.count) devices") }
-        let seconds = minimumDuration(calls: requests, policy: api.policy)
-        let least = seconds < 60 ? "under a minute" : "at least \(durationText(seconds))"
+        let seconds = OutboxPace.minimumDuration(calls: requests, policy: api.policy)
+        let least = seconds < 60 ? "under a minute" : "at least \(OutboxPace.durationText(seconds))"
         print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): \(least)")
         try confirm("send \(kind == .offboard ? calls : requests) \(what) requests for \(calls) devices?")
         let resolved = try connection.get()
@@ -105,8 +105,8 @@ struct OutboxCLI {
         let killSwitch = KillSwitch(environment: env)
         engine.checkpoint = { killSwitch.checkpoint() }
         let progress = OutboxProgressText(
-            line: ProgressLine(enabled: !api.noProgress), policy: api.policy,
-            callsPerDevice: kind == .offboard ? 2 : 1)
+            line: ProgressLine(enabled: !api.noProgress), policy: api.policy, callsPerDevice: kind == .offboard ? 2 : 1,
+            interval: .seconds(env["MDE_LEDGER_TEST_PROGRESS_SECONDS"].flatMap(Double.init) ?? 30))
         let interrupt = InterruptNotice(progress: progress)
         let summary: OutboxRunSummary?
         do {

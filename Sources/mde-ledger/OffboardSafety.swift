@@ -44,9 +44,12 @@ final class OutboxProgressText: @unchecked Sendable {
     private var lastLine = ContinuousClock.now
     private(set) var done = 0
     private(set) var total = 0
-    static let interval: Duration = .seconds(30)
+    private let interval: Duration
 
-    init(line: ProgressLine, policy: RateLimitPolicy, callsPerDevice: Int) {
+    /// - Parameter interval: how often a line is printed off a terminal (30 s; tests set
+    ///   `MDE_LEDGER_TEST_PROGRESS_SECONDS` so a short run prints one per device).
+    init(line: ProgressLine, policy: RateLimitPolicy, callsPerDevice: Int, interval: Duration = .seconds(30)) {
+        self.interval = interval
         self.line = line
         self.policy = policy
         self.callsPerDevice = callsPerDevice
@@ -61,9 +64,11 @@ final class OutboxProgressText: @unchecked Sendable {
                 self.total = total
                 let now = ContinuousClock.now
                 let elapsed = Double((now - started).components.seconds)
-                let due = now - lastLine >= Self.interval
+                let due = now - lastLine >= interval
                 if due { lastLine = now }
-                return (Self.text(done: done, total: total, elapsed: elapsed, policy: policy, callsPerDevice: callsPerDevice), due)
+                let text = OutboxPace.progressText(
+                    done: done, total: total, elapsed: elapsed, policy: policy, callsPerDevice: callsPerDevice)
+                return (text, due)
             }
             if line.interactive {
                 line.show(text)
@@ -74,15 +79,6 @@ final class OutboxProgressText: @unchecked Sendable {
     }
 
     func finish() { line.finish() }
-
-    /// `120/300 devices done, 1.9/s, ETA 2 min`: the ETA is the longer of the policy's minimum and the pace so far.
-    static func text(done: Int, total: Int, elapsed: Double, policy: RateLimitPolicy, callsPerDevice: Int) -> String {
-        let left = max(0, total - done)
-        let minimum = minimumDuration(calls: left * callsPerDevice + 1, policy: policy)
-        let observed = done > 0 && elapsed > 0 ? Double(left) * elapsed / Double(done) : 0
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
-        return "\(done)/\(total) devices done, \(String(format: "%.1f", rate))/s, ETA \(durationText(max(minimum, observed)))"
-    }
 }
 
 /// Ctrl-C during a run: every step is committed before the next call, so stopping is safe at any moment; say

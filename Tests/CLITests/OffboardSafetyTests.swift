@@ -301,3 +301,39 @@ import Testing
         return formatter.string(from: date)
     }
 }
+
+/// Defect 11: what a person or a cron job sees while a plan runs, and when it is stopped.
+@Suite struct OffboardProgressTests {
+    @Test func offATerminalProgressLinesCarryCountRateAndETA() async throws {
+        let folder = try TemporaryFolder()
+        try await withSimulator(OffboardCLIFixture.configuration(devices: 100)) { sim in
+            let f = try await OffboardCLIFixture.make(sim, folder)
+            let ids = try f.offboardable(3)
+            // The 30 s interval shortened to 0 so each device prints its line; stderr is not a terminal here.
+            let result = try await f.run(
+                ["offboard", "--device"] + ids + OffboardSafetyTests.args + ["--yes", "--rate-limit", "100000/1s"],
+                extra: ["MDE_LEDGER_TEST_PROGRESS_SECONDS": "0"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("3/3 devices done, "), "\(result.stderr)")
+            #expect(result.stderr.contains("/s, ETA under a minute"))
+        }
+    }
+
+    @Test func ctrlCSaysWhatWasSentAndHowToResume() async throws {
+        let folder = try TemporaryFolder()
+        try await withSimulator(OffboardCLIFixture.configuration(devices: 100)) { sim in
+            let f = try await OffboardCLIFixture.make(sim, folder)
+            let ids = try f.offboardable(4)
+            let args = ["offboard", "--device"] + ids + OffboardSafetyTests.args + ["--yes"] + OffboardSafetyTests.fast
+            let stopped = try await f.run(args, extra: ["MDE_LEDGER_TEST_INTERRUPT_AFTER": "4"])
+            #expect(stopped.status == 130, "\(stopped.stdout)\n\(stopped.stderr)")
+            #expect(stopped.stderr.contains("interrupted: "), "\(stopped.stderr)")
+            #expect(stopped.stderr.contains("Run the same command again to resume; it sends no device twice."))
+            let resumed = try await f.run(args)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            let counts = sim.simulator.offboardRequestCounts()
+            #expect(Set(counts.keys) == Set(ids.map { $0.lowercased() }))
+            #expect(counts.values.allSatisfy { $0 == 1 }, "\(counts)")
+        }
+    }
+}
