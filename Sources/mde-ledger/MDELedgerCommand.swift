@@ -15,12 +15,13 @@ struct MDELedgerCommand: AsyncParsableCommand {
             AZURE_CLIENT_SECRET_FILE), never from the command line. The ledger is --db, else $MDE_LEDGER_DB, \
             else ./mde-ledger.sqlite.
 
-            Exit codes: 0 ok, 1 error, 2 findings present, 64 bad usage.
+            Exit codes: 0 ok, 1 error, 2 findings present, 3 offboard requests left open (run again), 64 bad usage \
+            (nothing was changed), 75 another run holds the ledger's lock, 130 interrupted.
             """,
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
             ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self, ReportCommand.self,
-            OffboardCommand.self, TagCommand.self, DemoCommand.self,
+            OffboardCommand.self, RetiredCommand.self, TagCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -40,7 +40,7 @@ struct OutboxCLI {
         let approved = try safety.planFile.map(Self.readPlan)
         var request = OutboxRequest(
             kind: kind, tenant: approved?.tenant ?? api.tenant, selection: selection, comment: comment, tag: tag,
-            retryFailed: retryFailed, includeCancelled: safety.includeCancelled,
+            retryFailed: retryFailed, includeCancelled: safety.includeCancelled, retiredList: safety.retiredList,
             requestedBy: try approved?.requestedBy ?? Requester.resolve(requestedBy, env: env, required: kind == .offboard),
             clientId: clientId ?? "unknown",
             apiBaseURL: (try? connection.get().endpoints.baseURL.absoluteString) ?? "unknown")
@@ -52,6 +52,7 @@ struct OutboxCLI {
             request.comment = approved.comment
             request.retryFailed = approved.selection["retry_failed"] == .bool(true)
             request.includeCancelled = approved.selection["include_cancelled"] == .bool(true)
+            request.retiredList = approved.selection["list"]?.stringValue
         }
         let preview = try opened.previewOutbox(request)
         let what = kind == .offboard ? "offboard" : "tag \(kind == .tagAdd ? "add" : "remove") \(tag ?? "")"

@@ -37,6 +37,12 @@ struct OffboardCommand: AsyncParsableCommand {
     var retired = false
 
     @Option(
+        name: .customLong("list"),
+        help: ArgumentHelp(
+            "With --retired: only retirements from this list (its file, file name or SHA-256).", valueName: "list"))
+    var list: String?
+
+    @Option(
         parsing: .upToNextOption,
         help: ArgumentHelp("Device ids or exact names (a name must match exactly one device).", valueName: "device"))
     var device: [String] = []
@@ -144,6 +150,7 @@ struct OffboardCommand: AsyncParsableCommand {
             }
             guard retryFailed else { throw ValidationError("--state offboard-failed needs --retry-failed") }
         }
+        if list != nil && !retired { throw ValidationError("--list goes with --retired") }
         if includeCancelled && !retryFailed {
             throw ValidationError("--include-cancelled goes with --retry-failed")
         }
@@ -156,13 +163,22 @@ struct OffboardCommand: AsyncParsableCommand {
         }
     }
 
+    /// A list file that exists is named by its SHA-256 (the exact list); anything else is a file name or hash.
+    static func listKey(_ list: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: list) else { return list }
+        guard let data = FileManager.default.contents(atPath: list) else {
+            throw CLIFailure(message: "cannot read \(list); check the path", code: 64)
+        }
+        return RetirementEntry.listSHA256(of: data)
+    }
+
     func run() async throws {
         if status {
             try OffboardStatus.print(ledger: ledger.open(readOnly: true), plan: plan)
             return
         }
         let safety = OffboardSafety(
-            includeCancelled: includeCancelled, planOut: planOut, planFile: planFile, allowLargePlan: allowLargePlan,
+            includeCancelled: includeCancelled, retiredList: try list.map(Self.listKey), planOut: planOut, planFile: planFile, allowLargePlan: allowLargePlan,
             maxSnapshotAge: maxSnapshotAge, maxPlanAge: maxPlanAge)
         if planFile != nil {
             try await OutboxCLI(ledger: ledger, api: api, dryRun: false, yes: yes).run(

@@ -6,6 +6,8 @@ import MDELedger
 /// The offboard options that guard what is sent (`offboard --help`).
 struct OffboardSafety {
     var includeCancelled = false
+    /// `--list`: the retirement list's SHA-256, or a file name.
+    var retiredList: String?
     var planOut: String?
     var planFile: String?
     var allowLargePlan = false

@@ -294,6 +294,45 @@ import Testing
         }
     }
 
+    @Test func aWithdrawnRetirementIsNeverSelectedAndOneListCanBeChosen() async throws {
+        let folder = try TemporaryFolder()
+        try await withSimulator(OffboardCLIFixture.configuration(devices: 100)) { sim in
+            let f = try await OffboardCLIFixture.make(sim, folder)
+            let ids = try f.offboardable(3)
+            let listA = try f.write("retired-a.csv", "device,retired_on\n\(ids[0]),2026-10-01\n\(ids[1]),2026-10-01\n")
+            let listB = try f.write("retired-b.csv", "device,retired_on,note\n\(ids[2]),2026-10-02,sold\n")
+            #expect(try await f.run(["import", "retired", listA]).status == 0)
+            #expect(try await f.run(["import", "retired", listB]).status == 0)
+            let before = try ledgerDump(f.db)
+            let unknown = try await f.run(["retired", "withdraw", ids[0], "no-such-device", "--reason", "CHG-7"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("nothing was withdrawn"), "\(unknown.stderr)")
+            #expect(try ledgerDump(f.db) == before)
+            let withdrawn = try await f.run(["retired", "withdraw", ids[0], "--reason", "Retired by mistake, CHG-7"])
+            #expect(withdrawn.status == 0, "\(withdrawn.stderr)")
+            #expect(withdrawn.stdout.contains("withdrew the retirement of 1 device (\(ids[0])), by alice"))
+            let csv = try await f.run(["retired", "list", "--format", "csv"])
+            #expect(csv.stdout.contains("\(ids[0]),"), "\(csv.stdout)")
+            #expect(csv.stdout.contains("id,retired-a.csv:2,"))
+            #expect(csv.stdout.contains(",alice,\"Retired by mistake, CHG-7\""))
+            let table = try await f.run(["retired", "list"])
+            #expect(table.stdout.contains("in force"))
+            #expect(table.stdout.contains("by alice: Retired by mistake, CHG-7"))
+            let dry = try await f.run(["offboard", "--retired"] + Self.args + ["--dry-run"])
+            #expect(dry.stdout.contains("2 selected, 1 skipped"), "\(dry.stdout)")
+            #expect(dry.stdout.contains("(\(ids[0])): retirement withdrawn by alice at "))
+            let onlyB = try await f.run(["offboard", "--retired", "--list", listB] + Self.args + ["--dry-run"])
+            #expect(onlyB.stdout.contains("1 selected, 0 skipped"), "\(onlyB.stdout)")
+            #expect(onlyB.stdout.contains("  \(ids[2])  "))
+            #expect(onlyB.stdout.contains("matched by id, retired-b.csv:2, note \"sold\""))
+            let byName = try await f.run(["offboard", "--retired", "--list", "retired-a.csv"] + Self.args + ["--dry-run"])
+            #expect(byName.stdout.contains("1 selected, 1 skipped"), "\(byName.stdout)")
+            let status = try await f.run(["status", ids[0]])
+            #expect(status.stdout.contains("retirement withdrawn by alice: Retired by mistake, CHG-7"))
+            #expect(try await f.run(["verify"]).status == 0)
+        }
+    }
+
     static func dayBefore(_ time: String) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withFullDate]

@@ -24,6 +24,19 @@ enum DeviceEvidence {
                         "retired per \(row[2] as String) (imported \(row[3] as String), matched by \(row[4] as String))"
                         + (note.map { ": \($0)" } ?? "")))
         }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT withdrawn_at, withdrawn_by, reason FROM retirement_withdrawals
+                WHERE tenant = ? AND machine_id = ? ORDER BY seq
+                """, arguments: [tenant, machine])
+        {
+            // The local clock: shown whatever the snapshot's time, like the outbox's own steps.
+            out.append(
+                .init(
+                    time: row[0], kind: "retirement withdrawn",
+                    detail: "retirement withdrawn by \(row[1] as String): \(row[2] as String) [local clock]"))
+        }
         // Stable order: by time, then the order the facts were gathered in.
         return out.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
     }

@@ -24,7 +24,8 @@ extension Ledger {
         defer { withExtendedLifetime(lock) {} }
         let file = URL(fileURLWithPath: path).lastPathComponent
         // ImportFile refuses invalid UTF-8 rather than replacing it, and enforces the size limits while reading.
-        let rows = try RetirementList.parse(try ImportFile.read(path, limits: limits), name: file)
+        let input = try ImportFile.read(path, limits: limits)
+        let rows = try RetirementList.parse(input, name: file)
         return try dbQueue.write { db in
             let tenant = try Self.resolveTenant(db, selection, create: false)
             var matches: [(RetirementRow, DeviceCandidate)] = []
@@ -52,12 +53,13 @@ extension Ledger {
             }
             let merged = RetirementList.merged(matches, id: \.id, problems: &problems)
             if !problems.isEmpty { throw RetirementImportError(description: RetirementList.message(file, problems)) }
-            return try recordRetirements(db, tenant: tenant, file: file, matches: merged)
+            return try recordRetirements(db, tenant: tenant, file: file, sha256: input.sha256, matches: merged)
         }
     }
 
     private func recordRetirements(
-        _ db: Database, tenant: TenantRecord, file: String, matches: [(RetirementRow, DeviceCandidate)]
+        _ db: Database, tenant: TenantRecord, file: String, sha256: String,
+        matches: [(RetirementRow, DeviceCandidate)]
     ) throws -> RetirementImportSummary {
         let now = UTCClock.nowText()
         // observed_at stays NULL: a retirement list says nothing about what MDE showed, so it must not move
@@ -74,22 +76,32 @@ extension Ledger {
             let current = try Row.fetchOne(
                 db,
                 sql:
-                    "SELECT retired_at, note FROM retirements WHERE tenant = ? AND machine_id = ? ORDER BY seq DESC LIMIT 1",
+                    """
+                    SELECT r.retired_at, r.note, EXISTS (
+                        SELECT 1 FROM retirement_withdrawals w
+                        WHERE w.tenant = r.tenant AND w.machine_id = r.machine_id AND w.retirement >= r.seq)
+                    FROM retirements r WHERE r.tenant = ? AND r.machine_id = ? ORDER BY r.seq DESC LIMIT 1
+                    """,
                 arguments: [tenant.id, device.id])
-            if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note { continue }
+            // The same retirement again changes nothing, unless it was withdrawn: then importing it retires anew.
+            if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note, !(current[2] as Bool)
+            {
+                continue
+            }
             try db.execute(
                 sql: """
                     INSERT INTO retirements (tenant, machine_id, retired_at, note, device_input, matched_by, source, run,
-                        imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        imported_at, list_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     tenant.id, device.id, row.retiredAt, row.note, row.device, device.matchedBy,
-                    "\(file):\(row.line)", run, now,
+                    "\(file):\(row.line)", run, now, sha256,
                 ])
             recorded += 1
             var payload: [String: JSONValue] = [
                 "retired_at": .string(row.retiredAt), "device_input": .string(row.device),
                 "matched_by": .string(device.matchedBy), "source": .string("\(file):\(row.line)"),
+                "list_sha256": .string(sha256),
             ]
             if let note = row.note { payload["note"] = .string(note) }
             try events.append(

@@ -18,7 +18,7 @@ extension Ledger {
             let tags = request.kind == .offboard ? [:] : try Self.machineTags(db, tenant: tenant.id)
             var rules = OutboxRules(request: request, history: history, tags: tags)
             if request.kind == .offboard { rules.cancellations = try Self.cancellations(db, tenant: tenant.id) }
-            let retirements = try Self.retirementSources(db, tenant: tenant.id)
+            let retirements = try Self.latestRetirements(db, tenant: tenant.id)
             var considered: [(PlannedDevice, DeviceStateRow?)] = []
             var skipped: [SkippedDevice] = []
             switch request.selection {
@@ -27,22 +27,30 @@ extension Ledger {
                 // offboarding failed, was cancelled or is under way, is not "retired and not offboarded".
                 for row in rows {
                     guard let retiredAt = row.retiredAt else { continue }
-                    if row.state == .retiredNotOffboarded || row.state == .retiredStillReporting {
-                        var device = Self.planned(row, reason: "\(row.state.rawValue), retired \(retiredAt)")
-                        if let from = retirements[row.id] {
-                            (device.matchedBy, device.source, device.note) = (from.matchedBy, from.source, from.note)
-                        }
-                        considered.append((device, row))
-                    } else {
-                        let reason =
-                            retiredAt > row.asOf
-                            ? "retired from \(retiredAt), which is after \(row.asOf): not retired yet"
-                            : rules.skipReason(row) ?? "\(row.state.rawValue): not retired-not-offboarded or "
-                                + "retired-still-reporting"
+                    let entry = retirements[row.id]
+                    if let list = request.retiredList, let entry, !entry.isFrom(list: list) { continue }
+                    func skip(_ reason: String) {
                         skipped.append(
                             SkippedDevice(
                                 device: row.computerDnsName ?? row.id, id: row.id, computerDnsName: row.computerDnsName,
                                 reason: reason))
+                    }
+                    if let entry, entry.withdrawn {
+                        skip(
+                            "retirement withdrawn by \(entry.withdrawnBy ?? "-") at \(entry.withdrawnAt ?? "-"): "
+                                + (entry.withdrawalReason ?? ""))
+                    } else if row.state == .retiredNotOffboarded || row.state == .retiredStillReporting {
+                        var device = Self.planned(row, reason: "\(row.state.rawValue), retired \(retiredAt)")
+                        if let entry {
+                            (device.matchedBy, device.source, device.note) = (entry.matchedBy, entry.source, entry.note)
+                        }
+                        considered.append((device, row))
+                    } else {
+                        skip(
+                            retiredAt > row.asOf
+                                ? "retired from \(retiredAt), which is after \(row.asOf): not retired yet"
+                                : rules.skipReason(row) ?? "\(row.state.rawValue): not retired-not-offboarded or "
+                                    + "retired-still-reporting")
                     }
                 }
             case .state(let state):
@@ -98,18 +106,6 @@ extension Ledger {
         PlannedDevice(
             id: row.id, computerDnsName: row.computerDnsName, aadDeviceId: row.aadDeviceId, osPlatform: row.osPlatform,
             lastSeen: row.lastSeen, state: row.state.rawValue, reason: reason)
-    }
-
-    /// Where each device's latest retirement came from: how its row was matched, the list and line, the note.
-    private static func retirementSources(
-        _ db: Database, tenant: Int64
-    ) throws -> [String: (matchedBy: String, source: String, note: String?)] {
-        var out: [String: (matchedBy: String, source: String, note: String?)] = [:]
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT machine_id, matched_by, source, note FROM retirements WHERE tenant = ? ORDER BY seq",
-            arguments: [tenant])
-        for row in rows { out[row[0]] = (row[1], row[2], row[3]) }
-        return out
     }
 
     /// Who cancelled each device's latest cancelled Offboard action, by machine id.

@@ -23,6 +23,8 @@ public struct OutboxRequest: Sendable, Hashable {
     /// Devices whose last Offboard action a person cancelled may be sent again (only with `retryFailed`): a
     /// cancellation is a human decision, so it is never retried unless the admin names it.
     public var includeCancelled: Bool
+    /// With `.retired`: only retirements from this list, by file name or SHA-256 (`--list`).
+    public var retiredList: String? = nil
     /// The person running the command (`$USER` or `--requested-by`): MDE only records the app.
     public var requestedBy: String
     /// The app's client id, which MDE records as the requestor.
@@ -31,8 +33,8 @@ public struct OutboxRequest: Sendable, Hashable {
 
     public init(
         kind: OutboxKind, tenant: String? = nil, selection: DeviceSelection, comment: String? = nil,
-        tag: String? = nil, retryFailed: Bool = false, includeCancelled: Bool = false, requestedBy: String,
-        clientId: String, apiBaseURL: String
+        tag: String? = nil, retryFailed: Bool = false, includeCancelled: Bool = false, retiredList: String? = nil,
+        requestedBy: String, clientId: String, apiBaseURL: String
     ) {
         self.kind = kind
         self.tenant = tenant
@@ -41,6 +43,7 @@ public struct OutboxRequest: Sendable, Hashable {
         self.tag = tag
         self.retryFailed = retryFailed
         self.includeCancelled = includeCancelled
+        self.retiredList = retiredList
         self.requestedBy = requestedBy
         self.clientId = clientId
         self.apiBaseURL = apiBaseURL
@@ -51,6 +54,7 @@ public struct OutboxRequest: Sendable, Hashable {
         guard case .object(var members) = selection.json else { return selection.json }
         members["retry_failed"] = .bool(retryFailed)
         if includeCancelled { members["include_cancelled"] = .bool(true) }
+        if let retiredList { members["list"] = .string(retiredList) }
         return .object(members)
     }
 

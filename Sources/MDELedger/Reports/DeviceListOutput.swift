@@ -48,8 +48,8 @@ public enum DeviceListOutput {
 }
 
 /// A plain aligned text table for terminals.
-enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
+public enum TextTable {
+    public static func render(header: [String], rows: [[String]]) -> String {
         // Control characters in attacker-controlled names would otherwise move the cursor or recolour the terminal.
         let clean = ([header] + rows).map { $0.map(sanitize) }
         var widths = Array(repeating: 0, count: header.count)

@@ -8,6 +8,7 @@ enum RunCheck {
     /// The tables whose rows each carry the run that wrote them.
     static let historyTables = [
         "machine_observations", "device_sightings", "machine_action_observations", "retirements",
+        "retirement_withdrawals",
     ]
 
     static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
@@ -31,7 +32,8 @@ enum RunCheck {
                     (SELECT count(*) FROM machine_observations o WHERE o.run = r.id)
                     + (SELECT count(*) FROM device_sightings s WHERE s.run = r.id)
                     + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id) AS observations,
-                    (SELECT count(*) FROM retirements x WHERE x.run = r.id) AS retirements
+                    (SELECT count(*) FROM retirements x WHERE x.run = r.id)
+                    + (SELECT count(*) FROM retirement_withdrawals w WHERE w.run = r.id) AS retirements
                 FROM sync_runs r ORDER BY id
                 """)
         for run in runs {

@@ -10,7 +10,7 @@ import GRDB
 /// later `ALTER TABLE … ADD COLUMN` never changes the digest of an older run.
 enum RunDigest {
     /// The digest format of new runs (recorded as `digest_version` in `run_committed`).
-    static let currentVersion = 3
+    static let currentVersion = 4
 
     /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them.
     private static let v1: [(table: String, columns: [String])] = [
@@ -37,8 +37,19 @@ enum RunDigest {
             v1[0], (v1[1].table, v1[1].columns + ["type", "created_at"]), v1[2],
         ]
 
+    /// Version 4 (migration 0007): a retirement names the SHA-256 of its list, and retirement withdrawals.
+    private static let withdrawalColumns = [
+        "seq", "tenant", "machine_id", "retirement", "reason", "withdrawn_by", "withdrawn_at", "run",
+    ]
+
     /// The queries of one version: a name and a SELECT taking the run id, in digest order.
     private static func parts(_ version: Int) -> [(name: String, sql: String)] {
+        if version >= 4 {
+            var parts = parts(3)
+            parts[2] = (v2[2].table, plainSQL(v2[2].table, v2[2].columns + ["list_sha256"]))
+            parts.append(("retirement_withdrawals", plainSQL("retirement_withdrawals", withdrawalColumns)))
+            return parts
+        }
         let tables = version >= 2 ? v2 : v1
         guard version >= 3 else { return tables.map { ($0.table, plainSQL($0.table, $0.columns)) } }
         // Version 3 (migration 0006): an observation names its stored document by SHA-256 and says where lastSeen
