@@ -330,6 +330,17 @@ import Testing
             let status = try await f.run(["status", ids[0]])
             #expect(status.stdout.contains("retirement withdrawn by alice: Retired by mistake, CHG-7"))
             #expect(try await f.run(["verify"]).status == 0)
+            // The withdrawal is history like the retirement: rewriting who withdrew it is caught by its run's digest.
+            try await DatabaseQueue(path: f.db).write { db in
+                try db.execute(
+                    sql: """
+                        DROP TRIGGER retirement_withdrawals_no_update;
+                        UPDATE retirement_withdrawals SET withdrawn_by = 'mallory';
+                        """)
+            }
+            let tampered = try await f.run(["verify"])
+            #expect(tampered.status != 0)
+            #expect((tampered.stdout + tampered.stderr).contains("was altered after commit"), "\(tampered.stderr)")
         }
     }
 
