@@ -37,7 +37,8 @@ extension MDESimulator {
         case ("reset", nil): fault = .reset
         case ("truncate", nil): fault = .truncate
         case ("drop", nil): fault = .dropResponse
-        default: return controlError("pass status=400…599, or fault=reset, fault=truncate or fault=drop")
+        case ("garbled", nil): fault = .garbledBody
+        default: return controlError("pass status=400…599, or fault=reset, fault=truncate, fault=drop or fault=garbled")
         }
         failRequest(route, occurrence: occurrence, with: fault)
         return controlOK()
