@@ -213,7 +213,8 @@ extension MDEClient {
     /// A response body as an error keeps it: its start, escaped (a proxy's page or a server's trace can hold
     /// anything).
     static func bodyText(_ body: Data) -> String {
-        ErrorText.escaped(String(decoding: body.prefix(MDEAPIError.bodyLimit * 4), as: UTF8.self), limit: MDEAPIError.bodyLimit)
+        ErrorText.escaped(
+            String(decoding: body.prefix(MDEAPIError.bodyLimit * 4), as: UTF8.self), limit: MDEAPIError.bodyLimit)
     }
 }
 

@@ -16,7 +16,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
             else ./mde-ledger.sqlite.
 
             Exit codes: 0 ok, 1 error, 2 findings present, 3 offboard requests left open (run again), 64 bad usage \
-            (nothing was changed), 75 another run holds the ledger's lock, 130 interrupted.
+            (nothing was changed), 130 interrupted.
             """,
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,

@@ -41,7 +41,8 @@ struct OutboxCLI {
         var request = OutboxRequest(
             kind: kind, tenant: approved?.tenant ?? api.tenant, selection: selection, comment: comment, tag: tag,
             retryFailed: retryFailed, includeCancelled: safety.includeCancelled, retiredList: safety.retiredList,
-            requestedBy: try approved?.requestedBy ?? Requester.resolve(requestedBy, env: env, required: kind == .offboard),
+            requestedBy: try approved?.requestedBy
+                ?? Requester.resolve(requestedBy, env: env, required: kind == .offboard),
             clientId: clientId ?? "unknown",
             apiBaseURL: (try? connection.get().endpoints.baseURL.absoluteString) ?? "unknown")
         if let approved {

@@ -86,7 +86,8 @@ struct OffboardCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("plan-out"),
-        help: ArgumentHelp("With --dry-run: write the plan for approval (devices, provenance, head, SHA-256).",
+        help: ArgumentHelp(
+            "With --dry-run: write the plan for approval (devices, provenance, head, SHA-256).",
             valueName: "plan.json"))
     var planOut: String?
 
@@ -103,13 +104,15 @@ struct OffboardCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("max-snapshot-age"),
-        help: ArgumentHelp("Refuse to plan from a snapshot taken more than this many hours ago (0: no limit).",
+        help: ArgumentHelp(
+            "Refuse to plan from a snapshot taken more than this many hours ago (0: no limit).",
             valueName: "hours"))
     var maxSnapshotAge: Double = 24
 
     @Option(
         name: .customLong("max-plan-age"),
-        help: ArgumentHelp("Refuse a --plan file made more than this many hours ago (0: no limit).",
+        help: ArgumentHelp(
+            "Refuse a --plan file made more than this many hours ago (0: no limit).",
             valueName: "hours"))
     var maxPlanAge: Double = 24
 
@@ -178,7 +181,8 @@ struct OffboardCommand: AsyncParsableCommand {
             return
         }
         let safety = OffboardSafety(
-            includeCancelled: includeCancelled, retiredList: try list.map(Self.listKey), planOut: planOut, planFile: planFile, allowLargePlan: allowLargePlan,
+            includeCancelled: includeCancelled, retiredList: try list.map(Self.listKey), planOut: planOut,
+            planFile: planFile, allowLargePlan: allowLargePlan,
             maxSnapshotAge: maxSnapshotAge, maxPlanAge: maxPlanAge)
         if planFile != nil {
             try await OutboxCLI(ledger: ledger, api: api, dryRun: false, yes: yes).run(

@@ -23,7 +23,8 @@ enum Requester {
     /// `--requested-by`, else `$USER` or `$LOGNAME`; refused when `required` and the only name is generic.
     static func resolve(_ given: String?, env: [String: String], required: Bool) throws -> String {
         if let given { return given.trimmingCharacters(in: .whitespaces) }
-        let user = [env["USER"], env["LOGNAME"]].compactMap { $0?.trimmingCharacters(in: .whitespaces) }
+        let user =
+            [env["USER"], env["LOGNAME"]].compactMap { $0?.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty } ?? ""
         if required && generic.contains(user.lowercased()) {
             throw CLIFailure(

@@ -58,7 +58,8 @@ struct RetiredListCommand: ParsableCommand {
                         : "in force",
                 ]
             }
-            print(TextTable.render(header: ["ID", "NAME", "RETIRED", "MATCHED", "LIST", "STATUS"], rows: rows),
+            print(
+                TextTable.render(header: ["ID", "NAME", "RETIRED", "MATCHED", "LIST", "STATUS"], rows: rows),
                 terminator: "")
         }
     }

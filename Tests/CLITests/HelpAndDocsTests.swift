@@ -22,6 +22,7 @@ import Testing
         #expect(
             Set([
                 "init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "offboard",
+                "retired",
                 "tag", "report", "demo",
             ])
                 == Set(names), "\(names)")

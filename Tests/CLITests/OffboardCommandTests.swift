@@ -52,7 +52,8 @@ import Testing
             let ids = try f.offboardable(300)
             try await f.retire(ids)
             let args =
-                ["offboard", "--retired", "--comment", "Retired per CHG-1234", "--yes", "--allow-large-plan"] + Self.fast
+                ["offboard", "--retired", "--comment", "Retired per CHG-1234", "--yes", "--allow-large-plan"]
+                + Self.fast
             var rng = SeededGenerator(seed: 20_261_201)
             var kills = 0
             for _ in 0..<5 {

@@ -17,7 +17,8 @@ import Testing
             let action = try #require(sim.simulator.requestOffboard(id, comment: "CHG-9", requestor: "bob@contoso.com"))
             sim.simulator.cancelAction(action, requestor: "carol@contoso.com", comment: "Requested by mistake")
             #expect(try await f.run(["sync", "--no-progress"]).status == 0)
-            let retry = try await f.run(["offboard", "--state", "offboard-failed", "--retry-failed"] + Self.args + ["--yes"] + Self.fast)
+            let retry = try await f.run(
+                ["offboard", "--state", "offboard-failed", "--retry-failed"] + Self.args + ["--yes"] + Self.fast)
             #expect(retry.stdout.contains("cancelled by carol@contoso.com"), "\(retry.stdout)")
             #expect(retry.stdout.contains("--include-cancelled"))
             #expect(retry.stdout.contains("nothing to send"))
@@ -52,7 +53,8 @@ import Testing
             let id = try f.offboardable(1)[0]
             let (name, firstSeen) = try await DatabaseQueue(path: f.db).read { db in
                 let row = try #require(
-                    try Row.fetchOne(db, sql: "SELECT computer_dns_name, first_seen FROM machines WHERE id = ?", arguments: [id]))
+                    try Row.fetchOne(
+                        db, sql: "SELECT computer_dns_name, first_seen FROM machines WHERE id = ?", arguments: [id]))
                 return (row[0] as String, row[1] as String)
             }
             // Retired the day before this device first appeared: the name meant an earlier machine.
@@ -61,7 +63,9 @@ import Testing
             let ledger = try ledgerDump(f.db)
             let refused = try await f.run(["import", "retired", path])
             #expect(refused.status != 0)
-            #expect(refused.stderr.contains("line 2: unmatched: the name '\(name)' belongs only to \(id)"), "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("line 2: unmatched: the name '\(name)' belongs only to \(id)"),
+                "\(refused.stderr)")
             #expect(refused.stderr.contains("first seen after the retirement date"))
             #expect(try ledgerDump(f.db) == ledger, "bad input changes nothing")
         }
@@ -77,8 +81,10 @@ import Testing
             #expect(try await f.run(["sync", "--no-progress"]).status == 0)
             let outputs = [
                 try await f.run(
-                    ["offboard", "--device", id, "--comment", "c\u{1B}]8;;http://x\u{07}link", "--requested-by",
-                     "eve\u{9B}31m", "--yes"] + Self.fast),
+                    [
+                        "offboard", "--device", id, "--comment", "c\u{1B}]8;;http://x\u{07}link", "--requested-by",
+                        "eve\u{9B}31m", "--yes",
+                    ] + Self.fast),
                 try await f.run(["offboard", "--status", "1"]),
                 try await f.run(["devices"]),
                 try await f.run(["status", id]),
@@ -112,7 +118,8 @@ import Testing
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("accepted 1"), "\(first.stdout)")
             #expect(first.stdout.contains("found by listing after a lost answer"))
-            let retry = try await f.run(["offboard", "--device", id, "--retry-failed"] + Self.args + ["--yes"] + Self.fast)
+            let retry = try await f.run(
+                ["offboard", "--device", id, "--retry-failed"] + Self.args + ["--yes"] + Self.fast)
             #expect(retry.stdout.contains("nothing to send"), "\(retry.stdout)")
             #expect(sim.simulator.offboardRequestCounts()[id.lowercased()] == 1)
         }
@@ -161,9 +168,16 @@ import Testing
             let result = try await f.run(["offboard", "--device"] + ids + Self.args + ["--yes"] + Self.fast)
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("1 selected, \(platforms.count) skipped"), "\(result.stdout)")
-            #expect(result.stdout.contains("Ubuntu: the offboard API does not support this platform; offboard it with the Linux"))
-            #expect(result.stdout.contains("iPadOS: the offboard API does not support this platform; remove the Defender app"))
-            #expect(result.stdout.contains("Windows7: the offboard API does not support this platform; offboard it with the offboarding script for that Windows version"))
+            #expect(
+                result.stdout.contains(
+                    "Ubuntu: the offboard API does not support this platform; offboard it with the Linux"))
+            #expect(
+                result.stdout.contains(
+                    "iPadOS: the offboard API does not support this platform; remove the Defender app"))
+            #expect(
+                result.stdout.contains(
+                    "Windows7: the offboard API does not support this platform; offboard it with the offboarding script for that Windows version"
+                ))
             #expect(Set(sim.simulator.offboardRequestCounts().keys) == [ids.last!.lowercased()])
         }
     }
@@ -182,7 +196,9 @@ import Testing
             #expect(first.stderr.contains("  \(ids[0])  "))
             let body = try await DatabaseQueue(path: f.db).read { db in
                 try Row.fetchOne(
-                    db, sql: "SELECT http_status, message FROM outbox_steps WHERE http_status IS NOT NULL ORDER BY seq DESC")
+                    db,
+                    sql: "SELECT http_status, message FROM outbox_steps WHERE http_status IS NOT NULL ORDER BY seq DESC"
+                )
             }
             #expect(body?[0] == 503)
             #expect((body?[1] as String?)?.contains("body: {") == true, "\(String(describing: body))")
@@ -205,10 +221,13 @@ import Testing
             let f = try await OffboardCLIFixture.make(sim, folder)
             let ids = try f.offboardable(2)
             // Re-imaged and joined anew under another name: the id now means a device no one approved.
-            sim.simulator.setComputerDnsName(ids[0], "someone-elses-pc", aadDeviceId: "11111111-2222-3333-4444-555555555555")
+            sim.simulator.setComputerDnsName(
+                ids[0], "someone-elses-pc", aadDeviceId: "11111111-2222-3333-4444-555555555555")
             let result = try await f.run(["offboard", "--device"] + ids + Self.args + ["--yes"] + Self.fast)
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.contains("live-recheck live re-check: the device is now someone-elses-pc"), "\(result.stdout)")
+            #expect(
+                result.stdout.contains("live-recheck live re-check: the device is now someone-elses-pc"),
+                "\(result.stdout)")
             #expect(Set(sim.simulator.offboardRequestCounts().keys) == [ids[1].lowercased()])
             #expect(sim.simulator.requestCount("GET /api/machines/{id}") == 2)
         }
@@ -223,7 +242,8 @@ import Testing
             let before = try ledgerDump(f.db)
             let refused = try await f.run(["offboard", "--device"] + ids + Self.args + ["--yes"] + Self.fast)
             #expect(refused.status == 64)
-            #expect(refused.stderr.contains("4 devices selected, more than max_offboard_per_run (3)"), "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("4 devices selected, more than max_offboard_per_run (3)"), "\(refused.stderr)")
             #expect(try ledgerDump(f.db) == before)
             #expect(sim.simulator.offboardRequestCounts().isEmpty)
             let allowed = try await f.run(
@@ -238,7 +258,8 @@ import Testing
         try await withSimulator(OffboardCLIFixture.configuration(devices: 100)) { sim in
             let f = try await OffboardCLIFixture.make(sim, folder)
             let id = try f.offboardable(1)[0]
-            let refused = try await f.run(["offboard", "--device", id] + Self.args + ["--dry-run"], extra: ["USER": "root"])
+            let refused = try await f.run(
+                ["offboard", "--device", id] + Self.args + ["--dry-run"], extra: ["USER": "root"])
             #expect(refused.status == 64)
             #expect(refused.stderr.contains("pass --requested-by NAME"), "\(refused.stderr)")
             let named = try await f.run(
@@ -246,7 +267,8 @@ import Testing
                 extra: ["USER": "root"])
             #expect(named.status == 0, "\(named.stderr)")
             let comment = try await DatabaseQueue(path: f.db).read { db in
-                try String.fetchOne(db, sql: "SELECT requestor_comment FROM machine_actions WHERE machine_id = ?", arguments: [id])
+                try String.fetchOne(
+                    db, sql: "SELECT requestor_comment FROM machine_actions WHERE machine_id = ?", arguments: [id])
             }
             #expect(comment == "Retired per CHG-1234 (mde-ledger plan 1, requested by dave)")
         }
@@ -279,7 +301,9 @@ import Testing
             // A fresh plan of the remaining two runs exactly, even under kill -9 part-way.
             let fresh = folder.path("fresh.json")
             let again = [ids[0], ids[2]]
-            #expect(try await f.run(["offboard", "--device"] + again + Self.args + ["--dry-run", "--plan-out", fresh]).status == 0)
+            #expect(
+                try await f.run(["offboard", "--device"] + again + Self.args + ["--dry-run", "--plan-out", fresh])
+                    .status == 0)
             let killed = try await f.run(
                 ["offboard", "--plan", fresh, "--yes"] + Self.fast, extra: ["MDE_LEDGER_TEST_KILL_AFTER": "3"])
             #expect(killed.status == 9)
@@ -325,7 +349,8 @@ import Testing
             #expect(onlyB.stdout.contains("1 selected, 0 skipped"), "\(onlyB.stdout)")
             #expect(onlyB.stdout.contains("  \(ids[2])  "))
             #expect(onlyB.stdout.contains("matched by id, retired-b.csv:2, note \"sold\""))
-            let byName = try await f.run(["offboard", "--retired", "--list", "retired-a.csv"] + Self.args + ["--dry-run"])
+            let byName = try await f.run(
+                ["offboard", "--retired", "--list", "retired-a.csv"] + Self.args + ["--dry-run"])
             #expect(byName.stdout.contains("1 selected, 1 skipped"), "\(byName.stdout)")
             let status = try await f.run(["status", ids[0]])
             #expect(status.stdout.contains("retirement withdrawn by alice: Retired by mistake, CHG-7"))

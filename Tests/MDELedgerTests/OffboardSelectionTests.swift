@@ -61,9 +61,15 @@ import Testing
         let reasons = Dictionary(preview.skipped.map { ($0.device, $0.reason) }, uniquingKeysWith: { a, _ in a })
         #expect(
             reasons["ws-0042"] == "ambiguous name: matches 2 devices (\(Self.id("a")), \(Self.id("b"))); give an id")
-        #expect(reasons["mac-01"]?.hasPrefix("macOS: the offboard API does not support this platform; offboard it with the macOS offboarding package") == true)
+        #expect(
+            reasons["mac-01"]?.hasPrefix(
+                "macOS: the offboard API does not support this platform; offboard it with the macOS offboarding package"
+            ) == true)
         #expect(reasons["mac-01"]?.contains("Settings → Endpoints → Offboarding") == true)
-        #expect(reasons["lnx-01"]?.hasPrefix("Linux: the offboard API does not support this platform; offboard it with the Linux offboarding script") == true)
+        #expect(
+            reasons["lnx-01"]?.hasPrefix(
+                "Linux: the offboard API does not support this platform; offboard it with the Linux offboarding script")
+                == true)
         #expect(reasons["cam-01"] == "not onboarded (CanBeOnboarded): nothing to offboard")
         #expect(
             reasons["pending-01"] == "already has an Offboard action Pending (00000000-0000-4000-8000-00000000000f)")

@@ -128,7 +128,9 @@ import Testing
             #expect(summary.devices[0].error.contains("comment \"from the portal\""))
             #expect(try await f.run(request) == nil)
             let again = try f.ledger.previewOutbox(request)
-            #expect(again.skipped.first { $0.id == ids[0] }?.reason.hasPrefix("already requested in plan 1 (action ") == true)
+            #expect(
+                again.skipped.first { $0.id == ids[0] }?.reason.hasPrefix("already requested in plan 1 (action ")
+                    == true)
             #expect(sim.simulator.offboardRequestCounts() == [ids[0]: 2, ids[1]: 1])
         }
     }

@@ -124,7 +124,8 @@ extension Ledger {
             if !problems.isEmpty {
                 throw LedgerError(
                     "nothing was withdrawn; fix these and run it again:\n"
-                        + problems.map { "  " + ErrorText.escaped($0, keepingLineBreaks: true) }.joined(separator: "\n"))
+                        + problems.map { "  " + ErrorText.escaped($0, keepingLineBreaks: true) }.joined(separator: "\n")
+                )
             }
             let now = UTCClock.nowText()
             try db.execute(

@@ -33,7 +33,9 @@ extension Ledger {
             for row in rows {
                 var found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
                 // Names are reused: a device first seen after the retirement date cannot be the one retired.
-                let later = found.filter { $0.matchedBy == "name" && ($0.firstSeen.flatMap(UTCTime.canonical) ?? "") > row.retiredAt }
+                let later = found.filter {
+                    $0.matchedBy == "name" && ($0.firstSeen.flatMap(UTCTime.canonical) ?? "") > row.retiredAt
+                }
                 found.removeAll { later.contains($0) }
                 switch found.count {
                 case 1: matches.append((row, found[0]))
@@ -84,7 +86,8 @@ extension Ledger {
                     """,
                 arguments: [tenant.id, device.id])
             // The same retirement again changes nothing, unless it was withdrawn: then importing it retires anew.
-            if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note, !(current[2] as Bool)
+            if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note,
+                !(current[2] as Bool)
             {
                 continue
             }

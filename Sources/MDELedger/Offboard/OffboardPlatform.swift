@@ -27,7 +27,8 @@ public enum OffboardPlatform {
         } else if ["ios", "ipados", "android"].contains(key) {
             next = "remove the Defender app or its MDM profile from the device (Intune: retire it, then remove the app)"
         } else if key.hasPrefix("windows") {
-            next = "offboard it with the offboarding script for that Windows version from the portal "
+            next =
+                "offboard it with the offboarding script for that Windows version from the portal "
                 + "(Settings → Endpoints → Offboarding)"
         } else {
             next = "offboard it with the Linux offboarding script from the portal (Settings → Endpoints → Offboarding)"

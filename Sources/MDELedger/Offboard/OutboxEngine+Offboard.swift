@@ -220,7 +220,8 @@ extension OutboxEngine {
         }
         let sameName =
             expected.computerDnsName.map { $0.lowercased() == (machine.computerDnsName ?? "").lowercased() } ?? false
-        let sameEntra = expected.aadDeviceId.map { $0.lowercased() == (machine.aadDeviceId ?? "").lowercased() } ?? false
+        let sameEntra =
+            expected.aadDeviceId.map { $0.lowercased() == (machine.aadDeviceId ?? "").lowercased() } ?? false
         if !sameName && !sameEntra && (expected.computerDnsName != nil || expected.aadDeviceId != nil) {
             return "live re-check: the device is now \(machine.computerDnsName ?? "unnamed") (Entra "
                 + "\(machine.aadDeviceId ?? "-")); the plan shows \(expected.computerDnsName ?? "unnamed") (Entra "
