@@ -97,7 +97,13 @@ struct OutboxCLI {
         let seconds = OutboxPace.minimumDuration(calls: requests, policy: api.policy)
         let least = seconds < 60 ? "under a minute" : "at least \(OutboxPace.durationText(seconds))"
         print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): \(least)")
-        try confirm("send \(kind == .offboard ? calls : requests) \(what) requests for \(calls) devices?")
+        // The document shown for confirmation is the one stored with the plan: the hash a person approves is the
+        // hash the ledger keeps.
+        let document = kind == .offboard && preview.resumablePlan == nil ? approved ?? preview.document(request) : nil
+        try confirm(
+            "send \(kind == .offboard ? calls : requests) \(what) requests for \(calls) devices"
+                + (document.map { " (plan sha256 \($0.sha256))" } ?? "") + "?",
+            devices: approved == nil ? preview.selected : [])
         let resolved = try connection.get()
         let httpClient = try MDEHTTPClient.make(additionalCAFile: api.caFile)
         let client = MDEClient(
@@ -112,7 +118,7 @@ struct OutboxCLI {
         let interrupt = InterruptNotice(progress: progress)
         let summary: OutboxRunSummary?
         do {
-            summary = try await engine.run(request, preview: preview, holding: lock, approved: approved) { event in
+            summary = try await engine.run(request, preview: preview, holding: lock, approved: document) { event in
                 progress.handle(event)
             }
         } catch {
@@ -178,10 +184,22 @@ struct OutboxCLI {
     }
 
     /// Asks on a terminal; off a terminal only `--yes` confirms.
-    private func confirm(_ question: String) throws {
+    /// Asks on a terminal, after listing the devices a page at a time; off a terminal only `--yes` confirms.
+    private func confirm(_ question: String, devices: [PlannedDevice]) throws {
         if yes { return }
         guard isatty(STDIN_FILENO) == 1 else {
             throw CLIFailure(message: "not a terminal, so nothing was sent; pass --yes to confirm", code: 64)
+        }
+        let page = 20
+        for start in stride(from: 0, to: devices.count, by: page) {
+            for d in devices[start..<min(devices.count, start + page)] {
+                print(ErrorText.display("  \(d.id)  \(d.computerDnsName ?? "-")  \(d.osPlatform ?? "-")  \(d.reason)"))
+            }
+            if start + page < devices.count {
+                FileHandle.standardError.write(
+                    Data("-- \(start + page) of \(devices.count) shown; Enter for more, q to stop listing: ".utf8))
+                if readLine()?.lowercased().hasPrefix("q") == true { break }
+            }
         }
         FileHandle.standardError.write(Data("\(question) type yes to continue: ".utf8))
         guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {

@@ -167,8 +167,9 @@ extension OutboxEngine {
                     """, arguments: [plan.id, id])
             return (failed, sent)
         }
-        // The Date header has whole seconds; an action created in the same second is still after the send.
-        let notBefore = sentAt.flatMap(UTCTime.parse).map { UTCTime.format($0.addingTimeInterval(-1)) }
+        // The Date header has whole seconds and comes from the service's front end, the creation time from its
+        // back end: a minute of slack for their clocks. Within it only this plan's own comment can match anyway.
+        let notBefore = sentAt.flatMap(UTCTime.parse).map { UTCTime.format($0.addingTimeInterval(-60)) }
         let candidates = actions.filter { !failedBefore.contains($0.id) }
         if let ours = candidates.last(where: { action in
             action.requestorComment == plan.commentToSend

@@ -19,9 +19,14 @@ public struct OutboxPlan: Sendable, Hashable, Codable {
     public var skipped: String
     /// The exact Comment sent to MDE (names the plan and the requester); nil on plans made before migration 0007.
     public var sentComment: String?
-    /// The plan as approved (nil on plans made before migration 0007).
-    public var document: PlanDocument?
+    /// The plan as approved, as stored (canonical JSON; nil on plans made before migration 0007).
+    public var documentText: String?
     public var documentSHA256: String?
+
+    /// The plan as approved, decoded on demand (a plan listing does not need every device of every plan).
+    public var document: PlanDocument? {
+        documentText.flatMap { try? JSONDecoder().decode(PlanDocument.self, from: Data($0.utf8)) }
+    }
 
     /// What each request of this plan carries as its Comment.
     public var commentToSend: String { sentComment ?? comment ?? "" }
@@ -53,8 +58,7 @@ public struct OutboxPlan: Sendable, Hashable, Codable {
         devices = row["devices"]
         skipped = row["skipped"]
         sentComment = row["sent_comment"]
-        let text: String? = row["document"]
-        document = text.flatMap { try? JSONDecoder().decode(PlanDocument.self, from: Data($0.utf8)) }
+        documentText = row["document"]
         documentSHA256 = row["document_sha256"]
     }
 }
