@@ -161,6 +161,13 @@ struct OutboxCLI {
         try PlanApproval.checkSnapshotAge(ledger, tenant: preview.tenant, maxHours: safety.maxSnapshotAge)
         let limit = try ledger.offboardSettings(for: preview.tenant).maxPerRun
         if preview.selected.count > limit && !safety.allowLargePlan {
+            // A dry run of a large selection is how its plan file is made for approval: say what sending needs.
+            if dryRun {
+                print(
+                    "note: \(preview.selected.count) devices, more than max_offboard_per_run (\(limit)): sending needs "
+                        + "--allow-large-plan, or this plan approved and sent with --plan")
+                return
+            }
             throw PlanRefusal(
                 "\(preview.selected.count) devices selected, more than max_offboard_per_run (\(limit)) of tenant "
                     + "\(preview.tenant.name); nothing was sent. Check the selection, then pass --allow-large-plan, "

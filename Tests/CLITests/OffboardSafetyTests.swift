@@ -246,10 +246,19 @@ import Testing
                 refused.stderr.contains("4 devices selected, more than max_offboard_per_run (3)"), "\(refused.stderr)")
             #expect(try ledgerDump(f.db) == before)
             #expect(sim.simulator.offboardRequestCounts().isEmpty)
-            let allowed = try await f.run(
-                ["offboard", "--device"] + ids + Self.args + ["--yes", "--allow-large-plan"] + Self.fast)
-            #expect(allowed.status == 0, "\(allowed.stderr)")
+            // Its dry run still writes the plan file, so the large plan can be approved and sent as it is.
+            let plan = folder.path("large.json")
+            let dry = try await f.run(["offboard", "--device"] + ids + Self.args + ["--dry-run", "--plan-out", plan])
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stdout.contains("note: 4 devices, more than max_offboard_per_run (3)"), "\(dry.stdout)")
+            let approved = try await f.run(["offboard", "--plan", plan, "--yes"] + Self.fast)
+            #expect(approved.status == 0, "\(approved.stderr)")
             #expect(sim.simulator.offboardRequestCounts().count == 4)
+            let more = try f.offboardable(9).filter { !ids.contains($0) }.prefix(4).map { $0 }
+            let allowed = try await f.run(
+                ["offboard", "--device"] + more + Self.args + ["--yes", "--allow-large-plan"] + Self.fast)
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(sim.simulator.offboardRequestCounts().count == 8)
         }
     }
 
