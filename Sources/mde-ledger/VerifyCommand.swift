@@ -10,7 +10,10 @@ struct VerifyCommand: ParsableCommand {
             Recomputes every event's SHA-256 link (RFC 8785 canonical JSON), each run's digest over every \
             history row it wrote, and the run bookkeeping (every run ends with a run_committed event; counts \
             agree; no history row outside a committed run), and compares every table, index, view and trigger \
-            with what the migrations create. Exits 1 and names what differs.
+            with what the migrations create, and runs SQLite's PRAGMA integrity_check (every page, every index \
+            against its table; it reads the whole file: 0.14 s for a 48 MB ledger of 20,000 devices here, about 3 s \
+            per GB, under a minute projected for a year of a million devices). --quick skips only that check and \
+            says so. Exits 1 and names what differs.
 
             It prints the chain head as SEQ:HASH. Reports and status print the head they were computed from; \
             'verify --head SEQ:HASH' later proves the ledger still holds that event unchanged and that the \
@@ -27,6 +30,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .customLong("json"), help: "Print the result as one JSON object (for monitoring).")
     var json = false
 
+    @Flag(help: "Skip PRAGMA integrity_check (it reads the whole file); everything else is checked.")
+    var quick = false
+
     func validate() throws {
         if let head, Self.parseHead(head) == nil {
             throw ValidationError("--head '\(head)' is not SEQ:HASH (e.g. 1234:9f86d081…, as verify prints it)")
@@ -35,7 +41,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let opened = ledger.warned(try Ledger.open(path: ledger.path, readOnly: true, allowPending: true))
-        let report = try opened.verify(head: head.flatMap(Self.parseHead))
+        let report = try opened.verify(head: head.flatMap(Self.parseHead), quick: quick)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -51,6 +57,10 @@ struct VerifyCommand: ParsableCommand {
         print("events: \(report.eventsChecked) checked")
         print("history: \(report.runsChecked) run digests checked")
         print("head: \(report.head)")
+        let damaged = report.problems.contains { $0.hasPrefix("integrity_check:") }
+        print(
+            !report.integrityChecked
+                ? "integrity: skipped (--quick)" : "integrity: PRAGMA integrity_check " + (damaged ? "failed" : "ok"))
         guard report.ok else {
             throw CLIFailure(message: "ledger verification failed:\n  " + report.problems.joined(separator: "\n  "))
         }

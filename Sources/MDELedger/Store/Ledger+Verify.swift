@@ -11,6 +11,8 @@ public struct VerifyReport: Sendable, Codable {
     /// holds it unchanged (the defence against someone who rewrites the whole tail of the file).
     public var headSeq: Int64 = 0
     public var headHash = EventChain.genesis
+    /// `PRAGMA integrity_check` ran (every page, every index against its table); false with `quick`.
+    public var integrityChecked = false
     /// Every problem found, the first broken event first. Empty means the ledger verified.
     public var problems: [String] = []
     public var ok: Bool { problems.isEmpty }
@@ -21,8 +23,11 @@ public struct VerifyReport: Sendable, Codable {
 
 extension Ledger {
     /// Recomputes the schema, the event hash chain, each run's digest and the run bookkeeping.
-    /// - Parameter head: an earlier head (`seq`, `hash`) that must still be in the chain, unchanged.
-    public func verify(head expectedHead: (seq: Int64, hash: String)? = nil) throws -> VerifyReport {
+    /// - Parameters:
+    ///   - head: an earlier head (`seq`, `hash`) that must still be in the chain, unchanged.
+    ///   - quick: skip `PRAGMA integrity_check`, which reads every page of the file.
+    public func verify(head expectedHead: (seq: Int64, hash: String)? = nil, quick: Bool = false) throws -> VerifyReport
+    {
         try dbQueue.read { db in
             var report = VerifyReport()
             guard try db.tableExists("schema_migrations") else {
@@ -34,6 +39,15 @@ extension Ledger {
                 report.schemaVersion = try Migrator().currentVersion(db)
             } catch let error as MigrationError {
                 report.problems.append(error.description)
+            }
+            if !quick {
+                // An index edited through writable_schema can disagree with its table while every row and the
+                // schema text are intact; only integrity_check compares them (quick_check does not).
+                let found = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                if found != ["ok"] {
+                    report.problems += found.prefix(20).map { "integrity_check: \($0)" }
+                }
+                report.integrityChecked = true
             }
             report.problems += try SchemaCheck.differences(db)
             let formats = try LedgerFormats(db)

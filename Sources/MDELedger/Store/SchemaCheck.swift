@@ -31,11 +31,16 @@ enum SchemaCheck {
         return problems
     }
 
+    /// SQLite's own objects that carry SQL text, by exact name. (`LIKE 'sqlite_%'` would also hide a
+    /// `sqlitex_…` trigger someone added: in LIKE, `_` matches any character.) Automatic indexes have no SQL.
+    static let internalObjects: Set<String> = [
+        "sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4",
+    ]
+
     private static func objects(_ db: Database) throws -> [String: String] {
         let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT type || ' ' || name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL"
-        )
+            db, sql: "SELECT type || ' ' || name, sql, name FROM sqlite_master WHERE sql IS NOT NULL"
+        ).filter { !internalObjects.contains($0[2]) }
         return Dictionary(rows.map { ($0[0], $0[1]) }, uniquingKeysWith: { first, _ in first })
     }
 }
