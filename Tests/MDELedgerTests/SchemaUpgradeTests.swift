@@ -94,3 +94,65 @@ import Testing
         #expect(report.runsChecked == 5)
     }
 }
+
+/// The digests of old runs are pinned (issue 18): each digest version reads its own literal column lists, so
+/// tracking one more API field can never make `verify` call an old run altered.
+@Suite struct FrozenDigestTests {
+    /// v2: what this binary computes over the schema-5 file equals what the schema-5 binary recorded; v1 (the
+    /// format of ledgers before migration 0004, of which no file is kept) over the same rows, pinned as literals.
+    @Test func theDigestsTheOldBinaryRecordedStillMatch() throws {
+        let queue = try DatabaseQueue(path: TestFiles.ledger("schema-0005.sqlite"), configuration: Self.readOnly)
+        let recorded = try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT run, payload ->> '$.observations_sha256' AS digest,
+                           COALESCE(payload ->> '$.digest_version', 1) AS version
+                    FROM events WHERE kind = 'run_committed' AND payload ->> '$.observations_sha256' IS NOT NULL
+                    """)
+        }
+        #expect(Set(recorded.map { $0["version"] as Int }) == [2])
+        #expect(recorded.count == 4)
+        for row in recorded {
+            let computed = try queue.read { db in
+                try RunDigest.compute(db, run: row["run"], version: row["version"])
+            }
+            #expect(computed == row["digest"], "run \(row["run"] as Int64)")
+        }
+        let v1 = try queue.read { db in try (1...4).map { try RunDigest.compute(db, run: Int64($0), version: 1) } }
+        #expect(v1 == Self.pinnedV1, "\(v1)")
+    }
+
+    /// v3: the compact history the upgrade writes, pinned as literals (the upgrade and the digest cannot drift
+    /// together unnoticed).
+    @Test func theUpgradedRunsHaveTheirPinnedVersion3Digests() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("ledger.sqlite")
+        try FileManager.default.copyItem(atPath: TestFiles.ledger("schema-0005.sqlite"), toPath: path)
+        _ = try Ledger.open(path: path, create: true)
+        let digests = try DatabaseQueue(path: path).read { db in
+            try (1...4).map { try RunDigest.compute(db, run: Int64($0), version: 3) }
+        }
+        #expect(digests == Self.pinnedV3, "\(digests)")
+    }
+
+    static let pinnedV1 = [
+        "bb49ec49e3c32fc7c01e70eee3a8e6735684333081103ba296e3012baadcbb79",
+        "426f1a7fa35e1dbbbac3f4de3f899033b0d1a84d572a78ba3bf1642010b28808",
+        "27af17929c50fde5813c9bb9e776ed7209cb584fb4fd2ed7d4234fb1d78bceec",
+        "7166b7272e2cc8d800fe2b7e2790e1a378cf09f0bc7ee600d41d7b1f324f1aa2",
+    ]
+
+    static let pinnedV3 = [
+        "dfc79e3889ff26d1b8a85b4c6df37f1ff426662f7ac7697b64ea743384b24479",
+        "f381bad2fee4be23d21b32706088c489c81d5bd10cfe755a4bd4898164bc6af0",
+        "34096c07f200e6b12adaca1e2dcfa71212886e8899ecf3003999bb4540bb02a0",
+        "746cd9b6c7804b2d3df0ea189f239d4b7fbc96535f5505de3aeaa124c8589da7",
+    ]
+
+    static var readOnly: Configuration {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return configuration
+    }
+}

@@ -142,3 +142,32 @@ import Testing
         #expect(try t.ledger.deviceStates(tenant: nil, asOf: "2026-11-02T00:00:00Z") == earlier)
     }
 }
+
+/// Issue 18's tamper cases, on the same real ledger: forgeries that keep the chain correct.
+@Suite struct TamperIITests {
+    /// Item 2: a run dated before its predecessor, appended with a correctly chained run_committed event and a
+    /// correct digest (what an attacker with this code can do), rewrites the past: verify must refuse it.
+    @Test func aPastRunAppendedWithProperEventsFailsVerify() async throws {
+        let t = try await TamperLedger.make()
+        #expect(try t.problems() == [])
+        try await t.queue.write { db in
+            let tenant: Int64 = try Int64.fetchOne(db, sql: "SELECT id FROM tenants")!
+            let past = "2026-10-20T09:00:00Z"
+            try db.execute(
+                sql: """
+                    INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
+                        events_written, observations_written)
+                    VALUES (?, 'sync', 'committed', 0, ?, ?, ?, 'forged', 1, 0)
+                    """, arguments: [tenant, past, past, past])
+            let run = db.lastInsertedRowID
+            try EventAppender(db).append(
+                kind: "run_committed", subject: "run:\(run)", tenant: tenant, run: run, occurredAt: past,
+                payload: .object([
+                    "kind": .string("sync"), "digest_version": .int(Int64(RunDigest.currentVersion)),
+                    "observations_sha256": .string(try RunDigest.compute(db, run: run)),
+                ]))
+        }
+        let problems = try t.problems()
+        #expect(problems.contains { $0.contains("is dated 2026-10-20T09:00:00Z, before run 2") }, "\(problems)")
+    }
+}

@@ -65,12 +65,20 @@ enum HistoryReshape {
         var offset: Int?
     }
 
-    private static let others = MachineColumns.tracked.filter { $0 != "last_seen" }
+    /// The tracked columns of a schema-5 `machine_observations` row: a literal, because this step reads ledgers
+    /// of that schema whatever columns later versions track.
+    static let schema5Tracked = [
+        "computer_dns_name", "aad_device_id", "os_platform", "os_version", "onboarding_status", "health_status",
+        "first_seen", "last_seen", "rbac_group_id", "rbac_group_name", "machine_tags", "merged_into_machine_id",
+        "is_excluded",
+    ]
+
+    private static let others = schema5Tracked.filter { $0 != "last_seen" }
 
     private static func rewriteObservations(_ db: Database, counts: inout Counts) throws {
         var previous: [String: Previous] = [:]
         var after: Int64 = 0
-        let columns = (["seq", "tenant", "machine_id", "run", "present", "raw_json"] + MachineColumns.tracked)
+        let columns = (["seq", "tenant", "machine_id", "run", "present", "raw_json"] + schema5Tracked)
             .joined(separator: ", ")
         while true {
             // In batches by seq (time order), so memory stays bounded on a large ledger.

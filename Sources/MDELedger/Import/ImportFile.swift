@@ -15,6 +15,8 @@ struct ImportFile: Sendable {
     let text: String
     /// SHA-256 of the file's bytes, hex: recorded with the run so an auditor can tie it to the file.
     let sha256: String
+    /// The file's size in bytes, recorded beside its SHA-256.
+    let bytes: Int
     let format: Format
     let limits: InputLimits
 
@@ -53,7 +55,7 @@ struct ImportFile: Sendable {
             throw ImportError("\(path): the file is empty; export the data again")
         }
         return ImportFile(
-            path: path, text: text, sha256: digest, format: detect(text, path: path), limits: limits)
+            path: path, text: text, sha256: digest, bytes: data.count, format: detect(text, path: path), limits: limits)
     }
 
     static func decode(_ data: Data) -> String? {

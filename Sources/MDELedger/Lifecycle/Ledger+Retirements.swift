@@ -55,14 +55,15 @@ extension Ledger {
             }
             let merged = RetirementList.merged(matches, id: \.id, problems: &problems)
             if !problems.isEmpty { throw RetirementImportError(description: RetirementList.message(file, problems)) }
-            return try recordRetirements(db, tenant: tenant, file: file, sha256: input.sha256, matches: merged)
+            return try recordRetirements(db, tenant: tenant, file: input, name: file, matches: merged)
         }
     }
 
     private func recordRetirements(
-        _ db: Database, tenant: TenantRecord, file: String, sha256: String,
+        _ db: Database, tenant: TenantRecord, file input: ImportFile, name file: String,
         matches: [(RetirementRow, DeviceCandidate)]
     ) throws -> RetirementImportSummary {
+        let sha256 = input.sha256
         let now = UTCClock.nowText()
         // observed_at stays NULL: a retirement list says nothing about what MDE showed, so it must not move
         // the "latest snapshot" time that answers default to.
@@ -119,6 +120,7 @@ extension Ledger {
             payload: .object([
                 "kind": .string("import"), "source": .string("retired: \(file)"),
                 "retirements": .int(Int64(recorded)),
+                "list_sha256": .string(sha256), "list_bytes": .int(Int64(input.bytes)),
                 "digest_version": .int(Int64(RunDigest.currentVersion)),
                 "observations_sha256": .string(try RunDigest.compute(db, run: run)),
             ]))

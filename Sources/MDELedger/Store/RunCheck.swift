@@ -27,7 +27,7 @@ enum RunCheck {
         let runs = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, status, observed_at, observations_written, events_written,
+                SELECT id, tenant, status, observed_at, observations_written, events_written,
                     (SELECT count(*) FROM events e WHERE e.run = r.id) AS events,
                     (SELECT count(*) FROM machine_observations o WHERE o.run = r.id)
                     + (SELECT count(*) FROM device_sightings s WHERE s.run = r.id)
@@ -36,6 +36,20 @@ enum RunCheck {
                     + (SELECT count(*) FROM retirement_withdrawals w WHERE w.run = r.id) AS retirements
                 FROM sync_runs r ORDER BY id
                 """)
+        // The views answer "the newest row at or before T": a committed run dated before an earlier run of its
+        // tenant, even one appended with a correct chain, would rewrite what the past looked like.
+        var latestTime: [Int64: (run: Int64, time: String)] = [:]
+        for run in runs where run["status"] as String == "committed" {
+            guard let time: String = run["observed_at"] else { continue }
+            let tenant: Int64 = run["tenant"]
+            if let previous = latestTime[tenant], time < previous.time {
+                report.problems.append(
+                    "run \(run["id"] as Int64) is dated \(time), before run \(previous.run) (\(previous.time)) of the same "
+                        + "tenant: runs are committed in time order, so this one was added out of order")
+            } else {
+                latestTime[tenant] = (run["id"], time)
+            }
+        }
         for run in runs {
             let id: Int64 = run["id"]
             let events = committedEvents.removeValue(forKey: id) ?? []

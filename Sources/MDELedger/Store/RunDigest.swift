@@ -12,9 +12,18 @@ enum RunDigest {
     /// The digest format of new runs (recorded as `digest_version` in `run_committed`).
     static let currentVersion = 4
 
-    /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them.
+    /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them. Each
+    /// version's lists are literals, never today's `MachineColumns`: tracking one more API field must not change
+    /// the digest of a run written before it (`verify` would call every old run altered).
     private static let v1: [(table: String, columns: [String])] = [
-        ("machine_observations", MachineColumns.observationHistoryColumns),
+        (
+            "machine_observations",
+            [
+                "seq", "tenant", "machine_id", "run", "observed_at", "present", "computer_dns_name", "aad_device_id",
+                "os_platform", "os_version", "onboarding_status", "health_status", "first_seen", "last_seen",
+                "rbac_group_id", "rbac_group_name", "machine_tags", "merged_into_machine_id", "is_excluded", "raw_json",
+            ]
+        ),
         (
             "machine_action_observations",
             [

@@ -54,9 +54,6 @@ enum MachineColumns {
         "machine_observations",
         ["tenant", "machine_id", "run", "observed_at", "present"] + tracked
             + ["document", "last_seen_offset", "last_seen_fraction"])
-    /// Every column of a `machine_observations` row as migrations 0001 and 0002 made it (run digests v1 and v2).
-    static let observationHistoryColumns =
-        ["seq", "tenant", "machine_id", "run", "observed_at", "present"] + tracked + ["raw_json"]
     // STRICT, so ANY keeps each value exactly as bound: in an ordinary table "ANY" means NUMERIC affinity and
     // would turn the text "140" into the integer 140, which then differs from the ledger's text column.
     static let stagingDDL = """
