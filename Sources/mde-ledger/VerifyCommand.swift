@@ -57,6 +57,7 @@ struct VerifyCommand: ParsableCommand {
         print("events: \(report.eventsChecked) checked")
         print("history: \(report.runsChecked) run digests checked")
         print("head: \(report.head)")
+        for note in report.notes { print("note: \(note)") }
         let damaged = report.problems.contains { $0.hasPrefix("integrity_check:") }
         print(
             !report.integrityChecked

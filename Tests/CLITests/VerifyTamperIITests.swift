@@ -77,13 +77,22 @@ import Testing
     /// Item 7 (the outbox part): who requested an offboard and why, and what the API answered, are rewritten in
     /// the tables `status` reads; each row must still say what its chained event says.
     @Test(arguments: [
-        ("DROP TRIGGER outbox_plans_no_update; UPDATE outbox_plans SET requested_by = 'mallory'", "requested_by differs"),
-        ("DROP TRIGGER outbox_plans_no_update; UPDATE outbox_plans SET comment = 'approved by CISO'", "comment differs"),
+        (
+            "DROP TRIGGER outbox_plans_no_update; UPDATE outbox_plans SET requested_by = 'mallory'",
+            "requested_by differs"
+        ),
+        (
+            "DROP TRIGGER outbox_plans_no_update; UPDATE outbox_plans SET comment = 'approved by CISO'",
+            "comment differs"
+        ),
         (
             "DROP TRIGGER outbox_steps_no_update; UPDATE outbox_steps SET step = 'rejected', message = 'refused' "
                 + "WHERE step = 'accepted'", "differs from its outbox_step event"
         ),
-        ("DROP TRIGGER outbox_steps_no_delete; DELETE FROM outbox_steps WHERE step = 'sent'", "differs from its outbox_step"),
+        (
+            "DROP TRIGGER outbox_steps_no_delete; DELETE FROM outbox_steps WHERE step = 'sent'",
+            "differs from its outbox_step"
+        ),
         (
             "DROP TRIGGER outbox_plans_no_update; UPDATE outbox_plans SET document = replace(document, 'alice', 'eve')",
             "no longer hashes to its SHA-256"
@@ -95,7 +104,8 @@ import Testing
         try await withSimulator(OffboardCLIFixture.configuration(devices: 60)) { sim in
             let f = try await OffboardCLIFixture.make(sim, folder)
             let ids = try f.offboardable(2)
-            let run = try await f.run(["offboard", "--device"] + ids + ["--comment", "CHG-1", "--yes"] + OffboardCommandTests.fast)
+            let run = try await f.run(
+                ["offboard", "--device"] + ids + ["--comment", "CHG-1", "--yes"] + OffboardCommandTests.fast)
             #expect(run.status == 0, "\(run.stderr)")
         }
         #expect(try await CLIRunner.run(["verify", "--db", db]).status == 0)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MDEAPI
 import MDETestSupport
 import Testing
 
@@ -169,5 +170,37 @@ import Testing
         }
         let problems = try t.problems()
         #expect(problems.contains { $0.contains("is dated 2026-10-20T09:00:00Z, before run 2") }, "\(problems)")
+    }
+
+    /// Item 1: history rewritten, one `ledger_formats` row edited, and a correctly chained `history_reshaped`
+    /// event appended with the rewritten history's digests: verify must see that no migration wrote that event.
+    @Test func aReanchoringAppendedLaterFailsVerify() async throws {
+        let t = try await TamperLedger.make()
+        let head = try t.ledger.verify()
+        try t.tamper(
+            """
+            UPDATE machine_observations SET health_status = 'Inactive' WHERE run = 1;
+            UPDATE ledger_formats SET first_run = 100 WHERE format = 3;
+            """)
+        try await t.queue.write { db in
+            let old = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")!
+            var digests: [String: JSONValue] = [:]
+            for run in try Int64.fetchAll(db, sql: "SELECT id FROM sync_runs ORDER BY id") {
+                digests[String(run)] = .string(try RunDigest.compute(db, run: run, version: 3))
+            }
+            try EventAppender(db).append(
+                kind: "history_reshaped", subject: "migration:0006_compact", tenant: nil, run: nil,
+                occurredAt: "2026-11-04T00:00:00Z",
+                payload: .object([
+                    "old_head": .string("\(old[0] as Int64):\(old[1] as String)"), "digest_version": .int(3),
+                    "run_digests": .object(digests),
+                ]))
+        }
+        let report = try t.ledger.verify(head: (head.headSeq, head.headHash))
+        #expect(
+            report.problems.contains { $0.contains("appended later, not written by migration 0006") },
+            "\(report.problems)")
+        #expect(report.problems.contains { $0.contains("ledger_formats says the compact format starts at run 100") })
+        #expect(report.notes.contains { $0.contains("after head \(head.headSeq)") }, "\(report.notes)")
     }
 }

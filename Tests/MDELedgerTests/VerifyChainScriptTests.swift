@@ -30,6 +30,19 @@ import Testing
         #expect(output.contains("event 5 was altered"), "\(output)")
     }
 
+    /// Item 8: one `ledger_formats` edit used to make the script recompute nothing; it no longer reads that table.
+    @Test func anEditedFormatsTableDoesNotSwitchTheScriptOff() async throws {
+        let t = try await TamperLedger.make()
+        try t.tamper(
+            """
+            UPDATE ledger_formats SET first_event = 1000000 WHERE format = 2;
+            UPDATE events SET payload = json_set(payload, '$.to', 'active') WHERE seq = 5;
+            """)
+        let (status, output) = try Self.script(t.ledger.path)
+        #expect(status == 1)
+        #expect(output.contains("event 5 was altered"), "\(output)")
+    }
+
     private static func script(_ ledger: String) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

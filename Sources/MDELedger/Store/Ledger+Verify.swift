@@ -15,6 +15,8 @@ public struct VerifyReport: Sendable, Codable {
     public var integrityChecked = false
     /// Every problem found, the first broken event first. Empty means the ledger verified.
     public var problems: [String] = []
+    /// What the checks could not establish though nothing failed (printed as `note:` lines).
+    public var notes: [String] = []
     public var ok: Bool { problems.isEmpty }
 
     /// `seq:hash` as `verify --head` takes it.
@@ -51,6 +53,7 @@ extension Ledger {
             }
             report.problems += try SchemaCheck.differences(db)
             let formats = try LedgerFormats(db)
+            report.problems += formats.problems
             try ChainCheck.verify(db, formats: formats, into: &report)
             if let expectedHead {
                 let found = try String.fetchOne(
@@ -63,6 +66,12 @@ extension Ledger {
                     report.problems.append(
                         "head \(expectedHead.seq):\(expectedHead.hash) is gone: event \(expectedHead.seq) now has hash "
                             + "\(found!) (the history up to it was rewritten)")
+                }
+                if let reshape = formats.reshapeEvent, reshape > expectedHead.seq {
+                    report.notes.append(
+                        "runs before \(formats.firstV3Run) were checked against the digests that event \(reshape) "
+                            + "(history_reshaped, after head \(expectedHead.seq)) recorded, not against digests "
+                            + "recorded at or before that head")
                 }
             }
             try RunCheck.verify(db, formats: formats, into: &report)
@@ -94,10 +103,56 @@ struct LedgerFormats {
             firstV2Event = row[0]
             firstV2Run = row[1]
         }
-        if let row = try Row.fetchOne(db, sql: "SELECT first_run FROM ledger_formats WHERE format = 3") {
-            firstV3Run = row[0]
-        }
+        let table = try Int64.fetchOne(db, sql: "SELECT first_run FROM ledger_formats WHERE format = 3")
+        firstV3Run = table ?? .max
+        try deriveReshapeBoundary(db, table: table)
     }
+
+    /// Problems with the formats themselves: what the table says against what the chain proves.
+    var problems: [String] = []
+
+    /// Which runs were re-anchored is decided by the chain, never by the `ledger_formats` table (an attacker can
+    /// edit a table row; they cannot edit the chain below a head an auditor holds). Migration 0006 appended its
+    /// `history_reshaped` event right after the old head it names, before any run of the compact format; its
+    /// re-anchored runs are exactly the runs committed before it.
+    private mutating func deriveReshapeBoundary(_ db: Database, table: Int64?) throws {
+        let reshapes = try Row.fetchAll(
+            db, sql: "SELECT seq, payload ->> '$.old_head' AS old_head FROM events WHERE kind = 'history_reshaped'")
+        guard let reshape = reshapes.first else { return }
+        let seq: Int64 = reshape["seq"]
+        let before = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events WHERE seq = ?", arguments: [seq - 1])
+        let expectedOldHead = before.map { "\($0[0] as Int64):\($0[1] as String)" }
+        if reshape["old_head"] as String? != expectedOldHead {
+            problems.append(
+                "the history_reshaped event \(seq) does not follow the head it names: only migration 0006 writes one, "
+                    + "right after the old head")
+        }
+        let later = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT min(seq) FROM events WHERE kind = 'run_committed' AND seq < ?
+                  AND COALESCE(payload ->> '$.digest_version', 1) >= 3
+                """, arguments: [seq])
+        if let later {
+            problems.append(
+                "the history_reshaped event \(seq) comes after event \(later), a run of the compact format: it was "
+                    + "appended later, not written by migration 0006")
+        }
+        let derived =
+            try Int64.fetchOne(
+                db, sql: "SELECT min(run) FROM events WHERE kind = 'run_committed' AND seq > ?", arguments: [seq])
+            ?? (try Int64.fetchOne(db, sql: "SELECT COALESCE(max(id), 0) + 1 FROM sync_runs") ?? 1)
+        if let table, table != derived {
+            problems.append(
+                "ledger_formats says the compact format starts at run \(table), the chain says run \(derived) (the "
+                    + "table was edited)")
+        }
+        firstV3Run = derived
+        reshapeEvent = seq
+    }
+
+    /// The `history_reshaped` event's seq, if the chain holds one.
+    var reshapeEvent: Int64?
 
     func eventFormat(_ seq: Int64) -> Int { seq >= firstV2Event ? 2 : 1 }
 }
