@@ -203,4 +203,31 @@ import Testing
         #expect(report.problems.contains { $0.contains("ledger_formats says the compact format starts at run 100") })
         #expect(report.notes.contains { $0.contains("after head \(head.headSeq)") }, "\(report.notes)")
     }
+
+    /// Item 3: a second `tenant_added` event appended later (correctly chained) whose settings apply from the
+    /// beginning would rewrite every earlier answer.
+    @Test func aTenantAddedAgainLaterFailsVerify() async throws {
+        let t = try await TamperLedger.make()
+        let before = try t.states(asOf: "2026-11-04T09:00:00Z")
+        try await t.queue.write { db in
+            try EventAppender(db).append(
+                kind: "tenant_added", subject: "tenant:default", tenant: 1, run: nil,
+                occurredAt: "2026-11-05T00:00:00Z",
+                payload: .object(["stale_hours": .int(1), "inactive_days": .int(1)]))
+        }
+        #expect(try t.states(asOf: "2026-11-04T09:00:00Z") != before, "the forged settings do change the past")
+        let problems = try t.problems()
+        #expect(problems.contains { $0.contains("adds tenant:default after event 1 of that tenant") }, "\(problems)")
+    }
+
+    /// A backdated setting is allowed but listed, with when it was recorded and from when it applies.
+    @Test func aBackdatedSettingIsListed() async throws {
+        let t = try await TamperLedger.make()
+        _ = try t.ledger.setTenant("default", key: "stale_hours", value: "96", effectiveAt: "2026-11-01T00:00:00Z")
+        let report = try t.ledger.verify()
+        #expect(report.ok, "\(report.problems)")
+        #expect(
+            report.notes.contains { $0.contains("stale_hours set to 96") && $0.contains("from 2026-11-01T00:00:00Z") },
+            "\(report.notes)")
+    }
 }

@@ -77,6 +77,7 @@ extension Ledger {
             try RunCheck.verify(db, formats: formats, into: &report)
             try DocumentCheck.verify(db, into: &report)
             try OutboxCheck.verify(db, into: &report)
+            try SettingsCheck.verify(db, into: &report)
             let leftover = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_as_of") ?? 0
             if leftover > 0 {
                 report.problems.append(
