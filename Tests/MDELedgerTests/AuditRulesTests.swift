@@ -125,8 +125,9 @@ import Testing
         let upgraded = try Ledger.open(path: path, create: true)
         let report = try upgraded.verify()
         #expect(report.ok, "\(report.problems)")
-        // Migration 0006 appended its history_reshaped event after the old event, which kept its hash.
-        #expect(report.headSeq == 2)
+        // Migration 0006 appended its history_reshaped event after the old event, which kept its hash, and 0007
+        // its ledger_format event.
+        #expect(report.headSeq == 3)
         #expect(try upgraded.verify(head: (1, oldHash)).ok)
     }
 }

@@ -136,12 +136,16 @@ import Testing
             let engine = try Self.engine(sim, ledger, pageSize: 20, retry: retry)
             _ = try await engine.run()
             sim.simulator.advanceClock(by: 86_400)
-            let before = try ledgerDump(ledger.path, excluding: ["sync_runs"])
+            let before = try ledgerDump(ledger.path, excluding: ["sync_runs", "events"])
+            let eventsBefore = try Self.count(ledger, "SELECT count(*) FROM events")
             // The page fails on its first try and on both retries.
             for occurrence in page...(page + 2) { sim.simulator.failRequest(route, occurrence: occurrence) }
             let error = await #expect(throws: MDEAPIError.self) { try await engine.run() }
             #expect(error?.status == 500)
-            #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
+            #expect(try ledgerDump(ledger.path, excluding: ["sync_runs", "events"]) == before)
+            // The only new event is the failed run's own.
+            #expect(try Self.count(ledger, "SELECT count(*) FROM events") == eventsBefore + 1)
+            #expect(try Self.count(ledger, "SELECT count(*) FROM events WHERE kind = 'run_failed'") == 1)
             let run = try Self.lastRun(ledger)
             #expect(run["status"] == "failed")
             #expect(run["retries"] == 2)

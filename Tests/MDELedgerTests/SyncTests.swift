@@ -86,10 +86,14 @@ import Testing
             engine.pageSize = 300
             _ = try await engine.run()
             sim.simulator.advanceClock(by: 86_400)
-            let before = try ledgerDump(ledger.path, excluding: ["sync_runs"])
+            let before = try ledgerDump(ledger.path, excluding: ["sync_runs", "events"])
             sim.simulator.failRequest("GET /api/machines", occurrence: 3)
             await #expect(throws: MDEAPIError.self) { try await engine.run() }
-            #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
+            #expect(try ledgerDump(ledger.path, excluding: ["sync_runs", "events"]) == before)
+            let lastEvent = try await DatabaseQueue(path: ledger.path).read {
+                try String.fetchOne($0, sql: "SELECT kind FROM events ORDER BY seq DESC LIMIT 1")
+            }
+            #expect(lastEvent == "run_failed", "the failed run's own event is all it added to the chain")
             let runs = try await DatabaseQueue(path: ledger.path).read {
                 try Row.fetchAll($0, sql: "SELECT status, error FROM sync_runs ORDER BY id")
             }

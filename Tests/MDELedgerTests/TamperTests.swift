@@ -217,7 +217,7 @@ import Testing
         }
         #expect(try t.states(asOf: "2026-11-04T09:00:00Z") != before, "the forged settings do change the past")
         let problems = try t.problems()
-        #expect(problems.contains { $0.contains("adds tenant:default after event 1 of that tenant") }, "\(problems)")
+        #expect(problems.contains { $0.contains("adds tenant:default again") }, "\(problems)")
     }
 
     /// A backdated setting is allowed but listed, with when it was recorded and from when it applies.
@@ -229,5 +229,28 @@ import Testing
         #expect(
             report.notes.contains { $0.contains("stale_hours set to 96") && $0.contains("from 2026-11-01T00:00:00Z") },
             "\(report.notes)")
+    }
+
+    /// Item 7: failed runs (what sync-health reports) and tenant names are tied to chained events from format 4 on.
+    @Test(arguments: [
+        ("UPDATE sync_runs SET error = 'nothing to see' WHERE status = 'failed'", "differs from its run_failed event"),
+        ("DELETE FROM sync_runs WHERE status = 'failed'", "names run 4, which is not a failed run"),
+        ("UPDATE tenants SET name = 'contoso-prod'", "is named 'contoso-prod' but its tenant_added event says"),
+    ])
+    func failedRunsAndTenantNamesAreCovered(sql: String, problem: String) async throws {
+        let t = try await TamperLedger.make()
+        await t.ledger.recordFailedRun(
+            RunInfo(
+                tenant: TenantSelection(name: nil), kind: "sync", complete: true, startedAt: "2026-11-04T09:00:00Z",
+                observedAt: "2026-11-04T09:00:00Z", source: "https://api.security.microsoft.com"),
+            error: "GET /api/machines failed: 503 Service Unavailable")
+        #expect(try t.problems() == [])
+        let failedEvents = try await t.ledger.dbQueue.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'run_failed'")
+        }
+        #expect(failedEvents == 1)
+        try t.tamper(sql)
+        let problems = try t.problems()
+        #expect(problems.contains { $0.contains(problem) }, "\(problems)")
     }
 }

@@ -40,7 +40,7 @@ import Testing
         try ledger.addTenant(NewTenant(name: "contoso", settings: ["retention_days": "90"]))
         try ledger.setTenant("contoso", key: "retention_days", value: "120")
         let events = try DatabaseQueue(path: ledger.path).read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, subject, payload FROM events ORDER BY seq")
+            try Row.fetchAll(db, sql: "SELECT kind, subject, payload FROM events WHERE tenant IS NOT NULL ORDER BY seq")
         }
         #expect(events.map { $0[0] as String } == ["tenant_added", "tenant_setting_changed"])
         #expect(events[1][1] as String == "tenant:contoso")

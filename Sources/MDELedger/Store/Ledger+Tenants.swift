@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MDEAPI
 
 /// Which tenant a command means: a name (`--tenant`), or none for "the only one".
 public struct TenantSelection: Sendable, Hashable {
@@ -72,12 +73,24 @@ extension Ledger {
         }
     }
 
-    static func insertTenant(_ db: Database, name: String, entraTenantId: String?, clientId: String?) throws
-        -> TenantRecord
-    {
+    /// Inserts a tenant and its chained `tenant_added` event, the tenant's first event: the name and starting
+    /// settings `verify` holds the row to. `payload` carries `tenant add`'s settings; a tenant created by a first
+    /// sync or import gets its ids only.
+    static func insertTenant(
+        _ db: Database, name: String, entraTenantId: String?, clientId: String?, payload: [String: JSONValue]? = nil
+    ) throws -> TenantRecord {
         try db.execute(
             sql: "INSERT INTO tenants (name, tenant_id, client_id, created_at) VALUES (?, ?, ?, ?)",
             arguments: [name, entraTenantId, clientId, UTCClock.nowText()])
-        return TenantRecord(id: db.lastInsertedRowID, name: name, tenantId: entraTenantId, clientId: clientId)
+        let record = TenantRecord(id: db.lastInsertedRowID, name: name, tenantId: entraTenantId, clientId: clientId)
+        try EventAppender(db).append(
+            kind: "tenant_added", subject: "tenant:\(name)", tenant: record.id, run: nil,
+            occurredAt: UTCClock.nowText(),
+            payload: .object(
+                payload ?? [
+                    "tenant_id": entraTenantId.map(JSONValue.string) ?? .null,
+                    "client_id": clientId.map(JSONValue.string) ?? .null,
+                ]))
+        return record
     }
 }

@@ -78,6 +78,7 @@ extension Ledger {
             try DocumentCheck.verify(db, into: &report)
             try OutboxCheck.verify(db, into: &report)
             try SettingsCheck.verify(db, into: &report)
+            try FailedRunCheck.verify(db, into: &report)
             let leftover = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_as_of") ?? 0
             if leftover > 0 {
                 report.problems.append(

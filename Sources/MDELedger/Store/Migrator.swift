@@ -59,17 +59,31 @@ struct Migrator {
         return done
     }
 
-    /// The line in a migration's SQL where mde-ledger runs that migration's Swift step (same transaction).
+    /// The line in migration 0006's SQL where its Swift step runs (kept: the file's checksum includes it).
     static let swiftStepMarker = "-- mde-ledger: reshape history"
 
-    /// Runs a migration's SQL, and its Swift step at the marker: work SQLite cannot do alone (SHA-256).
+    /// The Swift steps of migrations, registered here by name: work SQLite cannot do alone (SHA-256, the chain).
+    /// A step runs at the marker line when its SQL has one, else after the SQL, in the same transaction.
+    static let swiftSteps: [String: @Sendable (Database, String) throws -> Void] = [
+        "0006_compact": HistoryReshape.run,
+        "0007_offboard_safety": FormatMarker.run,
+    ]
+
     private func apply(_ migration: Migration, _ db: Database) throws {
-        guard let marker = migration.sql.range(of: Self.swiftStepMarker) else {
+        let marker = migration.sql.range(of: Self.swiftStepMarker)
+        guard let step = Self.swiftSteps[migration.name] else {
+            // A marker without a registered step would silently skip work the migration relies on.
+            precondition(marker == nil, "migration \(migration.name) has a Swift step marker but no registered step")
             try db.execute(sql: migration.sql)
             return
         }
+        guard let marker else {
+            try db.execute(sql: migration.sql)
+            try step(db, migration.name)
+            return
+        }
         try db.execute(sql: String(migration.sql[..<marker.lowerBound]))
-        try HistoryReshape.run(db, migration: migration.name)
+        try step(db, migration.name)
         try db.execute(sql: String(migration.sql[marker.upperBound...]))
     }
 

@@ -28,7 +28,7 @@ enum RunCheck {
             db,
             sql: """
                 SELECT id, tenant, status, observed_at, observations_written, events_written,
-                    (SELECT count(*) FROM events e WHERE e.run = r.id) AS events,
+                    (SELECT count(*) FROM events e WHERE e.run = r.id AND e.kind <> 'run_failed') AS events,
                     (SELECT count(*) FROM machine_observations o WHERE o.run = r.id)
                     + (SELECT count(*) FROM device_sightings s WHERE s.run = r.id)
                     + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id) AS observations,

@@ -81,6 +81,16 @@ extension Ledger {
                     tenant.id, info.kind, info.complete, info.startedAt, UTCClock.nowText(), info.source,
                     info.machinesSeen, info.actionsSeen, info.apiCalls, info.throttled, info.retries, error,
                 ])
+            // Failures are what sync-health reports: they are history too, chained like every run's end.
+            let run = db.lastInsertedRowID
+            try EventAppender(db).append(
+                kind: "run_failed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: UTCClock.nowText(),
+                payload: .object(
+                    FailedRunCheck.payload(
+                        try Row.fetchOne(
+                            db,
+                            sql: "SELECT \(FailedRunCheck.columns.joined(separator: ", ")) FROM sync_runs WHERE id = ?",
+                            arguments: [run])!)))
         }
     }
 

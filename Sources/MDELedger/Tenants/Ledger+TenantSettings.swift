@@ -49,10 +49,6 @@ extension Ledger {
                     "tenant '\(name)' would share \(TenantSecrets.variables(for: name).secret) with tenant "
                         + "'\(clash.name)'; choose a name that differs in more than punctuation or case")
             }
-            let record = try Self.insertTenant(db, name: name, entraTenantId: new.tenantId, clientId: new.clientId)
-            try db.execute(
-                sql: "UPDATE tenants SET region = ?, base_url = ?, token_url = ? WHERE id = ?",
-                arguments: [new.api.region, new.api.baseURL, new.api.tokenURL, record.id])
             var payload: [String: JSONValue] = [
                 "tenant_id": new.tenantId.map(JSONValue.string) ?? .null,
                 "client_id": new.clientId.map(JSONValue.string) ?? .null,
@@ -60,13 +56,15 @@ extension Ledger {
                 "base_url": new.api.baseURL.map(JSONValue.string) ?? .null,
                 "token_url": new.api.tokenURL.map(JSONValue.string) ?? .null,
             ]
+            for key in new.settings.keys.sorted() { payload[key] = .int(Int64(policy[key]!)) }
+            let record = try Self.insertTenant(
+                db, name: name, entraTenantId: new.tenantId, clientId: new.clientId, payload: payload)
+            try db.execute(
+                sql: "UPDATE tenants SET region = ?, base_url = ?, token_url = ? WHERE id = ?",
+                arguments: [new.api.region, new.api.baseURL, new.api.tokenURL, record.id])
             for key in new.settings.keys.sorted() {
                 try Self.storeSetting(db, tenant: record.id, key: key, value: policy[key]!)
-                payload[key] = .int(Int64(policy[key]!))
             }
-            try EventAppender(db).append(
-                kind: "tenant_added", subject: "tenant:\(name)", tenant: record.id, run: nil,
-                occurredAt: UTCClock.nowText(), payload: .object(payload))
             return record
         }
     }
