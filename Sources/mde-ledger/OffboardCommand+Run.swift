@@ -140,57 +140,6 @@ struct OutboxCLI {
         }
     }
 
-    /// The offboard safeguards before anything is written or sent: a fresh snapshot, the blast radius, and for an
-    /// approved plan, that it still describes what would be sent.
-    private func checkSafety(
-        _ safety: OffboardSafety, approved: PlanDocument?, _ ledger: Ledger, _ request: OutboxRequest,
-        _ preview: OutboxPreview
-    ) throws {
-        if let approved {
-            // A resumed approved plan has already sent some of its devices; their states changed on purpose.
-            if let resumable = preview.resumablePlan,
-                try ledger.outboxPlan(resumable).documentSHA256 == approved.sha256
-            {
-                try PlanApproval.checkHead(approved.head, ledger: ledger)
-                return
-            }
-            try PlanApproval.check(approved, against: preview, ledger: ledger, maxAgeHours: safety.maxPlanAge)
-            return
-        }
-        if preview.resumablePlan != nil { return }
-        try PlanApproval.checkSnapshotAge(ledger, tenant: preview.tenant, maxHours: safety.maxSnapshotAge)
-        let limit = try ledger.offboardSettings(for: preview.tenant).maxPerRun
-        if preview.selected.count > limit && !safety.allowLargePlan {
-            // A dry run of a large selection is how its plan file is made for approval: say what sending needs.
-            if dryRun {
-                print(
-                    "note: \(preview.selected.count) devices, more than max_offboard_per_run (\(limit)): sending needs "
-                        + "--allow-large-plan, or this plan approved and sent with --plan")
-                return
-            }
-            throw PlanRefusal(
-                "\(preview.selected.count) devices selected, more than max_offboard_per_run (\(limit)) of tenant "
-                    + "\(preview.tenant.name); nothing was sent. Check the selection, then pass --allow-large-plan, "
-                    + "send an approved plan (--dry-run --plan-out, then --plan), or raise the limit with "
-                    + "'mde-ledger tenant set \(preview.tenant.name) max_offboard_per_run N'")
-        }
-    }
-
-    private static func readPlan(_ path: String) throws -> PlanDocument {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw CLIFailure(message: "cannot read \(path); check the path (\(error.localizedDescription))", code: 64)
-        }
-        do {
-            return try PlanDocument.read(data, file: path)
-        } catch let refusal as PlanRefusal {
-            throw CLIFailure(message: refusal.description, code: 64)
-        }
-    }
-
-    /// Asks on a terminal; off a terminal only `--yes` confirms.
     /// Asks on a terminal, after listing the devices a page at a time; off a terminal only `--yes` confirms.
     private func confirm(_ question: String, devices: [PlannedDevice]) throws {
         if yes { return }

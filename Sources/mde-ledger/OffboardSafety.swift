@@ -15,6 +15,60 @@ struct OffboardSafety {
     var maxPlanAge: Double = 24
 }
 
+extension OutboxCLI {
+    /// The offboard safeguards before anything is written or sent: a fresh snapshot, the blast radius, and for an
+    /// approved plan, that it still describes what would be sent.
+    func checkSafety(
+        _ safety: OffboardSafety, approved: PlanDocument?, _ ledger: Ledger, _ request: OutboxRequest,
+        _ preview: OutboxPreview
+    ) throws {
+        if let approved {
+            // A resumed approved plan has already sent some of its devices; their states changed on purpose.
+            if let resumable = preview.resumablePlan,
+                try ledger.outboxPlan(resumable).documentSHA256 == approved.sha256
+            {
+                try PlanApproval.checkHead(approved.head, ledger: ledger)
+                return
+            }
+            try PlanApproval.check(approved, against: preview, ledger: ledger, maxAgeHours: safety.maxPlanAge)
+            return
+        }
+        if preview.resumablePlan != nil { return }
+        try PlanApproval.checkSnapshotAge(ledger, tenant: preview.tenant, maxHours: safety.maxSnapshotAge)
+        let limit = try ledger.offboardSettings(for: preview.tenant).maxPerRun
+        if preview.selected.count > limit && !safety.allowLargePlan {
+            // A dry run of a large selection is how its plan file is made for approval: say what sending needs.
+            if dryRun {
+                print(
+                    "note: \(preview.selected.count) devices, more than max_offboard_per_run (\(limit)): sending needs "
+                        + "--allow-large-plan, or this plan approved and sent with --plan")
+                return
+            }
+            throw PlanRefusal(
+                "\(preview.selected.count) devices selected, more than max_offboard_per_run (\(limit)) of tenant "
+                    + "\(preview.tenant.name); nothing was sent. Check the selection, then pass --allow-large-plan, "
+                    + "send an approved plan (--dry-run --plan-out, then --plan), or raise the limit with "
+                    + "'mde-ledger tenant set \(preview.tenant.name) max_offboard_per_run N'")
+        }
+    }
+
+    static func readPlan(_ path: String) throws -> PlanDocument {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CLIFailure(message: "cannot read \(path); check the path (\(error.localizedDescription))", code: 64)
+        }
+        do {
+            return try PlanDocument.read(data, file: path)
+        } catch let refusal as PlanRefusal {
+            throw CLIFailure(message: refusal.description, code: 64)
+        }
+    }
+
+    /// Asks on a terminal; off a terminal only `--yes` confirms.
+}
+
 /// Who asks for an offboard: MDE records only the app, so the ledger and the Comment must name a person.
 enum Requester {
     /// Account names that say nothing about who ran the command.
@@ -33,78 +87,5 @@ enum Requester {
                     + "; pass --requested-by NAME (it is recorded in the plan and sent in the Comment)", code: 64)
         }
         return user.isEmpty ? "unknown" : user
-    }
-}
-
-/// The progress of a running plan: a live line on a terminal; off a terminal (cron) a line every 30 s with the
-/// count, the rate and an ETA from the pace the service actually allowed (429 waits included).
-final class OutboxProgressText: @unchecked Sendable {
-    private let line: ProgressLine
-    private let policy: RateLimitPolicy
-    private let callsPerDevice: Int
-    private let lock = NSLock()
-    private let started = ContinuousClock.now
-    private var lastLine = ContinuousClock.now
-    private(set) var done = 0
-    private(set) var total = 0
-    private let interval: Duration
-
-    /// - Parameter interval: how often a line is printed off a terminal (30 s; tests set
-    ///   `MDE_LEDGER_TEST_PROGRESS_SECONDS` so a short run prints one per device).
-    init(line: ProgressLine, policy: RateLimitPolicy, callsPerDevice: Int, interval: Duration = .seconds(30)) {
-        self.interval = interval
-        self.line = line
-        self.policy = policy
-        self.callsPerDevice = callsPerDevice
-    }
-
-    func handle(_ event: OutboxProgress) {
-        switch event {
-        case .waiting(let text): line.show(text)
-        case .device(let done, let total):
-            let (text, due) = lock.withLock { () -> (String, Bool) in
-                self.done = done
-                self.total = total
-                let now = ContinuousClock.now
-                let elapsed = Double((now - started).components.seconds)
-                let due = now - lastLine >= interval
-                if due { lastLine = now }
-                let text = OutboxPace.progressText(
-                    done: done, total: total, elapsed: elapsed, policy: policy, callsPerDevice: callsPerDevice)
-                return (text, due)
-            }
-            if line.interactive {
-                line.show(text)
-            } else if due {
-                line.print(text)
-            }
-        }
-    }
-
-    func finish() { line.finish() }
-}
-
-/// Ctrl-C during a run: every step is committed before the next call, so stopping is safe at any moment; say
-/// what was done and how to resume, then exit 130.
-final class InterruptNotice: @unchecked Sendable {
-    private let source: DispatchSourceSignal
-
-    init(progress: OutboxProgressText) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            progress.finish()
-            FileHandle.standardError.write(
-                Data(
-                    ("\ninterrupted: \(progress.done) of \(progress.total) devices answered; every request sent is "
-                        + "recorded. Run the same command again to resume; it sends no device twice.\n").utf8))
-            exit(130)
-        }
-        source.resume()
-    }
-
-    func cancel() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
     }
 }
