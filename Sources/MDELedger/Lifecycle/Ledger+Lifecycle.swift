@@ -34,9 +34,9 @@ extension Ledger {
 
     /// Runs `body` with the lifecycle views answering for every time in `points` (each view row carries its
     /// `as_of`), inside one read transaction so every statement sees the same committed history.
-    func withAsOf<T>(points: [String], _ body: (Database) throws -> T) throws -> T {
+    func withAsOf<T>(points: [String], knownSeq: Int64? = nil, _ body: (Database) throws -> T) throws -> T {
         try dbQueue.inDatabase { db in
-            try LifecycleViews.setPoints(db, points)
+            try LifecycleViews.setPoints(db, points, knownSeq: knownSeq)
             defer { try? LifecycleViews.setPoints(db, []) }
             var result: Result<T, Error>?
             try db.inTransaction(.deferred) {

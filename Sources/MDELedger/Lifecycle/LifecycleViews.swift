@@ -31,6 +31,8 @@ enum LifecycleViews {
             return
         }
         try db.execute(sql: "CREATE TEMP TABLE lifecycle_as_of (as_of TEXT PRIMARY KEY)")
+        try db.execute(
+            sql: "CREATE TEMP TABLE lifecycle_known_at (one INTEGER PRIMARY KEY CHECK (one = 1), known_seq INTEGER NOT NULL)")
         for view in bundled {
             guard view.sql.hasPrefix("CREATE VIEW ") else { continue }
             try db.execute(sql: "CREATE TEMP VIEW " + view.sql.dropFirst("CREATE VIEW ".count))
@@ -48,9 +50,14 @@ enum LifecycleViews {
         }
     }
 
-    /// Sets the times the views answer for (empty: each tenant's latest committed run).
-    static func setPoints(_ db: Database, _ points: [String]) throws {
+    /// Sets the times the views answer for (empty: each tenant's latest committed run), and what they may know:
+    /// facts recorded at or before event `knownSeq` (nil: the latest head).
+    static func setPoints(_ db: Database, _ points: [String], knownSeq: Int64? = nil) throws {
         try install(db)
+        try db.execute(sql: "DELETE FROM temp.lifecycle_known_at")
+        if let knownSeq {
+            try db.execute(sql: "INSERT INTO temp.lifecycle_known_at (one, known_seq) VALUES (1, ?)", arguments: [knownSeq])
+        }
         try db.execute(sql: "DELETE FROM temp.lifecycle_as_of")
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.lifecycle_as_of (as_of) VALUES (?)")
         for point in points { try insert.execute(arguments: [point]) }

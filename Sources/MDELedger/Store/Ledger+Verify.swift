@@ -79,6 +79,13 @@ extension Ledger {
             try OutboxCheck.verify(db, into: &report)
             try SettingsCheck.verify(db, into: &report)
             try FailedRunCheck.verify(db, into: &report)
+            if try db.tableExists("lifecycle_known_at"),
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_known_at") ?? 0) > 0
+            {
+                report.problems.append(
+                    "lifecycle_known_at holds a row left by a sqlite3 session; sqlite3 answers read it as what the "
+                        + "ledger knew (mde-ledger's do not): run DELETE FROM lifecycle_known_at")
+            }
             let leftover = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_as_of") ?? 0
             if leftover > 0 {
                 report.problems.append(
