@@ -9,8 +9,11 @@ struct DevicesCommand: ParsableCommand {
         discussion: """
             States (first rule that applies): \(DeviceState.allCases.map(\.rawValue).joined(separator: ", ")). \
             Without --as-of the answer is as of the tenant's latest committed sync or import; --as-of answers from \
-            the history the ledger held at that time (a date alone means 00:00 UTC). The table starts with a line \
-            naming the time and thresholds used; csv and json print only the devices.
+            the history the ledger held at that time (a date alone means 00:00 UTC). --known-at answers with only \
+            what the ledger had recorded at an earlier head (SEQ:HASH as a report prints it, proved first; SEQ; or \
+            a time), so an answer given then is reproduced exactly even after later corrections (back-dated \
+            settings or retirements, late imports). The table starts with a line naming the time, the thresholds \
+            and the head used; csv and json print only the devices.
             """
     )
 
@@ -22,6 +25,12 @@ struct DevicesCommand: ParsableCommand {
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Answer as of this date or time.", valueName: "date"))
     var asOf: String?
+
+    @Option(
+        name: .customLong("known-at"),
+        help: ArgumentHelp(
+            "Answer with only what was recorded at or before this head (SEQ:HASH, SEQ or a time).", valueName: "head"))
+    var knownAt: String?
 
     @Option(help: ArgumentHelp("table, csv or json.", valueName: "format"))
     var format: String = "table"
@@ -40,11 +49,14 @@ struct DevicesCommand: ParsableCommand {
     func run() throws {
         let opened = try ledger.openForQuestions()
         let tenant = try scope.resolve(opened)
+        let known = try knownAt.map(opened.knownAt)
         let rows = try opened.deviceStates(
-            tenant: tenant, asOf: try parseAsOf(asOf), state: state.flatMap(DeviceState.init(rawValue:)))
+            tenant: tenant, asOf: try parseAsOf(asOf), state: state.flatMap(DeviceState.init(rawValue:)),
+            knownAt: known)
         let outputFormat = DeviceListFormat(rawValue: format)!
         if outputFormat == .table {
-            print(try opened.describeScope(tenant: tenant, asOf: try parseAsOf(asOf), count: rows.count))
+            print(
+                try opened.describeScope(tenant: tenant, asOf: try parseAsOf(asOf), count: rows.count, knownAt: known))
         }
         print(try DeviceListOutput.render(rows, format: outputFormat, withTenant: tenant == nil), terminator: "")
     }

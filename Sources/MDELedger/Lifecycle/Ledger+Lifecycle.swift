@@ -8,9 +8,10 @@ extension Ledger {
     ///   - tenant: one tenant, or nil for all tenants.
     ///   - asOf: canonical UTC text; nil means each tenant's latest committed snapshot.
     ///   - state: only devices in this state.
-    public func deviceStates(tenant: TenantRecord?, asOf: String?, state: DeviceState? = nil) throws -> [DeviceStateRow]
-    {
-        try withAsOf(asOf) { db in
+    public func deviceStates(
+        tenant: TenantRecord?, asOf: String?, state: DeviceState? = nil, knownAt: KnownAt? = nil
+    ) throws -> [DeviceStateRow] {
+        try withAsOf(points: asOf.map { [$0] } ?? [], knownSeq: knownAt?.seq) { db in
             var sql = DeviceStateRow.selectSQL + " WHERE 1"
             var arguments: StatementArguments = []
             if let tenant {
@@ -67,17 +68,23 @@ extension Ledger {
 
 extension Ledger {
     /// The line that heads a device table: the time and thresholds the answer used (every report states them).
-    public func describeScope(tenant: TenantRecord?, asOf: String?, count: Int) throws -> String {
+    public func describeScope(
+        tenant: TenantRecord?, asOf: String?, count: Int, knownAt: KnownAt? = nil
+    ) throws -> String {
         let tenants = try tenant.map { [$0] } ?? tenants()
-        let parts = try withAsOf(asOf) { db in
+        let parts = try withAsOf(points: asOf.map { [$0] } ?? [], knownSeq: knownAt?.seq) { db in
             try tenants.map { t -> String in
                 let policy = try LifecyclePolicy.inForce(db, tenant: t.id) ?? LifecyclePolicy()
-                let time = try asOf ?? Self.latestSnapshotTime(db, tenant: t.id) ?? "no snapshot yet"
+                let known = try String.fetchOne(
+                    db, sql: "SELECT as_of FROM lifecycle_params WHERE tenant = ?", arguments: [t.id])
+                let time = asOf ?? known ?? "no snapshot yet"
                 return "tenant \(t.name) as of \(time) (offboard grace \(policy.offboardGraceHours) h, stale "
                     + "\(policy.staleHours) h, inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d)"
             }
         }
-        let head = try withAsOf(asOf) { try Self.chainHead($0) }
-        return "# \(count) device\(count == 1 ? "" : "s"); " + parts.joined(separator: "; ") + "; ledger head \(head)"
+        // An answer as known at an earlier head names that head: it is what reproduces the answer.
+        let head = try knownAt?.head ?? withAsOf(asOf) { try Self.chainHead($0) }
+        return "# \(count) device\(count == 1 ? "" : "s"); " + parts.joined(separator: "; ")
+            + (knownAt == nil ? "; ledger head \(head)" : "; as known at \(head)")
     }
 }

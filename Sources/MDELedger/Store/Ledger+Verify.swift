@@ -168,13 +168,16 @@ struct LedgerFormats {
 
 /// The event hash chain.
 enum ChainCheck {
-    static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
+    /// - Parameter upTo: check only the events up to this seq (`--known-at SEQ:HASH` proves its head this way).
+    static func verify(
+        _ db: Database, formats: LedgerFormats, into report: inout VerifyReport, upTo: Int64 = .max
+    ) throws {
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT seq, tenant, run, occurred_at, recorded_at, kind, subject, payload, prev_hash, hash
-                FROM events ORDER BY seq
-                """)
+                FROM events WHERE seq <= ? ORDER BY seq
+                """, arguments: [upTo])
         var previous: (seq: Int64, hash: String) = (0, EventChain.genesis)
         while let row = try rows.next() {
             let fields = EventChain.Fields(

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import MDETestSupport
+import Testing
+
+@testable import MDELedger
+
+/// Issue 18's principle: an answer about any time, as known at head H, is what the ledger gave when H was its
+/// head, whatever was recorded later (back-dated settings, back-dated retirements, later runs).
+@Suite struct KnownAtTests {
+    private func answer(_ ledger: Ledger, asOf: String?, knownAt: KnownAt? = nil) throws -> String {
+        let rows = try ledger.deviceStates(tenant: nil, asOf: asOf, knownAt: knownAt)
+        return try DeviceListOutput.render(rows, format: .csv, withTenant: true)
+    }
+
+    @Test func answersAsKnownAtAnEarlierHeadDoNotChange() async throws {
+        let t = try await TamperLedger.make()
+        let head = try t.ledger.verify()
+        let issuedDefault = try answer(t.ledger, asOf: nil)
+        let issuedPast = try answer(t.ledger, asOf: "2026-11-03T09:00:00Z")
+        let issuedEarly = try answer(t.ledger, asOf: "2026-11-01T09:00:00Z")
+
+        // Corrections recorded later: a back-dated threshold, a back-dated retirement, a later sync.
+        _ = try t.ledger.setTenant("default", key: "stale_hours", value: "1", effectiveAt: "2026-10-01T00:00:00Z")
+        let csv = t.folder.path("late.csv")
+        try "device,retired_on\nws-c,2026-10-15\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        _ = try t.ledger.importRetirements(path: csv, tenant: TenantSelection(name: nil))
+        try await LedgerFixtures.commit(
+            t.ledger, machines: [try LedgerFixtures.machine(TamperLedger.a, name: "ws-a", lastSeen: "2026-11-04T08:00:00Z")],
+            observedAt: "2026-11-04T09:00:00Z", complete: false)
+
+        #expect(try answer(t.ledger, asOf: "2026-11-03T09:00:00Z") != issuedPast, "the corrections change the past")
+        let known = try t.ledger.knownAt(head.head)
+        #expect(try answer(t.ledger, asOf: "2026-11-03T09:00:00Z", knownAt: known) == issuedPast)
+        #expect(try answer(t.ledger, asOf: "2026-11-01T09:00:00Z", knownAt: known) == issuedEarly)
+        #expect(try answer(t.ledger, asOf: nil, knownAt: known) == issuedDefault, "the default time is the head's")
+        #expect(try t.ledger.knownAt(String(head.headSeq)) == known)
+    }
+
+    @Test func aHeadThatIsNotInTheChainIsRefused() async throws {
+        let t = try await TamperLedger.make()
+        let head = try t.ledger.verify()
+        let forged = "\(head.headSeq):" + String(repeating: "0", count: 64)
+        #expect(throws: LedgerError.self) { try t.ledger.knownAt(forged) }
+        #expect(throws: LedgerError.self) { try t.ledger.knownAt("\(head.headSeq + 100)") }
+        #expect(throws: LedgerError.self) { try t.ledger.knownAt("yesterday") }
+    }
+}
