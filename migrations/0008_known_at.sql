@@ -17,6 +17,17 @@ CREATE TABLE lifecycle_known_at (
     known_seq  INTEGER NOT NULL
 ) STRICT;
 
+-- What the views may know: everything recorded at or before event known_seq (the latest head when
+-- lifecycle_known_at is empty). A history row is known once its run's run_committed event is, and run ids grow in
+-- commit order, so "its run <= known_run" says it. Reports that read tables directly filter by these two.
+CREATE VIEW lifecycle_knowledge AS
+SELECT k.known_seq,
+    CASE WHEN EXISTS (SELECT 1 FROM lifecycle_known_at)
+        THEN COALESCE((SELECT max(e.run) FROM events e WHERE e.kind = 'run_committed' AND e.seq <= k.known_seq), 0)
+        ELSE COALESCE((SELECT max(id) FROM sync_runs), 0) END AS known_run
+FROM (SELECT COALESCE((SELECT known_seq FROM lifecycle_known_at),
+                      (SELECT COALESCE(max(seq), 0) FROM events)) AS known_seq) k;
+
 DROP VIEW device_states;
 DROP VIEW device_facts;
 DROP VIEW offboard_actions;
@@ -24,16 +35,7 @@ DROP VIEW action_states;
 DROP VIEW lifecycle_params;
 
 CREATE VIEW lifecycle_params AS
-WITH knowledge AS (
-    -- Everything recorded at or before event known_seq (the latest head when lifecycle_known_at is empty); a
-    -- history row is known once its run's run_committed event is, and run ids grow in commit order.
-    SELECT k.known_seq,
-        CASE WHEN EXISTS (SELECT 1 FROM lifecycle_known_at)
-            THEN COALESCE((SELECT max(e.run) FROM events e WHERE e.kind = 'run_committed' AND e.seq <= k.known_seq), 0)
-            ELSE COALESCE((SELECT max(id) FROM sync_runs), 0) END AS known_run
-    FROM (SELECT COALESCE((SELECT known_seq FROM lifecycle_known_at),
-                          (SELECT COALESCE(max(seq), 0) FROM events)) AS known_seq) k
-),
+WITH knowledge AS (SELECT known_seq, known_run FROM lifecycle_knowledge),
 known_tenants AS (
     SELECT t.* FROM tenants t, knowledge w
     WHERE EXISTS (SELECT 1 FROM events e WHERE e.tenant = t.id AND e.seq <= w.known_seq)

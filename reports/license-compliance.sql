@@ -18,12 +18,15 @@ licence AS (
     SELECT t.name AS tenant_name,
         COALESCE((SELECT h.value FROM tenant_settings_history h
                   WHERE h.tenant = t.id AND h.key = 'license_window_days' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
                   ORDER BY h.seq DESC LIMIT 1), 30) AS window_days,
         (SELECT h.value FROM tenant_settings_history h
          WHERE h.tenant = t.id AND h.key = 'licenses.clients' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
          ORDER BY h.seq DESC LIMIT 1) AS clients,
         (SELECT h.value FROM tenant_settings_history h
          WHERE h.tenant = t.id AND h.key = 'licenses.servers' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
          ORDER BY h.seq DESC LIMIT 1) AS servers
     FROM tenants t
     WHERE t.name IN (SELECT tenant_name FROM d)

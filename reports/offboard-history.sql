@@ -5,7 +5,7 @@
 WITH seen AS (
     SELECT tenant, action_id, status, min(observed_at) AS first_observed_at
     FROM machine_action_observations
-    WHERE observed_at <= :as_of
+    WHERE observed_at <= :as_of AND run <= (SELECT known_run FROM lifecycle_knowledge)
     GROUP BY tenant, action_id, status
 ),
 statuses AS (
@@ -19,6 +19,7 @@ actions AS (
         a.requestor, a.requestor_comment AS comment, a.created_at,
         (SELECT o.status FROM machine_action_observations o
          WHERE o.tenant = a.tenant AND o.action_id = a.id AND o.observed_at <= :as_of
+           AND o.run <= (SELECT known_run FROM lifecycle_knowledge)
          ORDER BY o.observed_at DESC, o.seq DESC LIMIT 1) AS status,
         h.statuses, s.last_seen, s.offboard_grace_hours, s.state
     FROM offboard_actions a

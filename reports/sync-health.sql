@@ -15,4 +15,9 @@ WHERE ((r.observed_at IS NOT NULL AND r.observed_at <= :as_of
        OR (r.status = 'failed' AND r.finished_at <= :as_of
            AND r.finished_at > strftime('%Y-%m-%dT%H:%M:%SZ', :as_of, '-30 days')))
   AND (:tenant IS NULL OR t.name = :tenant)
+  -- Only runs recorded by the head the answer is known at: committed by it, or failed before it (a failed run
+  -- since format 4 has its run_failed event; an older one is known once a later run is).
+  AND (r.id <= (SELECT known_run FROM lifecycle_knowledge)
+       OR EXISTS (SELECT 1 FROM events e WHERE e.run = r.id AND e.kind = 'run_failed'
+                  AND e.seq <= (SELECT known_seq FROM lifecycle_knowledge)))
 ORDER BY t.name, r.id;

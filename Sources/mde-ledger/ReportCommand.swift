@@ -31,6 +31,14 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Answer as of this date or time.", valueName: "date"))
     var asOf: String?
 
+    @Option(
+        name: .customLong("known-at"),
+        help: ArgumentHelp(
+            "Answer with only what was recorded at this head (SEQ:HASH as a report prints it, SEQ, or a time): the "
+                + "same --as-of with the head printed on an issued report reproduces it byte for byte.",
+            valueName: "head"))
+    var knownAt: String?
+
     @Option(help: ArgumentHelp("Answer as of the end of this month (UTC).", valueName: "YYYY-MM"))
     var month: String?
 
@@ -72,7 +80,8 @@ struct ReportCommand: ParsableCommand {
         let opened = try ledger.openForQuestions()
         let time = try month.flatMap(ReportTime.monthEnd) ?? parseAsOf(asOf)
         let result = try opened.runReport(
-            report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion)
+            report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion,
+            knownAt: try knownAt.map(opened.knownAt))
         let text = try result.render(format, excel: excel)
         if let out {
             try ReportFileWriter.write(text, to: out)

@@ -924,6 +924,17 @@ CREATE TABLE lifecycle_known_at (
     known_seq  INTEGER NOT NULL
 ) STRICT;
 
+-- What the views may know: everything recorded at or before event known_seq (the latest head when
+-- lifecycle_known_at is empty). A history row is known once its run's run_committed event is, and run ids grow in
+-- commit order, so "its run <= known_run" says it. Reports that read tables directly filter by these two.
+CREATE VIEW lifecycle_knowledge AS
+SELECT k.known_seq,
+    CASE WHEN EXISTS (SELECT 1 FROM lifecycle_known_at)
+        THEN COALESCE((SELECT max(e.run) FROM events e WHERE e.kind = 'run_committed' AND e.seq <= k.known_seq), 0)
+        ELSE COALESCE((SELECT max(id) FROM sync_runs), 0) END AS known_run
+FROM (SELECT COALESCE((SELECT known_seq FROM lifecycle_known_at),
+                      (SELECT COALESCE(max(seq), 0) FROM events)) AS known_seq) k;
+
 DROP VIEW device_states;
 DROP VIEW device_facts;
 DROP VIEW offboard_actions;
@@ -931,16 +942,7 @@ DROP VIEW action_states;
 DROP VIEW lifecycle_params;
 
 CREATE VIEW lifecycle_params AS
-WITH knowledge AS (
-    -- Everything recorded at or before event known_seq (the latest head when lifecycle_known_at is empty); a
-    -- history row is known once its run's run_committed event is, and run ids grow in commit order.
-    SELECT k.known_seq,
-        CASE WHEN EXISTS (SELECT 1 FROM lifecycle_known_at)
-            THEN COALESCE((SELECT max(e.run) FROM events e WHERE e.kind = 'run_committed' AND e.seq <= k.known_seq), 0)
-            ELSE COALESCE((SELECT max(id) FROM sync_runs), 0) END AS known_run
-    FROM (SELECT COALESCE((SELECT known_seq FROM lifecycle_known_at),
-                          (SELECT COALESCE(max(seq), 0) FROM events)) AS known_seq) k
-),
+WITH knowledge AS (SELECT known_seq, known_run FROM lifecycle_knowledge),
 known_tenants AS (
     SELECT t.* FROM tenants t, knowledge w
     WHERE EXISTS (SELECT 1 FROM events e WHERE e.tenant = t.id AND e.seq <= w.known_seq)
@@ -1129,12 +1131,15 @@ licence AS (
     SELECT t.name AS tenant_name,
         COALESCE((SELECT h.value FROM tenant_settings_history h
                   WHERE h.tenant = t.id AND h.key = 'license_window_days' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
                   ORDER BY h.seq DESC LIMIT 1), 30) AS window_days,
         (SELECT h.value FROM tenant_settings_history h
          WHERE h.tenant = t.id AND h.key = 'licenses.clients' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
          ORDER BY h.seq DESC LIMIT 1) AS clients,
         (SELECT h.value FROM tenant_settings_history h
          WHERE h.tenant = t.id AND h.key = 'licenses.servers' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
          ORDER BY h.seq DESC LIMIT 1) AS servers
     FROM tenants t
     WHERE t.name IN (SELECT tenant_name FROM d)
@@ -1240,7 +1245,7 @@ ORDER BY tenant_name, state, computer_dns_name, machine_id;
 WITH seen AS (
     SELECT tenant, action_id, status, min(observed_at) AS first_observed_at
     FROM machine_action_observations
-    WHERE observed_at <= :as_of
+    WHERE observed_at <= :as_of AND run <= (SELECT known_run FROM lifecycle_knowledge)
     GROUP BY tenant, action_id, status
 ),
 statuses AS (
@@ -1254,6 +1259,7 @@ actions AS (
         a.requestor, a.requestor_comment AS comment, a.created_at,
         (SELECT o.status FROM machine_action_observations o
          WHERE o.tenant = a.tenant AND o.action_id = a.id AND o.observed_at <= :as_of
+           AND o.run <= (SELECT known_run FROM lifecycle_knowledge)
          ORDER BY o.observed_at DESC, o.seq DESC LIMIT 1) AS status,
         h.statuses, s.last_seen, s.offboard_grace_hours, s.state
     FROM offboard_actions a
@@ -1335,6 +1341,11 @@ WHERE ((r.observed_at IS NOT NULL AND r.observed_at <= :as_of
        OR (r.status = 'failed' AND r.finished_at <= :as_of
            AND r.finished_at > strftime('%Y-%m-%dT%H:%M:%SZ', :as_of, '-30 days')))
   AND (:tenant IS NULL OR t.name = :tenant)
+  -- Only runs recorded by the head the answer is known at: committed by it, or failed before it (a failed run
+  -- since format 4 has its run_failed event; an older one is known once a later run is).
+  AND (r.id <= (SELECT known_run FROM lifecycle_knowledge)
+       OR EXISTS (SELECT 1 FROM events e WHERE e.run = r.id AND e.kind = 'run_failed'
+                  AND e.seq <= (SELECT known_seq FROM lifecycle_knowledge)))
 ORDER BY t.name, r.id;
 """#
         ),

@@ -23,9 +23,11 @@ extension Ledger {
             } else if let time = UTCTime.parse(text) {
                 guard
                     let found = try Int64.fetchOne(
-                        db, sql: "SELECT max(seq) FROM events WHERE recorded_at <= ?", arguments: [UTCTime.format(time)])
+                        db, sql: "SELECT max(seq) FROM events WHERE recorded_at <= ?", arguments: [UTCTime.format(time)]
+                    )
                 else {
-                    throw LedgerError("nothing was recorded at or before \(UTCTime.format(time)); --known-at is too early")
+                    throw LedgerError(
+                        "nothing was recorded at or before \(UTCTime.format(time)); --known-at is too early")
                 }
                 seq = found
             } else {

@@ -56,13 +56,14 @@ extension Ledger {
 
     /// The time a question "as of now" means for a tenant: its latest committed snapshot's observation time,
     /// read from the hash-chained `run_committed` events rather than the editable `sync_runs` table.
-    static func latestSnapshotTime(_ db: Database, tenant: Int64) throws -> String? {
+    /// - Parameter knownSeq: only runs committed at or before this event (nil: every run).
+    static func latestSnapshotTime(_ db: Database, tenant: Int64, knownSeq: Int64? = nil) throws -> String? {
         try String.fetchOne(
             db,
             sql: """
                 SELECT max(occurred_at) FROM events
-                WHERE tenant = ? AND kind = 'run_committed' AND payload ->> '$.retirements' IS NULL
-                """, arguments: [tenant])
+                WHERE tenant = ? AND kind = 'run_committed' AND payload ->> '$.retirements' IS NULL AND seq <= ?
+                """, arguments: [tenant, knownSeq ?? Int64.max])
     }
 }
 

@@ -32,7 +32,9 @@ enum LifecycleViews {
         }
         try db.execute(sql: "CREATE TEMP TABLE lifecycle_as_of (as_of TEXT PRIMARY KEY)")
         try db.execute(
-            sql: "CREATE TEMP TABLE lifecycle_known_at (one INTEGER PRIMARY KEY CHECK (one = 1), known_seq INTEGER NOT NULL)")
+            sql:
+                "CREATE TEMP TABLE lifecycle_known_at (one INTEGER PRIMARY KEY CHECK (one = 1), known_seq INTEGER NOT NULL)"
+        )
         for view in bundled {
             guard view.sql.hasPrefix("CREATE VIEW ") else { continue }
             try db.execute(sql: "CREATE TEMP VIEW " + view.sql.dropFirst("CREATE VIEW ".count))
@@ -56,7 +58,8 @@ enum LifecycleViews {
         try install(db)
         try db.execute(sql: "DELETE FROM temp.lifecycle_known_at")
         if let knownSeq {
-            try db.execute(sql: "INSERT INTO temp.lifecycle_known_at (one, known_seq) VALUES (1, ?)", arguments: [knownSeq])
+            try db.execute(
+                sql: "INSERT INTO temp.lifecycle_known_at (one, known_seq) VALUES (1, ?)", arguments: [knownSeq])
         }
         try db.execute(sql: "DELETE FROM temp.lifecycle_as_of")
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.lifecycle_as_of (as_of) VALUES (?)")

@@ -36,7 +36,9 @@ public struct LicenceSettings: Sendable, Hashable {
                 db,
                 sql: """
                     SELECT value FROM tenant_settings_history
-                    WHERE tenant = ? AND key = ? AND effective_at <= ? ORDER BY seq DESC LIMIT 1
+                    WHERE tenant = ? AND key = ? AND effective_at <= ?
+                      AND seq <= (SELECT known_seq FROM lifecycle_knowledge)
+                    ORDER BY seq DESC LIMIT 1
                     """, arguments: [tenant, key, asOf])
             guard let value else { continue }
             switch key {
