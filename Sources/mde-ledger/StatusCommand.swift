@@ -23,6 +23,12 @@ struct StatusCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Answer as of this date or time.", valueName: "date"))
     var asOf: String?
 
+    @Option(
+        name: .customLong("known-at"),
+        help: ArgumentHelp(
+            "Answer with only what was recorded at or before this head (SEQ:HASH, SEQ or a time).", valueName: "head"))
+    var knownAt: String?
+
     @Flag(help: "Print the verdict and evidence as JSON.")
     var json = false
 
@@ -30,7 +36,9 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let opened = try ledger.openForQuestions()
-        let status = try opened.deviceStatus(device, tenant: try scope.resolve(opened), asOf: try parseAsOf(asOf))
+        let status = try opened.deviceStatus(
+            device, tenant: try scope.resolve(opened), asOf: try parseAsOf(asOf),
+            knownAt: try knownAt.map(opened.knownAt))
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

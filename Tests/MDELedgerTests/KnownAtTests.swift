@@ -38,6 +38,24 @@ import Testing
         #expect(try t.ledger.knownAt(String(head.headSeq)) == known)
     }
 
+    /// `status` as known at a head: the verdict, the evidence and the head it names are what it said then.
+    @Test func aStatusGivenEarlierIsReproduced() async throws {
+        let t = try await TamperLedger.make()
+        let head = try t.ledger.verify()
+        func statuses(_ knownAt: KnownAt?) throws -> [String] {
+            try [TamperLedger.a, TamperLedger.b, TamperLedger.c].map {
+                try t.ledger.deviceStatus($0, tenant: nil, asOf: "2026-11-03T09:00:00Z", knownAt: knownAt).text()
+            }
+        }
+        let issued = try statuses(nil)
+        _ = try t.ledger.setTenant("default", key: "stale_hours", value: "1", effectiveAt: "2026-10-01T00:00:00Z")
+        let csv = t.folder.path("late.csv")
+        try "device,retired_on\nws-c,2026-10-15\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        _ = try t.ledger.importRetirements(path: csv, tenant: TenantSelection(name: nil))
+        #expect(try statuses(nil) != issued)
+        #expect(try statuses(try t.ledger.knownAt(head.head)) == issued)
+    }
+
     /// Every report, in every format, as of a time: after back-dated corrections and later runs, the same
     /// `--as-of` as known at the head printed on the issued report is byte-identical to it.
     @Test func everyReportIssuedEarlierIsReproducedByteForByte() async throws {

@@ -13,7 +13,7 @@ enum DeviceEvidence {
             db,
             sql: """
                 SELECT retired_at, note, source, imported_at, matched_by FROM retirements
-                WHERE tenant = ? AND machine_id = ? ORDER BY seq
+                WHERE tenant = ? AND machine_id = ? AND run <= (SELECT known_run FROM lifecycle_knowledge) ORDER BY seq
                 """, arguments: [tenant, machine])
         {
             let note: String? = row[1]
@@ -28,7 +28,7 @@ enum DeviceEvidence {
             db,
             sql: """
                 SELECT withdrawn_at, withdrawn_by, reason FROM retirement_withdrawals
-                WHERE tenant = ? AND machine_id = ? ORDER BY seq
+                WHERE tenant = ? AND machine_id = ? AND run <= (SELECT known_run FROM lifecycle_knowledge) ORDER BY seq
                 """, arguments: [tenant, machine])
         {
             // The local clock: shown whatever the snapshot's time, like the outbox's own steps.
@@ -49,7 +49,9 @@ enum DeviceEvidence {
             sql: """
                 SELECT observed_at, present, computer_dns_name, health_status, onboarding_status, last_seen,
                        first_seen, machine_tags, os_platform, run
-                FROM machine_history WHERE tenant = ? AND machine_id = ? AND observed_at <= ? ORDER BY run
+                FROM machine_history WHERE tenant = ? AND machine_id = ? AND observed_at <= ?
+                  AND run <= (SELECT known_run FROM lifecycle_knowledge)
+                ORDER BY run
                 """, arguments: [tenant, machine, asOf])
         var previous: Row?
         for row in rows {
@@ -116,7 +118,9 @@ enum DeviceEvidence {
                 db,
                 sql: """
                     SELECT observed_at, status, last_update_at FROM machine_action_observations
-                    WHERE tenant = ? AND action_id = ? AND observed_at <= ? ORDER BY seq
+                    WHERE tenant = ? AND action_id = ? AND observed_at <= ?
+                      AND run <= (SELECT known_run FROM lifecycle_knowledge)
+                    ORDER BY seq
                     """, arguments: [tenant, id, asOf])
             for status in statuses {
                 out.append(

@@ -27,8 +27,11 @@ extension Ledger {
     /// The status of one device as of a time (nil: its tenant's latest snapshot).
     /// - Parameter query: an MDE device id, an `aadDeviceId`, or an exact DNS or host name.
     /// - Throws: `DeviceLookupError` when nothing or several machines match (listing them).
-    public func deviceStatus(_ query: String, tenant: TenantRecord?, asOf: String?) throws -> DeviceStatus {
-        try withAsOf(asOf) { db in
+    /// - Parameter knownAt: answer with only what was recorded at or before this head, and name it.
+    public func deviceStatus(
+        _ query: String, tenant: TenantRecord?, asOf: String?, knownAt: KnownAt? = nil
+    ) throws -> DeviceStatus {
+        try withAsOf(points: asOf.map { [$0] } ?? [], knownSeq: knownAt?.seq) { db in
             let match = try DeviceLookup.one(db, query: query, tenant: tenant?.id)
             guard
                 let row = try Row.fetchOne(
@@ -46,11 +49,12 @@ extension Ledger {
                 sql: """
                     SELECT raw_json FROM machine_history
                     WHERE tenant = ? AND machine_id = ? AND observed_at <= ? AND raw_json IS NOT NULL
+                      AND run <= (SELECT known_run FROM lifecycle_knowledge)
                     ORDER BY run DESC LIMIT 1
                     """, arguments: [match.tenant, match.id, device.asOf])
             return DeviceStatus(
                 device: device, verdict: VerdictText.sentence(device, policy: policy), policy: policy,
-                evidence: evidence, document: document, head: try Self.chainHead(db))
+                evidence: evidence, document: document, head: try knownAt?.head ?? Self.chainHead(db))
         }
     }
 }

@@ -19,7 +19,14 @@ enum OutboxEvidence {
                        p.requested_by, p.client_id, a.status AS action_status
                 FROM outbox_steps s JOIN outbox_plans p ON p.id = s.plan
                 LEFT JOIN machine_actions a ON a.tenant = p.tenant AND a.id = s.action_id
-                WHERE p.tenant = ? AND s.machine_id = ? ORDER BY s.seq
+                WHERE p.tenant = ? AND s.machine_id = ?
+                  -- As known at a head: the first N steps, N being the outbox_step events recorded by it.
+                  AND s.seq <= COALESCE((
+                      SELECT x.seq FROM outbox_steps x ORDER BY x.seq LIMIT 1 OFFSET (
+                          SELECT count(*) - 1 FROM events e
+                          WHERE e.kind = 'outbox_step' AND e.seq <= (SELECT known_seq FROM lifecycle_knowledge))
+                  ), 0)
+                ORDER BY s.seq
                 """, arguments: [tenant, machine])
         for row in rows {
             let serviceTime: String? = row["service_time"]
