@@ -91,6 +91,17 @@ import Testing
         for (name, text) in issued.sorted(by: { $0.key < $1.key }) {
             #expect(reproduced[name] == text, "\(name) differs as known at \(head.head)")
         }
+        // The answer with today's knowledge names each correction, in every format.
+        let backlog = try #require(now["still-reporting.md"])
+        #expect(backlog.contains("recorded since event"), "\(backlog)")
+        #expect(backlog.contains("stale\\_hours default → 1 from 2026-10-01T00:00:00Z"), "\(backlog)")
+        #expect(backlog.contains("retirement of \(TamperLedger.c) from 2026-10-15T00:00:00Z"))
+        #expect(!backlog.contains("dated 2026-11-04"), "a run after the report's time is no correction")
+        let json = try #require(now["still-reporting.json"])
+        #expect(
+            json.contains("\"what\" : \"tenant:default stale_hours default → 1 from 2026-10-01T00:00:00Z\""), "\(json)")
+        #expect(try #require(now["still-reporting.csv"]).contains("# correction: event"))
+        #expect(try #require(now["still-reporting.html"]).contains("<dt>Corrections</dt>"))
     }
 
     @Test func aHeadThatIsNotInTheChainIsRefused() async throws {

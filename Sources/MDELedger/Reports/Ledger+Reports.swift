@@ -30,9 +30,21 @@ extension Ledger {
             result.ledger = try Self.ledgerState(db, schemaVersion: result.ledger.schemaVersion, knownAt: knownAt)
             result.settings = try Self.reportSettings(db, tenants: scope, asOf: time)
         }
+        (result.asOfTimes, result.columns, result.rows) = try answer(
+            report, at: time, scope: scope, tenant: tenant, knownSeq: knownAt?.seq)
+        result.corrections = try corrections(
+            report, result, scope: scope, tenant: tenant, knownSeq: knownAt?.seq ?? result.ledger.headSeq ?? 0)
+        return result
+    }
+
+    /// The report's rows at `time` (every month end up to it for `-- as-of: month-ends N`), as known at `knownSeq`.
+    private func answer(
+        _ report: ReportDefinition, at time: String, scope: [TenantRecord], tenant: TenantRecord?, knownSeq: Int64?
+    ) throws -> (asOfTimes: [String], columns: [String], rows: [[ReportValue]]) {
         switch report.asOfMode {
         case .single:
-            (result.columns, result.rows) = try run(report, at: time, tenant: tenant, knownAt: knownAt)
+            let (columns, rows) = try run(report, at: time, tenant: tenant, knownSeq: knownSeq)
+            return ([], columns, rows)
         case .monthEnds(let count):
             let first = try dbQueue.read { db in
                 try String.fetchOne(
@@ -42,27 +54,51 @@ extension Ledger {
                     arguments: ["[" + scope.map { String($0.id) }.joined(separator: ",") + "]"])
             }
             // Months that ended before the first observation are absent, not zero.
-            result.asOfTimes = ReportTime.monthEnds(upTo: time, count: count).filter { end in
-                first.map { end >= $0 } ?? false
+            let ends = ReportTime.monthEnds(upTo: time, count: count).filter { end in first.map { end >= $0 } ?? false }
+            var columns: [String] = []
+            var rows: [[ReportValue]] = []
+            for end in ends {
+                let part = try run(report, at: end, tenant: tenant, knownSeq: knownSeq)
+                columns = part.0
+                rows += part.1
             }
-            for end in result.asOfTimes {
-                let (columns, rows) = try run(report, at: end, tenant: tenant, knownAt: knownAt)
-                result.columns = columns
-                result.rows += rows
-            }
-            if result.asOfTimes.isEmpty {
-                result.columns = try run(report, at: time, tenant: tenant, knownAt: knownAt).0
-            }
+            if ends.isEmpty { columns = try run(report, at: time, tenant: tenant, knownSeq: knownSeq).0 }
+            return (ends, columns, rows)
         }
-        return result
+    }
+
+    /// What was recorded after the first head at which the report's time had passed and changes its rows.
+    private func corrections(
+        _ report: ReportDefinition, _ result: ReportResult, scope: [TenantRecord], tenant: TenantRecord?,
+        knownSeq: Int64
+    ) throws -> ReportCorrections {
+        let ids = scope.map(\.id)
+        let time = result.asOf
+        guard
+            let base = try dbQueue.read({ db in
+                try ReportCorrections.base(db, tenants: ids, time: time, knownSeq: knownSeq)
+            })
+        else { return ReportCorrections(base: nil, items: []) }
+        var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
+        guard base.seq < knownSeq else { return corrections }
+        let facts = try dbQueue.read { db in
+            try ReportCorrections.facts(db, tenants: ids, time: time, base: base.seq, knownSeq: knownSeq)
+        }
+        // Listed only when they change what the report says: the rows as known at the base differ.
+        if !facts.isEmpty,
+            try answer(report, at: time, scope: scope, tenant: tenant, knownSeq: base.seq).rows != result.rows
+        {
+            corrections.items = facts
+        }
+        return corrections
     }
 
     /// One run of the report's query with `:as_of` and `:tenant` bound.
-    private func run(_ report: ReportDefinition, at time: String, tenant: TenantRecord?, knownAt: KnownAt?) throws
+    private func run(_ report: ReportDefinition, at time: String, tenant: TenantRecord?, knownSeq: Int64?) throws
         -> ([String], [[ReportValue]])
     {
         do {
-            return try withAsOf(points: [time], knownSeq: knownAt?.seq) { db in
+            return try withAsOf(points: [time], knownSeq: knownSeq) { db in
                 try Self.query(db, report, at: time, tenant: tenant?.name)
             }
         } catch let error as DatabaseError {

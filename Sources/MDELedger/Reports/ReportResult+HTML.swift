@@ -24,6 +24,9 @@ extension ReportResult {
         if !asOfTimes.isEmpty { page += "<dt>Month ends</dt><dd>\(asOfTimes.joined(separator: ", "))</dd>\n" }
         page += "<dt>Tenants</dt><dd>\(Self.htmlEscape(tenants.joined(separator: ", ")))</dd>\n"
         for line in settingsLines { page += "<dt>Settings</dt><dd>\(Self.htmlEscape(line))</dd>\n" }
+        for line in [corrections.summary] + corrections.lines {
+            page += "<dt>Corrections</dt><dd>\(Self.htmlEscape(line))</dd>\n"
+        }
         if let findingCount { page += "<dt>Findings</dt><dd>\(findingCount)</dd>\n" }
         page += "<dt>Report</dt><dd>\(Self.htmlEscape(sourceText))</dd>\n</dl>\n"
         if let chart = report.chart { page += chartSVG(chart) }

@@ -32,6 +32,16 @@ extension ReportResult {
                     .object(Dictionary(zip(columns, row.map(\.json)), uniquingKeysWith: { first, _ in first }))
                 }),
             "findings": findingCount.map { .int(Int64($0)) } ?? .null,
+            "corrections": .object([
+                "base": corrections.base.map(JSONValue.string) ?? .null,
+                "items": .array(
+                    corrections.items.map { item in
+                        .object([
+                            "seq": .int(item.seq), "recordedAt": .string(item.recordedAt), "what": .string(item.what),
+                            "by": .string(item.by),
+                        ])
+                    }),
+            ]),
         ]
         if !asOfTimes.isEmpty { object["asOfTimes"] = .array(asOfTimes.map(JSONValue.string)) }
         let encoder = JSONEncoder()

@@ -31,6 +31,9 @@ public struct ReportResult: Sendable {
     public var generatedAt: String
     public var columns: [String]
     public var rows: [[ReportValue]]
+    /// Facts recorded after the first head at which `asOf` had passed that change these rows (every format
+    /// states them, or that there are none).
+    public var corrections = ReportCorrections(base: nil, items: [])
 
     /// Rows whose `finding` column holds 1; nil when the report has no such column.
     public var findingCount: Int? {

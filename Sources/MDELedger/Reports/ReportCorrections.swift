@@ -1,0 +1,111 @@
+import Foundation
+import GRDB
+
+/// The corrections an answer about T includes: facts recorded after the first head at which T had passed (the
+/// first run at or after T) whose valid time is at or before T — back-dated settings, back-dated retirements, runs
+/// dated at or before T — listed when they change the answer's rows. Zero corrections is stated too.
+public struct ReportCorrections: Sendable, Hashable {
+    /// One fact recorded after the base head that concerns a time at or before T.
+    public struct Item: Sendable, Hashable {
+        /// The event that recorded it (its run's `run_committed` for history rows).
+        public var seq: Int64
+        public var recordedAt: String
+        /// What changed, and from when it applies.
+        public var what: String
+        /// The run, list or command that recorded it.
+        public var by: String
+    }
+
+    /// The first head at which T had passed (`seq:hash`); answers as known at it are what was issued first.
+    public var base: String?
+    /// Its seq alone, as the text formats print it (the hash is in the JSON; the generation line names the head).
+    var baseSeq: String? { base.map { String($0.prefix { $0 != ":" }) } }
+    public var items: [Item]
+
+    /// `corrections: none since head 12:ab…` or `corrections: 2 since head 12:ab…`.
+    public var summary: String {
+        guard let base = baseSeq else { return "corrections: none (no run at or after this time yet)" }
+        return items.isEmpty
+            ? "corrections: none since event \(base), the first head at which this time had passed"
+            : "corrections: \(items.count) recorded since event \(base), the first head at which this time had passed"
+    }
+
+    /// One line per correction.
+    public var lines: [String] {
+        items.map { "correction: event \($0.seq) at \($0.recordedAt): \($0.what) (\($0.by))" }
+    }
+
+    /// The first head at which `time` had passed for these tenants, within what is known (`knownSeq`).
+    static func base(_ db: Database, tenants: [Int64], time: String, knownSeq: Int64) throws -> (
+        seq: Int64, hash: String
+    )? {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT e.seq, e.hash FROM events e
+                WHERE e.kind = 'run_committed' AND e.payload ->> '$.retirements' IS NULL AND e.occurred_at >= ?
+                  AND e.seq <= ? AND e.tenant IN (SELECT value FROM json_each(?))
+                ORDER BY e.seq LIMIT 1
+                """, arguments: [time, knownSeq, "[" + tenants.map(String.init).joined(separator: ",") + "]"])
+        return row.map { ($0[0], $0[1]) }
+    }
+
+    /// The facts recorded after `base` and at or before `knownSeq` whose valid time is at or before `time`.
+    static func facts(
+        _ db: Database, tenants: [Int64], time: String, base: Int64, knownSeq: Int64
+    ) throws -> [Item] {
+        let scope = "[" + tenants.map(String.init).joined(separator: ",") + "]"
+        var items: [Item] = []
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, recorded_at, occurred_at, subject, payload ->> '$.key', payload ->> '$.from',
+                       payload ->> '$.to'
+                FROM events WHERE kind = 'tenant_setting_changed' AND seq > ? AND seq <= ? AND occurred_at <= ?
+                  AND tenant IN (SELECT value FROM json_each(?)) ORDER BY seq
+                """, arguments: [base, knownSeq, time, scope])
+        {
+            items.append(
+                Item(
+                    seq: row[0], recordedAt: row[1],
+                    what: "\(row[3] as String) \(row[4] as String? ?? "-") \(row[5] as String? ?? "default") → "
+                        + "\(row[6] as String? ?? "default") from \(row[2] as String)",
+                    by: "tenant set, back-dated"))
+        }
+        // History rows are recorded by their run's run_committed event.
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.seq, e.recorded_at, r.machine_id, r.retired_at, r.source, r.matched_by, x.source
+                FROM retirements r JOIN events e ON e.run = r.run AND e.kind = 'run_committed'
+                JOIN sync_runs x ON x.id = r.run
+                WHERE e.seq > ? AND e.seq <= ? AND r.retired_at <= ? AND r.tenant IN (SELECT value FROM json_each(?))
+                ORDER BY r.seq
+                """, arguments: [base, knownSeq, time, scope])
+        {
+            items.append(
+                Item(
+                    seq: row[0], recordedAt: row[1],
+                    what: "retirement of \(row[2] as String) from \(row[3] as String) (\(row[4] as String), matched by "
+                        + "\(row[5] as String))",
+                    by: row[6] as String? ?? "import"))
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.seq, e.recorded_at, e.run, e.occurred_at, e.payload ->> '$.kind', e.payload ->> '$.source'
+                FROM events e
+                WHERE e.kind = 'run_committed' AND e.payload ->> '$.retirements' IS NULL AND e.seq > ? AND e.seq <= ?
+                  AND e.occurred_at <= ? AND e.tenant IN (SELECT value FROM json_each(?)) ORDER BY e.seq
+                """, arguments: [base, knownSeq, time, scope])
+        {
+            items.append(
+                Item(
+                    seq: row[0], recordedAt: row[1],
+                    what: "run \(row[2] as Int64) dated \(row[3] as String), at or before this time",
+                    by: "\(row[4] as String? ?? "run") \(row[5] as String? ?? "")".trimmingCharacters(in: .whitespaces))
+            )
+        }
+        return items.sorted { $0.seq < $1.seq }
+    }
+}
