@@ -935,7 +935,6 @@ SELECT k.known_seq,
 FROM (SELECT COALESCE((SELECT known_seq FROM lifecycle_known_at),
                       (SELECT COALESCE(max(seq), 0) FROM events)) AS known_seq) k;
 
-DROP VIEW device_states;
 DROP VIEW device_facts;
 DROP VIEW offboard_actions;
 DROP VIEW action_states;
@@ -1057,51 +1056,6 @@ LEFT JOIN offboard a ON a.tenant = n.tenant AND a.as_of = n.as_of AND a.machine_
 LEFT JOIN retirements r ON r.seq = (
     SELECT max(x.seq) FROM retirements x
     WHERE x.tenant = n.tenant AND x.machine_id = n.machine_id AND x.run <= p.known_run);
-
-CREATE VIEW device_states AS
-WITH f AS MATERIALIZED (
-    SELECT *,
-        CAST(strftime('%s', as_of) AS INTEGER) AS t,
-        CAST(strftime('%s', last_seen) AS INTEGER) AS l,
-        CAST(strftime('%s', offboard_requested_at) AS INTEGER) AS r,
-        CAST(strftime('%s', retired_at) AS INTEGER) AS d
-    FROM device_facts
-),
-s AS (
-    SELECT f.*,
-        CASE
-            WHEN present = 0 AND (l IS NULL OR t < l + retention_days * 86400) THEN 'removed'
-            WHEN l IS NOT NULL AND t >= l + retention_days * 86400 THEN 'retention-expired'
-            WHEN offboard_status IN ('Failed', 'TimeOut', 'Cancelled') THEN 'offboard-failed'
-            WHEN offboard_status IN ('Pending', 'InProgress') THEN 'offboard-pending'
-            WHEN offboard_status = 'Succeeded' AND l > r + offboard_grace_hours * 3600
-                THEN 'offboarded-still-reporting'
-            WHEN offboard_status = 'Succeeded' AND t < r + offboard_grace_hours * 3600 THEN 'offboard-confirming'
-            WHEN offboard_status = 'Succeeded' THEN 'offboarded'
-            WHEN d <= t AND offboard_action IS NULL AND l > d + offboard_grace_hours * 3600
-                THEN 'retired-still-reporting'
-            WHEN d <= t AND offboard_action IS NULL THEN 'retired-not-offboarded'
-            WHEN lower(COALESCE(onboarding_status, '')) <> 'onboarded' THEN 'not-onboarded'
-            WHEN l IS NULL THEN 'stale'
-            WHEN t - l > inactive_days * 86400 THEN 'inactive'
-            WHEN t - l > stale_hours * 3600 THEN 'stale'
-            ELSE 'active'
-        END AS state
-    FROM f
-)
-SELECT
-    tenant, tenant_name, machine_id, as_of, state,
-    CASE
-        WHEN state IN ('removed', 'offboard-failed', 'offboarded-still-reporting', 'retired-still-reporting',
-                       'retired-not-offboarded') THEN 1
-        WHEN state = 'offboard-pending' AND t - r > 7 * 86400 THEN 1
-        ELSE 0
-    END AS finding,
-    computer_dns_name, aad_device_id, os_platform, onboarding_status, health_status, last_seen,
-    last_observed_at, offboard_action, offboard_requested_at, offboard_requestor, offboard_comment,
-    offboard_status, retired_at, retirement_note,
-    offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
-FROM s;
 """#
         ),
     ]
