@@ -109,3 +109,18 @@ import Testing
         }
     }
 }
+
+/// Issue 17, defect 6: "already requested" is decided by the service's error code, never by its prose, which the
+/// service may reword or translate.
+@Suite struct AlreadyInProgressTests {
+    @Test func theErrorCodeDecidesNotTheMessage() {
+        let translated = MDEAPIError(
+            status: 400, method: "POST", endpoint: "/api/machines/{id}/offboard", code: "ActiveRequestAlreadyExists",
+            message: "Une action est déjà en cours")
+        #expect(MDEClient.isAlreadyInProgress(translated))
+        let otherRefusal = MDEAPIError(
+            status: 400, method: "POST", endpoint: "/api/machines/{id}/offboard", code: "BadRequest",
+            message: "Action is already in progress")
+        #expect(!MDEClient.isAlreadyInProgress(otherRefusal), "a message alone is not the code")
+    }
+}
