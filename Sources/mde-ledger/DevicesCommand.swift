@@ -57,6 +57,11 @@ struct DevicesCommand: ParsableCommand {
         if outputFormat == .table {
             print(
                 try opened.describeScope(tenant: tenant, asOf: try parseAsOf(asOf), count: rows.count, knownAt: known))
+            let corrections = try opened.deviceListCorrections(
+                tenant: tenant, asOf: try parseAsOf(asOf), knownAt: known)
+            for (name, list) in corrections.sorted(by: { $0.key < $1.key }) {
+                for line in [list.summary] + list.lines { print("# tenant \(name) \(line)") }
+            }
         }
         print(try DeviceListOutput.render(rows, format: outputFormat, withTenant: tenant == nil), terminator: "")
     }

@@ -54,6 +54,14 @@ import Testing
         _ = try t.ledger.importRetirements(path: csv, tenant: TenantSelection(name: nil))
         #expect(try statuses(nil) != issued)
         #expect(try statuses(try t.ledger.knownAt(head.head)) == issued)
+        // Today's answer names the corrections that changed it; a device they did not touch says none.
+        let c = try statuses(nil)[2]
+        #expect(c.contains("corrections: 2 recorded since event"), "\(c)")
+        #expect(c.contains("retirement of \(TamperLedger.c) from 2026-10-15T00:00:00Z"))
+        #expect(c.contains("stale_hours default → 1 from 2026-10-01T00:00:00Z"))
+        // The list also counts the fixture's own retirement of ws-b, recorded after run 2 and dated before it.
+        let list = try t.ledger.deviceListCorrections(tenant: nil, asOf: "2026-11-03T09:00:00Z", knownAt: nil)
+        #expect(list["default"]?.items.count == 3, "\(String(describing: list))")
     }
 
     /// Every report, in every format, as of a time: after back-dated corrections and later runs, the same

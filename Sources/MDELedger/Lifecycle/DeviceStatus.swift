@@ -21,6 +21,9 @@ public struct DeviceStatus: Sendable, Codable {
     public var document: String?
     /// The ledger's chain head (`seq:hash`) the answer was computed from; `verify --head` proves it later.
     public var head: String
+    /// Facts about this device recorded after the first head at which its as-of time had passed that change
+    /// its verdict, or none.
+    public var corrections = ReportCorrections(base: nil, items: [])
 }
 
 extension Ledger {
@@ -30,6 +33,42 @@ extension Ledger {
     /// - Parameter knownAt: answer with only what was recorded at or before this head, and name it.
     public func deviceStatus(
         _ query: String, tenant: TenantRecord?, asOf: String?, knownAt: KnownAt? = nil
+    ) throws -> DeviceStatus {
+        var status = try statusWithoutCorrections(query, tenant: tenant, asOf: asOf, knownAt: knownAt)
+        status.corrections = try deviceCorrections(status, knownSeq: knownAt?.seq)
+        return status
+    }
+
+    /// What was recorded about the device after the first head at which its as-of time had passed, listed when
+    /// the device's state row as known at that head differs from the answer's.
+    private func deviceCorrections(_ status: DeviceStatus, knownSeq: Int64?) throws -> ReportCorrections {
+        let row = status.device
+        let head = Int64(status.head.prefix { $0 != ":" }) ?? 0
+        let known = knownSeq ?? head
+        let (tenantId, base) = try dbQueue.read { db -> (Int64, (seq: Int64, hash: String)?) in
+            let tenant = try Self.resolveTenant(db, TenantSelection(name: row.tenant), create: false).id
+            return (tenant, try ReportCorrections.base(db, tenants: [tenant], time: row.asOf, knownSeq: known))
+        }
+        guard let base else { return ReportCorrections(base: nil, items: []) }
+        var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
+        guard base.seq < known else { return corrections }
+        let facts = try dbQueue.read { db in
+            try ReportCorrections.facts(
+                db, tenants: [tenantId], time: row.asOf, base: base.seq, knownSeq: known, machine: row.id)
+        }
+        guard !facts.isEmpty else { return corrections }
+        let earlier = try withAsOf(points: [row.asOf], knownSeq: base.seq) { db in
+            try Row.fetchOne(
+                db, sql: DeviceStateRow.selectOneSQL + " WHERE tenant = ? AND machine_id = ?",
+                arguments: [tenantId, row.id]
+            ).map(DeviceStateRow.init(row:))
+        }
+        if earlier != row { corrections.items = facts }
+        return corrections
+    }
+
+    private func statusWithoutCorrections(
+        _ query: String, tenant: TenantRecord?, asOf: String?, knownAt: KnownAt?
     ) throws -> DeviceStatus {
         try withAsOf(points: asOf.map { [$0] } ?? [], knownSeq: knownAt?.seq) { db in
             let match = try DeviceLookup.one(db, query: query, tenant: tenant?.id)

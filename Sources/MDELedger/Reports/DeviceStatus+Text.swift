@@ -12,9 +12,13 @@ extension DeviceStatus {
             "policy:   offboard grace \(policy.offboardGraceHours) h, stale \(policy.staleHours) h, "
                 + "inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d",
             "ledger:   head \(head) (prove it later with verify --head)",
+            corrections.summary,
             "",
             "evidence:",
         ]
+        if !corrections.lines.isEmpty {
+            lines.insert(contentsOf: corrections.lines.map { "  " + $0 }, at: lines.count - 2)
+        }
         var shown = evidence
         var hidden = 0
         if evidence.count > maxEvidence {

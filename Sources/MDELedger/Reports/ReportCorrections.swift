@@ -4,9 +4,9 @@ import GRDB
 /// The corrections an answer about T includes: facts recorded after the first head at which T had passed (the
 /// first run at or after T) whose valid time is at or before T — back-dated settings, back-dated retirements, runs
 /// dated at or before T — listed when they change the answer's rows. Zero corrections is stated too.
-public struct ReportCorrections: Sendable, Hashable {
+public struct ReportCorrections: Sendable, Hashable, Codable {
     /// One fact recorded after the base head that concerns a time at or before T.
-    public struct Item: Sendable, Hashable {
+    public struct Item: Sendable, Hashable, Codable {
         /// The event that recorded it (its run's `run_committed` for history rows).
         public var seq: Int64
         public var recordedAt: String
@@ -20,6 +20,11 @@ public struct ReportCorrections: Sendable, Hashable {
     public var base: String?
     /// Its seq alone, as the text formats print it (the hash is in the JSON; the generation line names the head).
     var baseSeq: String? { base.map { String($0.prefix { $0 != ":" }) } }
+
+    public init(base: String?, items: [Item]) {
+        self.base = base
+        self.items = items
+    }
     public var items: [Item]
 
     /// `corrections: none since head 12:ab…` or `corrections: 2 since head 12:ab…`.
@@ -50,9 +55,10 @@ public struct ReportCorrections: Sendable, Hashable {
         return row.map { ($0[0], $0[1]) }
     }
 
-    /// The facts recorded after `base` and at or before `knownSeq` whose valid time is at or before `time`.
+    /// The facts recorded after `base` and at or before `knownSeq` whose valid time is at or before `time`; with
+    /// `machine`, only those about that device (its retirements, runs that observed it) and its tenant's settings.
     static func facts(
-        _ db: Database, tenants: [Int64], time: String, base: Int64, knownSeq: Int64
+        _ db: Database, tenants: [Int64], time: String, base: Int64, knownSeq: Int64, machine: String? = nil
     ) throws -> [Item] {
         let scope = "[" + tenants.map(String.init).joined(separator: ",") + "]"
         var items: [Item] = []
@@ -80,8 +86,9 @@ public struct ReportCorrections: Sendable, Hashable {
                 FROM retirements r JOIN events e ON e.run = r.run AND e.kind = 'run_committed'
                 JOIN sync_runs x ON x.id = r.run
                 WHERE e.seq > ? AND e.seq <= ? AND r.retired_at <= ? AND r.tenant IN (SELECT value FROM json_each(?))
+                  AND (?5 IS NULL OR r.machine_id = ?5)
                 ORDER BY r.seq
-                """, arguments: [base, knownSeq, time, scope])
+                """, arguments: [base, knownSeq, time, scope, machine])
         {
             items.append(
                 Item(
@@ -96,8 +103,14 @@ public struct ReportCorrections: Sendable, Hashable {
                 SELECT e.seq, e.recorded_at, e.run, e.occurred_at, e.payload ->> '$.kind', e.payload ->> '$.source'
                 FROM events e
                 WHERE e.kind = 'run_committed' AND e.payload ->> '$.retirements' IS NULL AND e.seq > ? AND e.seq <= ?
-                  AND e.occurred_at <= ? AND e.tenant IN (SELECT value FROM json_each(?)) ORDER BY e.seq
-                """, arguments: [base, knownSeq, time, scope])
+                  AND e.occurred_at <= ? AND e.tenant IN (SELECT value FROM json_each(?))
+                  AND (?5 IS NULL
+                       OR EXISTS (SELECT 1 FROM machine_observations o WHERE o.run = e.run AND o.machine_id = ?5)
+                       OR EXISTS (SELECT 1 FROM machine_action_observations o WHERE o.run = e.run AND o.machine_id = ?5)
+                       OR EXISTS (SELECT 1 FROM device_sightings d JOIN device_keys k ON k.key = d.device
+                                  WHERE d.run = e.run AND k.machine_id = ?5))
+                ORDER BY e.seq
+                """, arguments: [base, knownSeq, time, scope, machine])
         {
             items.append(
                 Item(
@@ -107,5 +120,39 @@ public struct ReportCorrections: Sendable, Hashable {
             )
         }
         return items.sorted { $0.seq < $1.seq }
+    }
+}
+
+extension Ledger {
+    /// The corrections a device list includes, per tenant: facts recorded after the first head at which the list's
+    /// time had passed that change the tenant's rows (`devices` prints them under its scope line).
+    public func deviceListCorrections(
+        tenant: TenantRecord?, asOf: String?, knownAt: KnownAt?
+    ) throws -> [String: ReportCorrections] {
+        let scope = try tenant.map { [$0] } ?? tenants()
+        let known = try knownAt?.seq ?? dbQueue.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM events") ?? 0 }
+        var out: [String: ReportCorrections] = [:]
+        for t in scope {
+            // Every device of the tenant, whatever `--state` the list was filtered by.
+            let mine = try deviceStates(tenant: t, asOf: asOf, knownAt: knownAt)
+            guard let time = asOf ?? mine.first?.asOf else { continue }
+            let base = try dbQueue.read { db in
+                try ReportCorrections.base(db, tenants: [t.id], time: time, knownSeq: known)
+            }
+            guard let base else {
+                out[t.name] = ReportCorrections(base: nil, items: [])
+                continue
+            }
+            var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
+            if base.seq < known {
+                let facts = try dbQueue.read { db in
+                    try ReportCorrections.facts(db, tenants: [t.id], time: time, base: base.seq, knownSeq: known)
+                }
+                let earlier = try deviceStates(tenant: t, asOf: time, knownAt: KnownAt(seq: base.seq, hash: base.hash))
+                if !facts.isEmpty && earlier != mine { corrections.items = facts }
+            }
+            out[t.name] = corrections
+        }
+        return out
     }
 }
