@@ -43,28 +43,17 @@ extension Ledger {
     /// the device's state row as known at that head differs from the answer's.
     private func deviceCorrections(_ status: DeviceStatus, knownSeq: Int64?) throws -> ReportCorrections {
         let row = status.device
-        let head = Int64(status.head.prefix { $0 != ":" }) ?? 0
-        let known = knownSeq ?? head
-        let (tenantId, base) = try dbQueue.read { db -> (Int64, (seq: Int64, hash: String)?) in
-            let tenant = try Self.resolveTenant(db, TenantSelection(name: row.tenant), create: false).id
-            return (tenant, try ReportCorrections.base(db, tenants: [tenant], time: row.asOf, knownSeq: known))
+        let tenant = try resolveTenant(TenantSelection(name: row.tenant), create: false).id
+        return try corrections(
+            tenants: [tenant], time: row.asOf, knownSeq: knownSeq ?? latestEventSeq(), machine: row.id
+        ) { base in
+            try withAsOf(points: [row.asOf], knownSeq: base.seq) { db in
+                try Row.fetchOne(
+                    db, sql: DeviceStateRow.selectOneSQL + " WHERE tenant = ? AND machine_id = ?",
+                    arguments: [tenant, row.id]
+                ).map(DeviceStateRow.init(row:))
+            } != row
         }
-        guard let base else { return ReportCorrections(base: nil, items: []) }
-        var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
-        guard base.seq < known else { return corrections }
-        let facts = try dbQueue.read { db in
-            try ReportCorrections.facts(
-                db, tenants: [tenantId], time: row.asOf, base: base.seq, knownSeq: known, machine: row.id)
-        }
-        guard !facts.isEmpty else { return corrections }
-        let earlier = try withAsOf(points: [row.asOf], knownSeq: base.seq) { db in
-            try Row.fetchOne(
-                db, sql: DeviceStateRow.selectOneSQL + " WHERE tenant = ? AND machine_id = ?",
-                arguments: [tenantId, row.id]
-            ).map(DeviceStateRow.init(row:))
-        }
-        if earlier != row { corrections.items = facts }
-        return corrections
     }
 
     private func statusWithoutCorrections(

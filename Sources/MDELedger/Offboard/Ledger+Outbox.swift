@@ -17,6 +17,9 @@ extension Ledger {
                 OutboxPlan.sentComment($0, plan: id, requestedBy: request.requestedBy)
             }
             let approved = document ?? preview.document(request)
+            // Encoded once: the stored text, its hash and the event's hash come from the same bytes.
+            let text = approved.canonicalText
+            let sha = PlanDocument.sha256(of: text)
             try db.execute(
                 sql: """
                     INSERT INTO outbox_plans (id, tenant, kind, tag, comment, selection, selection_key, requested_by,
@@ -27,7 +30,7 @@ extension Ledger {
                     id, preview.tenant.id, request.kind.rawValue, request.tag, request.comment,
                     request.selectionJSON.canonicalText(), request.selectionKey, request.requestedBy, request.clientId,
                     request.apiBaseURL, UTCClock.nowText(), preview.selected.count, skipped,
-                    request.kind == .offboard ? sent : nil, approved.canonicalText, approved.sha256,
+                    request.kind == .offboard ? sent : nil, text, sha,
                 ])
             let events = try EventAppender(db)
             try events.append(
@@ -42,7 +45,7 @@ extension Ledger {
                     "as_of": preview.asOf.map(JSONValue.string) ?? .null,
                     "devices": .int(Int64(preview.selected.count)), "skipped": .int(Int64(preview.skipped.count)),
                     "sent_comment": (request.kind == .offboard ? sent : nil).map(JSONValue.string) ?? .null,
-                    "plan_sha256": .string(approved.sha256), "head": .string(approved.head),
+                    "plan_sha256": .string(sha), "head": .string(approved.head),
                 ]))
             for device in preview.selected {
                 try Self.appendStep(

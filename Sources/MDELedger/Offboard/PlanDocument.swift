@@ -24,7 +24,10 @@ public struct PlanDocument: Sendable, Hashable, Codable {
     public var skipped: [SkippedDevice]
 
     /// SHA-256 of the document's RFC 8785 canonical JSON: what an approval names.
-    public var sha256: String {
+    public var sha256: String { Self.sha256(of: canonicalText) }
+
+    /// The SHA-256 of a document's canonical text (when the caller already holds the text).
+    static func sha256(of canonicalText: String) -> String {
         SHA256.hash(data: Data(canonicalText.utf8)).hexString
     }
 

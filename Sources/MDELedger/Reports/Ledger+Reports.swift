@@ -72,25 +72,10 @@ extension Ledger {
         _ report: ReportDefinition, _ result: ReportResult, scope: [TenantRecord], tenant: TenantRecord?,
         knownSeq: Int64
     ) throws -> ReportCorrections {
-        let ids = scope.map(\.id)
-        let time = result.asOf
-        guard
-            let base = try dbQueue.read({ db in
-                try ReportCorrections.base(db, tenants: ids, time: time, knownSeq: knownSeq)
-            })
-        else { return ReportCorrections(base: nil, items: []) }
-        var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
-        guard base.seq < knownSeq else { return corrections }
-        let facts = try dbQueue.read { db in
-            try ReportCorrections.facts(db, tenants: ids, time: time, base: base.seq, knownSeq: knownSeq)
-        }
         // Listed only when they change what the report says: the rows as known at the base differ.
-        if !facts.isEmpty,
-            try answer(report, at: time, scope: scope, tenant: tenant, knownSeq: base.seq).rows != result.rows
-        {
-            corrections.items = facts
+        try corrections(tenants: scope.map(\.id), time: result.asOf, knownSeq: knownSeq) { base in
+            try answer(report, at: result.asOf, scope: scope, tenant: tenant, knownSeq: base.seq).rows != result.rows
         }
-        return corrections
     }
 
     /// One run of the report's query with `:as_of` and `:tenant` bound.

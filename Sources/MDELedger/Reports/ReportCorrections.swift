@@ -124,34 +124,49 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
 }
 
 extension Ledger {
+    /// The one way every answer finds its corrections. The cheap steps come first: the base head, then the facts
+    /// recorded after it; only when there are some is the answer computed again as known at the base (`changed`),
+    /// so an answer with nothing to correct costs two indexed lookups, not a second evaluation.
+    func corrections(
+        tenants: [Int64], time: String, knownSeq: Int64, machine: String? = nil,
+        changed: (KnownAt) throws -> Bool
+    ) throws -> ReportCorrections {
+        guard
+            let base = try dbQueue.read({ db in
+                try ReportCorrections.base(db, tenants: tenants, time: time, knownSeq: knownSeq)
+            })
+        else { return ReportCorrections(base: nil, items: []) }
+        var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
+        guard base.seq < knownSeq else { return corrections }
+        let facts = try dbQueue.read { db in
+            try ReportCorrections.facts(
+                db, tenants: tenants, time: time, base: base.seq, knownSeq: knownSeq, machine: machine)
+        }
+        if !facts.isEmpty, try changed(KnownAt(seq: base.seq, hash: base.hash)) { corrections.items = facts }
+        return corrections
+    }
+
+    /// The head seq an answer without `--known-at` is known at.
+    func latestEventSeq() throws -> Int64 {
+        try dbQueue.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM events") ?? 0 }
+    }
+
     /// The corrections a device list includes, per tenant: facts recorded after the first head at which the list's
     /// time had passed that change the tenant's rows (`devices` prints them under its scope line).
     public func deviceListCorrections(
         tenant: TenantRecord?, asOf: String?, knownAt: KnownAt?
     ) throws -> [String: ReportCorrections] {
         let scope = try tenant.map { [$0] } ?? tenants()
-        let known = try knownAt?.seq ?? dbQueue.read { try Int64.fetchOne($0, sql: "SELECT max(seq) FROM events") ?? 0 }
+        let known = try knownAt?.seq ?? latestEventSeq()
         var out: [String: ReportCorrections] = [:]
         for t in scope {
-            // Every device of the tenant, whatever `--state` the list was filtered by.
-            let mine = try deviceStates(tenant: t, asOf: asOf, knownAt: knownAt)
-            guard let time = asOf ?? mine.first?.asOf else { continue }
-            let base = try dbQueue.read { db in
-                try ReportCorrections.base(db, tenants: [t.id], time: time, knownSeq: known)
+            let latest = try dbQueue.read { db in try Self.latestSnapshotTime(db, tenant: t.id, knownSeq: known) }
+            guard let time = asOf ?? latest else { continue }
+            out[t.name] = try corrections(tenants: [t.id], time: time, knownSeq: known) { base in
+                // Every device of the tenant, whatever `--state` the printed list was filtered by.
+                try deviceStates(tenant: t, asOf: time, knownAt: base)
+                    != deviceStates(tenant: t, asOf: time, knownAt: knownAt)
             }
-            guard let base else {
-                out[t.name] = ReportCorrections(base: nil, items: [])
-                continue
-            }
-            var corrections = ReportCorrections(base: "\(base.seq):\(base.hash)", items: [])
-            if base.seq < known {
-                let facts = try dbQueue.read { db in
-                    try ReportCorrections.facts(db, tenants: [t.id], time: time, base: base.seq, knownSeq: known)
-                }
-                let earlier = try deviceStates(tenant: t, asOf: time, knownAt: KnownAt(seq: base.seq, hash: base.hash))
-                if !facts.isEmpty && earlier != mine { corrections.items = facts }
-            }
-            out[t.name] = corrections
         }
         return out
     }
