@@ -57,13 +57,18 @@ import Testing
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let device = [try LedgerFixtures.machine(Self.a)]
         try await LedgerFixtures.commit(ledger, machines: device, observedAt: "2026-11-02T09:00:00Z")
+        // A server clock two minutes behind is moved past the latest run, never onto it, and the skew recorded.
         let clamped = try await LedgerFixtures.commit(ledger, machines: device, observedAt: "2026-11-02T08:58:00Z")
-        #expect(clamped.observedAt == "2026-11-02T09:00:00Z")
-        #expect(clamped.warnings.contains { $0.contains("behind the latest run") })
+        #expect(clamped.observedAt == "2026-11-02T09:00:01Z")
+        #expect(
+            clamped.warnings == [
+                "the server's clock said 2026-11-02T08:58:00Z, but run 1 of this tenant is dated 2026-11-02T09:00:00Z, "
+                    + "after 2026-11-02T08:58:00Z; recorded as 2026-11-02T09:00:01Z (121 s later)"
+            ])
         let error = await #expect(throws: LedgerError.self) {
             try await LedgerFixtures.commit(ledger, machines: device, observedAt: "2026-11-01T09:00:00Z")
         }
-        #expect(error?.description.contains("already has a run as of 2026-11-02T09:00:00Z") == true)
+        #expect(error?.description.contains("so it needs 2026-11-02T09:00:02Z or later") == true)
         #expect(try ledger.verify().ok)
     }
 
@@ -126,8 +131,8 @@ import Testing
         let report = try upgraded.verify()
         #expect(report.ok, "\(report.problems)")
         // Migration 0006 appended its history_reshaped event after the old event, which kept its hash, and 0007
-        // its ledger_format event.
-        #expect(report.headSeq == 3)
+        // and 0009 their ledger_format events.
+        #expect(report.headSeq == 4)
         #expect(try upgraded.verify(head: (1, oldHash)).ok)
     }
 }

@@ -136,10 +136,13 @@ enum ImportFiles {
         #expect((found[9] as String).contains("\"osBuild\":18209"))
         // A later capture of the same device (the riskscore sample, 2021) is an update, not a new device.
         let later = try await ImportFiles.run(
-            ledger, .machines, [ImportFiles.fixture("odata-machines-riskscore-high.json")])
+            ledger, .machines, [ImportFiles.fixture("odata-machines-riskscore-high.json")],
+            observedAt: "2026-05-15T00:00:00Z")
         #expect(later.summary.discovered == 0 && later.summary.observationsWritten == 1)
+        // Actions of the same capture share its time: they are another stream of history (RunTimeOrder).
         let actions = try await ImportFiles.run(
-            ledger, .actions, [ImportFiles.fixture("odata-machineactions-requestor-and-type.json")])
+            ledger, .actions, [ImportFiles.fixture("odata-machineactions-requestor-and-type.json")],
+            observedAt: "2026-05-15T00:00:00Z")
         #expect(actions.summary.actionsNew == 1)
     }
 

@@ -92,6 +92,31 @@ import Testing
         #expect(try ledger.tenants().isEmpty, "nothing was written")
     }
 
+    /// Item 6 of issue 18: two imports of machines never share a second. A typed time is refused with the time it
+    /// needs; a time from this computer's clock is moved one second on, and the warning records it.
+    @Test func twoMachineImportsNeverShareASecond() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
+        let file = try write(csv(["aaaa"]), "devices.csv", in: folder)
+        try await ImportFiles.run(ledger, .machines, [file], observedAt: "2026-05-10T00:00:00Z")
+        let before = try ledgerDump(ledger.path)
+        let error = try #require(
+            await ImportFiles.failure(ledger, .machines, [file], observedAt: "2026-05-10T00:00:00Z"))
+        #expect(error.contains("already dated 2026-05-10T00:00:00Z, the same second"), "\(error)")
+        #expect(error.contains("--observed-at (here 2026-05-10T00:00:01Z or later)"), "\(error)")
+        #expect(try ledgerDump(ledger.path) == before)
+        let importer = SnapshotImporter(kind: .machines, paths: [file])
+        let now = try #require(UTCTime.parse("2026-05-10T00:00:00Z"))
+        let moved = try await importer.commit(try importer.load(), to: ledger, now: now)
+        #expect(moved.summary.observedAt == "2026-05-10T00:00:01Z")
+        #expect(
+            moved.summary.warnings == [
+                "this computer's clock said 2026-05-10T00:00:00Z, but run 1 of this tenant is already dated "
+                    + "2026-05-10T00:00:00Z, the same second; recorded as 2026-05-10T00:00:01Z (1 s later)"
+            ])
+        #expect(try ledger.verify().ok)
+    }
+
     @Test func anImportOlderThanTheTenantsLatestRunIsRefused() async throws {
         let folder = try TemporaryFolder()
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
@@ -100,7 +125,9 @@ import Testing
         let before = try ledgerDump(ledger.path)
         let error = try #require(
             await ImportFiles.failure(ledger, .machines, [file], observedAt: "2026-05-09T00:00:00Z"))
-        #expect(error.contains("already has a run as of 2026-05-10T00:00:00Z"), "\(error)")
+        #expect(
+            error.contains("run 1 of this tenant is dated 2026-05-10T00:00:00Z, after 2026-05-09T00:00:00Z"), "\(error)"
+        )
         #expect(try ledgerDump(ledger.path) == before)
         // The same capture time is fine: machines and actions of one capture are two imports.
         let actions = try await ImportFiles.run(

@@ -43,7 +43,10 @@ import Testing
             ledger, machines: [try LedgerFixtures.machine(a, lastSeen: "2026-11-02T07:59:59.9999999Z")],
             observedAt: "2026-11-02T09:00:00Z")
         #expect(run.observationsWritten == 1 && run.changed == 0)
-        #expect(try kinds(ledger.path) == ["ledger_format", "tenant_added", "run_committed", "run_committed"])
+        #expect(
+            try kinds(ledger.path) == [
+                "ledger_format", "ledger_format", "tenant_added", "run_committed", "run_committed",
+            ])
         let lastSeen = try await DatabaseQueue(path: ledger.path).read {
             try String.fetchAll($0, sql: "SELECT last_seen FROM machine_history ORDER BY run")
         }

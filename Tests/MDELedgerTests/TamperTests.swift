@@ -146,30 +146,61 @@ import Testing
 
 /// Issue 18's tamper cases, on the same real ledger: forgeries that keep the chain correct.
 @Suite struct TamperIITests {
-    /// Item 2: a run dated before its predecessor, appended with a correctly chained run_committed event and a
-    /// correct digest (what an attacker with this code can do), rewrites the past: verify must refuse it.
-    @Test func aPastRunAppendedWithProperEventsFailsVerify() async throws {
-        let t = try await TamperLedger.make()
-        #expect(try t.problems() == [])
+    /// Appends a committed run dated `time` (the latest run's time when nil) with a correctly chained
+    /// run_committed event and a correct digest: what an attacker with this code can do.
+    static func appendForgedRun(_ t: TamperLedger, at time: String?) async throws -> String {
         try await t.queue.write { db in
             let tenant: Int64 = try Int64.fetchOne(db, sql: "SELECT id FROM tenants")!
-            let past = "2026-10-20T09:00:00Z"
+            let at = try time ?? String.fetchOne(db, sql: "SELECT max(observed_at) FROM sync_runs")!
             try db.execute(
                 sql: """
                     INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
                         events_written, observations_written)
                     VALUES (?, 'sync', 'committed', 0, ?, ?, ?, 'forged', 1, 0)
-                    """, arguments: [tenant, past, past, past])
+                    """, arguments: [tenant, at, at, at])
             let run = db.lastInsertedRowID
             try EventAppender(db).append(
-                kind: "run_committed", subject: "run:\(run)", tenant: tenant, run: run, occurredAt: past,
+                kind: "run_committed", subject: "run:\(run)", tenant: tenant, run: run, occurredAt: at,
                 payload: .object([
                     "kind": .string("sync"), "digest_version": .int(Int64(RunDigest.currentVersion)),
                     "observations_sha256": .string(try RunDigest.compute(db, run: run)),
                 ]))
+            return at
         }
+    }
+
+    /// Item 2: a run dated before its predecessor rewrites the past: verify must refuse it.
+    @Test func aPastRunAppendedWithProperEventsFailsVerify() async throws {
+        let t = try await TamperLedger.make()
+        #expect(try t.problems() == [])
+        _ = try await Self.appendForgedRun(t, at: "2026-10-20T09:00:00Z")
         let problems = try t.problems()
         #expect(problems.contains { $0.contains("is dated 2026-10-20T09:00:00Z, before run 2") }, "\(problems)")
+    }
+
+    /// Item 6: a run in the same second as the latest run leaves "the newest at or before T" to `seq`: from
+    /// ledger format 5 on no two runs of one stream share a second, so verify refuses it.
+    @Test func aRunSharingTheLatestRunsSecondFailsVerify() async throws {
+        let t = try await TamperLedger.make()
+        let time = try await Self.appendForgedRun(t, at: nil)
+        let problems = try t.problems()
+        #expect(
+            problems.contains {
+                $0.contains("run 4 shares its time \(time) with run 2 of the same tenant, both of machines")
+            }, "\(problems)")
+    }
+
+    /// A second format marker appended later cannot move a boundary (the first one counts), and is named.
+    @Test func aSecondFormatMarkerFailsVerify() async throws {
+        let t = try await TamperLedger.make()
+        try await t.queue.write { db in
+            try EventAppender(db).append(
+                kind: "ledger_format", subject: "migration:0009_time_order", tenant: nil, run: nil,
+                occurredAt: "2026-11-04T00:00:00Z",
+                payload: .object(["format": .int(5), "first_event": .int(1000), "first_run": .int(1000)]))
+        }
+        let problems = try t.problems()
+        #expect(problems.contains { $0.hasPrefix("ledger format 5 is marked by events ") }, "\(problems)")
     }
 
     /// Item 1: history rewritten, one `ledger_formats` row edited, and a correctly chained `history_reshaped`

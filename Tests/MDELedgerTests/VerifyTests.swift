@@ -26,8 +26,9 @@ import Testing
         let folder = try TemporaryFolder()
         let report = try await populatedLedger(folder).verify()
         #expect(report.ok, "\(report.problems)")
-        // ledger_format (migration 0007) + tenant_added + 3 device_changed + 2 run_committed; new devices need none
-        #expect(report.eventsChecked == 7)
+        // 2 ledger_format (migrations 0007, 0009) + tenant_added + 3 device_changed + 2 run_committed; new devices
+        // need none
+        #expect(report.eventsChecked == 8)
         #expect(report.runsChecked == 2)
         #expect(report.headHash != EventChain.genesis)
     }

@@ -60,6 +60,8 @@ public struct SnapshotImporter: Sendable {
             tenant: tenant, kind: "import", complete: complete, startedAt: UTCClock.nowText(), observedAt: time,
             source: batch.source, machinesSeen: batch.machines.count, actionsSeen: batch.actions.count)
         info.allowMassRemoval = allowMassRemoval
+        info.timeIsClock = source == .clock
+        info.timeSource = "this computer's clock"
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
@@ -113,12 +115,20 @@ public struct SnapshotImporter: Sendable {
                 record = all.first
             }
             guard let record else { return }
-            let latest = try Ledger.latestSnapshotTime(db, tenant: record.id)
-            if let latest, time < latest {
-                throw ImportError(
-                    "tenant \(record.name) already has a run as of \(latest), later than this import's \(time); "
-                        + "import files in the order they were captured (older files into a new ledger first)")
-            }
+            // A time taken from the clock is moved up at commit if it must be (`checkTimeOrder`); a typed one
+            // is refused here, with the time it would need.
+            guard observedAt != nil,
+                let floor = try RunTimeOrder.floor(
+                    db, tenant: record.id,
+                    streams: RunTimeOrder.streams(
+                        kind: "import", complete: complete, machinesSeen: batch.machines.count,
+                        actionsSeen: batch.actions.count)),
+                time < floor.time
+            else { return }
+            throw ImportError(
+                "tenant \(record.name): this import is dated \(time), but \(RunTimeOrder.reason(time, below: floor)); "
+                    + "import files in the order they were captured (older files into a new ledger first), each "
+                    + "with a later --observed-at (here \(floor.time) or later)")
         }
     }
 }

@@ -50,10 +50,11 @@ extension OutboxEngine {
             + machines.compactMap(\.lastSeen)
         let now = UTCClock.nowText()
         let observed = try await ledger.dbQueue.read { db in try Self.observedAt(db, tenant: tenant, times: times) }
-        let info = RunInfo(
+        var info = RunInfo(
             tenant: TenantSelection(name: tenant), kind: "sync", complete: false, startedAt: now,
             observedAt: observed ?? now,
             source: source, machinesSeen: machines.count, actionsSeen: actions.count)
+        info.timeSource = "the newest time of the returned items"
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()

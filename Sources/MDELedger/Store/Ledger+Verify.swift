@@ -105,9 +105,14 @@ struct LedgerFormats {
     var firstV2Run: Int64 = .max
     /// Runs from this id on use the compact history of migration 0006; earlier runs' digests are re-anchored.
     var firstV3Run: Int64 = .max
+    /// Runs from this id on never share a second with an earlier run of the same stream (format 5, migration
+    /// 0009); taken from the chain's marker.
+    var firstV5Run: Int64 = .max
 
     init(_ db: Database) throws {
         guard try db.tableExists("ledger_formats") else { return }
+        firstV5Run = try FormatMarker.boundary(db, format: FormatMarker.timeOrder)?.firstRun ?? .max
+        problems += try FormatMarker.problems(db)
         if let row = try Row.fetchOne(db, sql: "SELECT first_event, first_run FROM ledger_formats WHERE format = 2") {
             firstV2Event = row[0]
             firstV2Run = row[1]

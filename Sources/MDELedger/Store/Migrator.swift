@@ -66,7 +66,8 @@ struct Migrator {
     /// A step runs at the marker line when its SQL has one, else after the SQL, in the same transaction.
     static let swiftSteps: [String: @Sendable (Database, String) throws -> Void] = [
         "0006_compact": HistoryReshape.run,
-        "0007_offboard_safety": FormatMarker.run,
+        "0007_offboard_safety": FormatMarker.step(format: FormatMarker.offboardSafety),
+        "0009_time_order": FormatMarker.step(format: FormatMarker.timeOrder),
     ]
 
     private func apply(_ migration: Migration, _ db: Database) throws {

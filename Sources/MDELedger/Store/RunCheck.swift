@@ -34,22 +34,10 @@ enum RunCheck {
                     + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id) AS observations,
                     (SELECT count(*) FROM retirements x WHERE x.run = r.id)
                     + (SELECT count(*) FROM retirement_withdrawals w WHERE w.run = r.id) AS retirements
+                , kind, complete, machines_seen, actions_seen
                 FROM sync_runs r ORDER BY id
                 """)
-        // The views answer "the newest row at or before T": a committed run dated before an earlier run of its
-        // tenant, even one appended with a correct chain, would rewrite what the past looked like.
-        var latestTime: [Int64: (run: Int64, time: String)] = [:]
-        for run in runs where run["status"] as String == "committed" {
-            guard let time: String = run["observed_at"] else { continue }
-            let tenant: Int64 = run["tenant"]
-            if let previous = latestTime[tenant], time < previous.time {
-                report.problems.append(
-                    "run \(run["id"] as Int64) is dated \(time), before run \(previous.run) (\(previous.time)) of the same "
-                        + "tenant: runs are committed in time order, so this one was added out of order")
-            } else {
-                latestTime[tenant] = (run["id"], time)
-            }
-        }
+        checkTimeOrder(runs, formats: formats, into: &report)
         for run in runs {
             let id: Int64 = run["id"]
             let events = committedEvents.removeValue(forKey: id) ?? []
@@ -82,6 +70,45 @@ enum RunCheck {
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM \(table) WHERE run NOT IN (SELECT id FROM sync_runs)") ?? 0
             if orphans > 0 { report.problems.append("\(orphans) \(table) rows name a run that does not exist") }
+        }
+    }
+
+    /// The views answer "the newest row at or before T": a committed run dated before an earlier run of its
+    /// tenant, even one appended with a correct chain, would rewrite what the past looked like, and one sharing
+    /// an earlier run's second of the same stream would leave the answer to `seq` (`RunTimeOrder`).
+    static func checkTimeOrder(_ runs: [Row], formats: LedgerFormats, into report: inout VerifyReport) {
+        var latest: [Int64: (run: Int64, time: String)] = [:]
+        var latestOfStream: [String: (run: Int64, time: String)] = [:]
+        for run in runs where run["status"] as String == "committed" {
+            guard let time: String = run["observed_at"] else { continue }
+            let id: Int64 = run["id"]
+            let tenant: Int64 = run["tenant"]
+            if let previous = latest[tenant], time < previous.time {
+                report.problems.append(
+                    "run \(id) is dated \(time), before run \(previous.run) (\(previous.time)) of the same "
+                        + "tenant: runs are committed in time order, so this one was added out of order")
+                continue
+            }
+            latest[tenant] = (id, time)
+            let streams = RunTimeOrder.streams(
+                kind: run["kind"], complete: run["complete"], machinesSeen: run["machines_seen"] ?? 0,
+                actionsSeen: run["actions_seen"] ?? 0)
+            for stream in streams {
+                let key = "\(tenant) \(stream.rawValue)"
+                if let previous = latestOfStream[key], previous.time == time {
+                    let text =
+                        "run \(id) shares its time \(time) with run \(previous.run) of the same tenant, both of "
+                        + stream.rawValue
+                    if id >= formats.firstV5Run {
+                        report.problems.append(text + ": from ledger format 5 on no two runs do, so it was added")
+                    } else {
+                        report.notes.append(
+                            text + " (recorded before ledger format 5, when a server clock a little behind was "
+                                + "recorded as the previous run's time; answers take the later run)")
+                    }
+                }
+                latestOfStream[key] = (id, time)
+            }
         }
     }
 

@@ -97,21 +97,29 @@ extension Ledger {
     /// How far a server clock may step back behind the latest run before a sync is refused rather than clamped.
     static let clockStepTolerance: TimeInterval = 300
 
-    /// History is written in time order: a run whose observation time is earlier than the tenant's latest
-    /// committed run would make the views' "latest at or before T" disagree with the current-state tables.
-    /// A sync's server clock stepping back a few minutes is clamped to the latest run's time, with a warning.
+    /// History is written in time order (`RunTimeOrder`). A time this tool chose — a sync's server clock, an
+    /// import's local clock — that falls at most `clockStepTolerance` below the floor is moved up to it, and the
+    /// run's warnings (chained in its `run_committed` event) record the clock it replaced; an explicit time is
+    /// refused.
     static func checkTimeOrder(_ db: Database, tenant: TenantRecord, info: inout RunInfo) throws {
-        guard let latest = try latestSnapshotTime(db, tenant: tenant.id), info.observedAt < latest else { return }
-        if info.kind == "sync", let observed = UTCTime.parse(info.observedAt), let last = UTCTime.parse(latest),
-            last.timeIntervalSince(observed) <= clockStepTolerance
+        let streams = RunTimeOrder.streams(
+            kind: info.kind, complete: info.complete, machinesSeen: info.machinesSeen, actionsSeen: info.actionsSeen)
+        guard let floor = try RunTimeOrder.floor(db, tenant: tenant.id, streams: streams),
+            info.observedAt < floor.time
+        else { return }
+        let reason = RunTimeOrder.reason(info.observedAt, below: floor)
+        if info.timeIsClock, let observed = UTCTime.parse(info.observedAt), let least = UTCTime.parse(floor.time),
+            least.timeIntervalSince(observed) <= clockStepTolerance
         {
             info.warnings.append(
-                "the server's clock (\(info.observedAt)) is behind the latest run (\(latest)); recorded as \(latest)")
-            info.observedAt = latest
+                "\(info.timeSource) said \(info.observedAt), but \(reason); recorded as \(floor.time) "
+                    + "(\(Int(least.timeIntervalSince(observed))) s later)")
+            info.observedAt = floor.time
             return
         }
         throw LedgerError(
-            "tenant \(tenant.name) already has a run as of \(latest), later than this \(info.kind)'s "
-                + "\(info.observedAt); check the server's or this machine's clock, then run it again")
+            "tenant \(tenant.name): this \(info.kind) is dated \(info.observedAt), but \(reason); runs are recorded in "
+                + "time order, so it needs \(floor.time) or later; check the server's or this computer's clock, "
+                + "then run it again")
     }
 }

@@ -46,4 +46,9 @@ struct RunInfo: Sendable {
     var warnings: [String] = []
     /// `--allow-mass-removal`: skip the safety valve of `MassRemovalCheck`.
     var allowMassRemoval = false
+    /// `observedAt` came from a clock (the server's `Date`, or this computer's for an import without
+    /// `--observed-at`), so a step back of a few seconds is moved up rather than refused (`checkTimeOrder`).
+    var timeIsClock = true
+    /// Where `observedAt` came from, for the warning that records a moved time.
+    var timeSource = "the server's clock"
 }
