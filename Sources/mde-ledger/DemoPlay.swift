@@ -26,7 +26,7 @@ struct DemoPlay {
         credentials = ClientCredentials(
             tenantId: configuration.tenantId, clientId: configuration.clientId,
             clientSecret: configuration.clientSecret)
-        ledger = try Ledger.open(path: folder.ledger, create: true)
+        ledger = try Ledger.open(path: folder.ledger, create: true, clock: TestClock.ledger)
     }
 
     mutating func run() async throws {

@@ -15,12 +15,12 @@ struct LedgerOptions: ParsableArguments {
     }
 
     func open(create: Bool = false, readOnly: Bool = false) throws -> Ledger {
-        warned(try Ledger.open(path: path, create: create, readOnly: readOnly))
+        warned(try Ledger.open(path: path, create: create, readOnly: readOnly, clock: TestClock.ledger))
     }
 
     /// Opens the ledger for a question command: read-only when the file cannot be written (a `chmod 0400` copy).
     func openForQuestions(allowPending: Bool = false) throws -> Ledger {
-        warned(try Ledger.openForQuestions(path: path, allowPending: allowPending))
+        warned(try Ledger.openForQuestions(path: path, allowPending: allowPending, clock: TestClock.ledger))
     }
 
     /// Prints the ledger's warnings (a file other users may read) on standard error.

@@ -39,7 +39,7 @@ struct ImportRunOptions: ParsableArguments {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one file to import") }
         if let observedAt {
-            do { _ = try ObservedAt.parse(observedAt) } catch let error as ImportError {
+            do { _ = try ObservedAt.parse(observedAt, now: TestClock.ledger.now()) } catch let error as ImportError {
                 throw ValidationError(error.description)
             }
         }

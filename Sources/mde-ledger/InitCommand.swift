@@ -17,7 +17,9 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let existed = FileManager.default.fileExists(atPath: ledger.path)
-        let opened = try existed ? Ledger.open(path: ledger.path, allowPending: true) : ledger.open(create: true)
+        let opened =
+            try existed
+            ? Ledger.open(path: ledger.path, allowPending: true, clock: TestClock.ledger) : ledger.open(create: true)
         let applied = try existed ? opened.migrate() : opened.migrationStatus().map(\.name)
         if try opened.restrictPermissions() { print("made \(opened.path) readable by its owner only (0600)") }
         let count = try opened.migrationStatus().count

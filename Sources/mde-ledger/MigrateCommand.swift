@@ -20,7 +20,8 @@ struct MigrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try Ledger.open(path: ledger.path, create: false, readOnly: true, allowPending: true)
+        let opened = try Ledger.open(
+            path: ledger.path, create: false, readOnly: true, allowPending: true, clock: TestClock.ledger)
         for migration in try opened.migrationStatus() {
             let when = migration.appliedAt.map { "applied \($0)" } ?? "pending"
             print("\(migration.name)  \(when)  sha256 \(migration.checksum.prefix(12))")

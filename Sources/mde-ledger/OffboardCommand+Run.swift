@@ -69,7 +69,7 @@ struct OutboxCLI {
             print(OutboxText.preview(preview, what: what, listSelected: true))
             try opened.recordDryRun(request, preview)
             if let out = safety.planOut {
-                let document = preview.document(request)
+                let document = preview.document(request, createdAt: opened.clock.nowText())
                 do {
                     try document.fileText().write(toFile: out, atomically: true, encoding: .utf8)
                 } catch {
@@ -99,7 +99,9 @@ struct OutboxCLI {
         print("\(requests) API request\(requests == 1 ? "" : "s") at \(api.policy): \(least)")
         // The document shown for confirmation is the one stored with the plan: the hash a person approves is the
         // hash the ledger keeps.
-        let document = kind == .offboard && preview.resumablePlan == nil ? approved ?? preview.document(request) : nil
+        let document =
+            kind == .offboard && preview.resumablePlan == nil
+            ? approved ?? preview.document(request, createdAt: opened.clock.nowText()) : nil
         try confirm(
             "send \(kind == .offboard ? calls : requests) \(what) requests for \(calls) devices"
                 + (document.map { " (plan sha256 \($0.sha256))" } ?? "") + "?",

@@ -44,7 +44,7 @@ struct TenantSetCommand: ParsableCommand {
             throw ValidationError(
                 "--effective \(ErrorText.quoted(effective)) is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
         }
-        if date > Date() {
+        if date > TestClock.ledger.now() {
             throw ValidationError(
                 "--effective \(UTCTime.format(date)) is in the future; omit it to apply the value from now")
         }

@@ -40,7 +40,8 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = ledger.warned(try Ledger.open(path: ledger.path, readOnly: true, allowPending: true))
+        let opened = ledger.warned(
+            try Ledger.open(path: ledger.path, readOnly: true, allowPending: true, clock: TestClock.ledger))
         let report = try opened.verify(head: head.flatMap(Self.parseHead), quick: quick)
         if json {
             let encoder = JSONEncoder()

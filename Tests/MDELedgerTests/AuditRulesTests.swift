@@ -26,7 +26,7 @@ import Testing
         // The next run is judged by the new value.
         try await LedgerFixtures.commit(
             ledger, machines: [try LedgerFixtures.machine(Self.a, lastSeen: "2026-11-01T00:00:00Z")],
-            observedAt: UTCClock.nowText())
+            observedAt: LedgerClock.system.nowText())
         let later = try ledger.deviceStates(tenant: nil, asOf: nil)
         #expect(try ledger.describeScope(tenant: nil, asOf: nil, count: 1).contains("stale 96 h"))
         #expect(later.first?.state == .inactive)
@@ -113,7 +113,7 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.path("ledger.sqlite")
         let queue = try DatabaseQueue(path: path)
-        _ = try Migrator(migrations: Array(Migration.bundled.prefix(3))).migrate(queue)
+        _ = try Migrator(migrations: Array(Migration.bundled.prefix(3))).migrate(queue, clock: .system)
         let fields = EventChain.Fields(
             seq: 1, tenant: nil, run: nil, occurredAt: "2026-01-01T00:00:00Z", recordedAt: "2026-01-01T00:00:00Z",
             kind: "note", subject: "bell\u{8}", payload: "{}")

@@ -57,7 +57,7 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.path("ledger.sqlite")
         let queue = try DatabaseQueue(path: path)
-        _ = try Migrator(migrations: Array(Migration.bundled.prefix(1))).migrate(queue)
+        _ = try Migrator(migrations: Array(Migration.bundled.prefix(1))).migrate(queue, clock: .system)
         try queue.close()
         let pending = Migration.bundled.dropFirst().map(\.name)
         let error = #expect(throws: MigrationError.self) { try Ledger.open(path: path) }

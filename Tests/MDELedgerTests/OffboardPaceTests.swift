@@ -23,14 +23,15 @@ import Testing
             let tenant = try f.ledger.resolveTenant(TenantSelection(name: nil), create: false)
             try PlanApproval.checkSnapshotAge(f.ledger, tenant: tenant, maxHours: 24)
             // Half an hour past 30 h: the whole hours shown do not depend on when in its second the sync ran.
-            let later = Date().addingTimeInterval(30.5 * 3600)
+            // The same file on a clock 30.5 h on: no test waits for time to pass.
+            let later = try Ledger.open(path: f.ledger.path, clock: .fixed(at: Date().addingTimeInterval(30.5 * 3600)))
             let error = try #require(throws: PlanRefusal.self) {
-                try PlanApproval.checkSnapshotAge(f.ledger, tenant: tenant, maxHours: 24, now: later)
+                try PlanApproval.checkSnapshotAge(later, tenant: tenant, maxHours: 24)
             }
             #expect(error.description.contains("is 30 h old, more than 24 h; run 'mde-ledger sync' first"), "\(error)")
             #expect(error.description.contains("as of 2026-11-02T09:00:00Z"))
             // 0 turns the check off.
-            try PlanApproval.checkSnapshotAge(f.ledger, tenant: tenant, maxHours: 0, now: later)
+            try PlanApproval.checkSnapshotAge(later, tenant: tenant, maxHours: 0)
         }
     }
 }

@@ -159,7 +159,7 @@ import Testing
                     VALUES (?, 'sync', 'committed', 0, ?, ?, ?, 'forged', 1, 0)
                     """, arguments: [tenant, at, at, at])
             let run = db.lastInsertedRowID
-            try EventAppender(db).append(
+            try EventAppender(db, clock: .system).append(
                 kind: "run_committed", subject: "run:\(run)", tenant: tenant, run: run, occurredAt: at,
                 payload: .object([
                     "kind": .string("sync"), "digest_version": .int(Int64(RunDigest.currentVersion)),
@@ -194,7 +194,7 @@ import Testing
     @Test func aSecondFormatMarkerFailsVerify() async throws {
         let t = try await TamperLedger.make()
         try await t.queue.write { db in
-            try EventAppender(db).append(
+            try EventAppender(db, clock: .system).append(
                 kind: "ledger_format", subject: "migration:0009_time_order", tenant: nil, run: nil,
                 occurredAt: "2026-11-04T00:00:00Z",
                 payload: .object(["format": .int(5), "first_event": .int(1000), "first_run": .int(1000)]))
@@ -219,7 +219,7 @@ import Testing
             for run in try Int64.fetchAll(db, sql: "SELECT id FROM sync_runs ORDER BY id") {
                 digests[String(run)] = .string(try RunDigest.compute(db, run: run, version: 3))
             }
-            try EventAppender(db).append(
+            try EventAppender(db, clock: .system).append(
                 kind: "history_reshaped", subject: "migration:0006_compact", tenant: nil, run: nil,
                 occurredAt: "2026-11-04T00:00:00Z",
                 payload: .object([
@@ -241,7 +241,7 @@ import Testing
         let t = try await TamperLedger.make()
         let before = try t.states(asOf: "2026-11-04T09:00:00Z")
         try await t.queue.write { db in
-            try EventAppender(db).append(
+            try EventAppender(db, clock: .system).append(
                 kind: "tenant_added", subject: "tenant:default", tenant: 1, run: nil,
                 occurredAt: "2026-11-05T00:00:00Z",
                 payload: .object(["stale_hours": .int(1), "inactive_days": .int(1)]))

@@ -11,7 +11,7 @@ import MDEAPI
 /// event records the chain head before the change, which old runs' digests still matched, and each run's new
 /// (version 3) digest; `verify` checks old runs against it from then on.
 enum HistoryReshape {
-    static func run(_ db: Database, migration: String) throws {
+    static func run(_ db: Database, migration: String, clock: LedgerClock) throws {
         let oldHead = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         let mismatched = try oldDigestMismatches(db)
         var counts = Counts()
@@ -21,10 +21,10 @@ enum HistoryReshape {
         for run in try Int64.fetchAll(db, sql: "SELECT id FROM sync_runs WHERE status = 'committed' ORDER BY id") {
             digests[String(run)] = .string(try RunDigest.compute(db, run: run, version: 3))
         }
-        let events = try EventAppender(db)
+        let events = try EventAppender(db, clock: clock)
         try events.append(
             kind: "history_reshaped", subject: "migration:\(migration)", tenant: nil, run: nil,
-            occurredAt: UTCClock.nowText(),
+            occurredAt: clock.nowText(),
             payload: .object([
                 "old_head": .string("\(oldHead[0] as Int64):\(oldHead[1] as String)"),
                 "old_digests_mismatched": .array(mismatched.map { .int($0) }),

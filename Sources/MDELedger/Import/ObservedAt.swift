@@ -19,7 +19,7 @@ public enum ObservedAt {
 
     /// Canonical UTC text of an ISO-8601 time or a date (00:00 UTC that day).
     /// - Throws: `ImportError` for text that is not a time, or a time in the future (beyond a few minutes of skew).
-    public static func parse(_ text: String, now: Date = Date()) throws -> String {
+    public static func parse(_ text: String, now: Date) throws -> String {
         guard let date = UTCTime.parse(text.trimmingCharacters(in: .whitespaces)) else {
             throw ImportError(
                 "--observed-at \(ErrorText.quoted(text)) is not a time; use ISO-8601 with a zone (2026-05-09T10:00:00Z) or a date "

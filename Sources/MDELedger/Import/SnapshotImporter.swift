@@ -51,13 +51,14 @@ public struct SnapshotImporter: Sendable {
     /// Commits a loaded batch as one run. On any error the ledger is left exactly as it was (no run is recorded).
     /// - Throws: `ImportError` for an observation time the ledger or the data contradicts; `LedgerError` for an
     ///   ambiguous or unknown tenant or a ledger another run is writing.
-    public func commit(_ batch: ImportBatch, to ledger: Ledger, now: Date = Date()) async throws -> ImportOutcome {
+    /// - Parameter now: the time an import without `--observed-at` describes; nil for the ledger's clock.
+    public func commit(_ batch: ImportBatch, to ledger: Ledger, now: Date? = nil) async throws -> ImportOutcome {
         let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: "the import")
         defer { withExtendedLifetime(lock) {} }
-        let (time, source) = try observationTime(now: now)
+        let (time, source) = try observationTime(now: now ?? ledger.clock.now())
         try check(time, against: batch, in: ledger)
         var info = RunInfo(
-            tenant: tenant, kind: "import", complete: complete, startedAt: UTCClock.nowText(), observedAt: time,
+            tenant: tenant, kind: "import", complete: complete, startedAt: ledger.clock.nowText(), observedAt: time,
             source: batch.source, machinesSeen: batch.machines.count, actionsSeen: batch.actions.count)
         info.allowMassRemoval = allowMassRemoval
         info.timeIsClock = source == .clock
@@ -109,7 +110,7 @@ public struct SnapshotImporter: Sendable {
                             + "add it first with 'mde-ledger tenant add \(name)'")
                 }
             } else if all.count > 1 {
-                _ = try Ledger.resolveTenant(db, tenant, create: false)  // throws the message listing the tenants
+                _ = try Ledger.resolveTenant(db, tenant)  // throws the message listing the tenants
                 return
             } else {
                 record = all.first

@@ -63,7 +63,7 @@ extension Ledger {
     /// Every retirement row of a tenant (nil: all tenants), oldest first, with its withdrawal if any.
     public func retirements(tenant selection: TenantSelection? = nil) throws -> [RetirementEntry] {
         try dbQueue.read { db in
-            let tenant = try selection.map { try Self.resolveTenant(db, $0, create: false) }
+            let tenant = try selection.map { try Self.resolveTenant(db, $0) }
             return try Row.fetchAll(
                 db, sql: Self.retirementEntrySQL + " WHERE ?1 IS NULL OR r.tenant = ?1 ORDER BY r.seq",
                 arguments: [tenant?.id]
@@ -92,7 +92,7 @@ extension Ledger {
         let lock = try LedgerLock.acquire(ledgerPath: path, purpose: "retired withdraw")
         defer { withExtendedLifetime(lock) {} }
         return try dbQueue.write { db in
-            let tenant = try Self.resolveTenant(db, selection, create: false)
+            let tenant = try Self.resolveTenant(db, selection)
             var targets: [(device: DeviceCandidate, retirement: Int64)] = []
             var problems: [String] = []
             for query in devices {
@@ -127,14 +127,14 @@ extension Ledger {
                         + problems.map { "  " + ErrorText.escaped($0, keepingLineBreaks: true) }.joined(separator: "\n")
                 )
             }
-            let now = UTCClock.nowText()
+            let now = self.clock.nowText()
             try db.execute(
                 sql: """
                     INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source)
                     VALUES (?, 'import', 'committed', 0, ?, ?, NULL, 'retired withdraw')
                     """, arguments: [tenant.id, now, now])
             let run = db.lastInsertedRowID
-            let events = try EventAppender(db)
+            let events = try EventAppender(db, clock: self.clock)
             for (device, retirement) in targets {
                 try db.execute(
                     sql: """

@@ -27,7 +27,7 @@ extension Ledger {
         let input = try ImportFile.read(path, limits: limits)
         let rows = try RetirementList.parse(input, name: file)
         return try dbQueue.write { db in
-            let tenant = try Self.resolveTenant(db, selection, create: false)
+            let tenant = try Self.resolveTenant(db, selection)
             var matches: [(RetirementRow, DeviceCandidate)] = []
             var problems: [String] = []
             for row in rows {
@@ -64,7 +64,7 @@ extension Ledger {
         matches: [(RetirementRow, DeviceCandidate)]
     ) throws -> RetirementImportSummary {
         let sha256 = input.sha256
-        let now = UTCClock.nowText()
+        let now = self.clock.nowText()
         // observed_at stays NULL: a retirement list says nothing about what MDE showed, so it must not move
         // the "latest snapshot" time that answers default to.
         try db.execute(
@@ -73,7 +73,7 @@ extension Ledger {
                 VALUES (?, 'import', 'committed', 0, ?, ?, NULL, ?)
                 """, arguments: [tenant.id, now, now, "retired: \(file)"])
         let run = db.lastInsertedRowID
-        let events = try EventAppender(db)
+        let events = try EventAppender(db, clock: self.clock)
         var recorded = 0
         for (row, device) in matches {
             let current = try Row.fetchOne(

@@ -16,7 +16,7 @@ extension Ledger {
             let sent = request.comment.map {
                 OutboxPlan.sentComment($0, plan: id, requestedBy: request.requestedBy)
             }
-            let approved = document ?? preview.document(request)
+            let approved = document ?? preview.document(request, createdAt: self.clock.nowText())
             // Encoded once: the stored text, its hash and the event's hash come from the same bytes.
             let text = approved.canonicalText
             let sha = PlanDocument.sha256(of: text)
@@ -29,13 +29,13 @@ extension Ledger {
                 arguments: [
                     id, preview.tenant.id, request.kind.rawValue, request.tag, request.comment,
                     request.selectionJSON.canonicalText(), request.selectionKey, request.requestedBy, request.clientId,
-                    request.apiBaseURL, UTCClock.nowText(), preview.selected.count, skipped,
+                    request.apiBaseURL, self.clock.nowText(), preview.selected.count, skipped,
                     request.kind == .offboard ? sent : nil, text, sha,
                 ])
-            let events = try EventAppender(db)
+            let events = try EventAppender(db, clock: self.clock)
             try events.append(
                 kind: "outbox_plan_created", subject: "plan:\(id)", tenant: preview.tenant.id, run: nil,
-                occurredAt: UTCClock.nowText(),
+                occurredAt: self.clock.nowText(),
                 payload: .object([
                     "plan": .int(id), "kind": .string(request.kind.rawValue),
                     "tag": request.tag.map(JSONValue.string) ?? .null,
@@ -59,9 +59,9 @@ extension Ledger {
     /// Records a dry run: one event with what would be sent and what is skipped. Nothing else is written.
     public func recordDryRun(_ request: OutboxRequest, _ preview: OutboxPreview) throws {
         try dbQueue.write { db in
-            try EventAppender(db).append(
+            try EventAppender(db, clock: self.clock).append(
                 kind: "outbox_dry_run", subject: "tenant:\(preview.tenant.name)", tenant: preview.tenant.id, run: nil,
-                occurredAt: UTCClock.nowText(),
+                occurredAt: self.clock.nowText(),
                 payload: .object([
                     "kind": .string(request.kind.rawValue), "tag": request.tag.map(JSONValue.string) ?? .null,
                     "comment": request.comment.map(JSONValue.string) ?? .null, "selection": request.selectionJSON,
@@ -76,7 +76,7 @@ extension Ledger {
     /// Appends steps (and their events) in one transaction: committed before the next network call.
     func appendSteps(_ plan: OutboxPlan, _ steps: [StepRecord]) throws {
         try dbQueue.write { db in
-            let events = try EventAppender(db)
+            let events = try EventAppender(db, clock: self.clock)
             for step in steps { try Self.appendStep(db, events, plan: plan.id, tenant: plan.tenantId, step) }
         }
     }
@@ -101,7 +101,7 @@ extension Ledger {
     private static func appendStep(
         _ db: Database, _ events: EventAppender, plan: Int64, tenant: Int64, _ step: StepRecord
     ) throws {
-        let now = UTCClock.nowText()
+        let now = events.recordedAt
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO outbox_steps (plan, machine_id, step, call, action_id, action_json, reconciled, http_status,

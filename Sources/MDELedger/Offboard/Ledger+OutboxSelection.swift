@@ -8,7 +8,7 @@ extension Ledger {
     /// - Throws: `LedgerError` for an unknown or ambiguous tenant.
     public func previewOutbox(_ request: OutboxRequest) throws -> OutboxPreview {
         try withAsOf(nil) { db in
-            let tenant = try Self.resolveTenant(db, TenantSelection(name: request.tenant), create: false)
+            let tenant = try Self.resolveTenant(db, TenantSelection(name: request.tenant))
             let rows = try Row.fetchAll(
                 db, sql: DeviceStateRow.selectSQL + " WHERE tenant = ? ORDER BY computer_dns_name, machine_id",
                 arguments: [tenant.id]

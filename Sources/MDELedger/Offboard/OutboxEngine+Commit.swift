@@ -48,7 +48,7 @@ extension OutboxEngine {
         let times =
             actions.compactMap { $0.lastUpdateDateTimeUtc ?? $0.creationDateTimeUtc }
             + machines.compactMap(\.lastSeen)
-        let now = UTCClock.nowText()
+        let now = ledger.clock.nowText()
         let observed = try await ledger.dbQueue.read { db in try Self.observedAt(db, tenant: tenant, times: times) }
         var info = RunInfo(
             tenant: TenantSelection(name: tenant), kind: "sync", complete: false, startedAt: now,
@@ -72,7 +72,7 @@ extension OutboxEngine {
     /// The time the returned items describe: the newest of their own times, never before the latest snapshot (a
     /// run must not rewrite what an earlier as-of answer said).
     private static func observedAt(_ db: Database, tenant: String, times: [String]) throws -> String? {
-        let record = try Ledger.resolveTenant(db, TenantSelection(name: tenant), create: false)
+        let record = try Ledger.resolveTenant(db, TenantSelection(name: tenant))
         let latest = try Ledger.latestSnapshotTime(db, tenant: record.id)
         return (times + [latest].compactMap { $0 }).max()
     }

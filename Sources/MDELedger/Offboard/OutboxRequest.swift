@@ -118,10 +118,10 @@ public struct OutboxPreview: Sendable, Hashable {
     public var head: String = "0:"
 
     /// The plan an admin approves: this preview with the request's comment, requester and selection.
-    public func document(_ request: OutboxRequest, createdAt: String? = nil) -> PlanDocument {
+    public func document(_ request: OutboxRequest, createdAt: String) -> PlanDocument {
         PlanDocument(
             tenant: tenant.name, kind: request.kind.rawValue, comment: request.comment,
             requestedBy: request.requestedBy, selection: request.selectionJSON, head: head, asOf: asOf,
-            createdAt: createdAt ?? UTCClock.nowText(), devices: selected, skipped: skipped)
+            createdAt: createdAt, devices: selected, skipped: skipped)
     }
 }

@@ -8,9 +8,10 @@ public enum PlanApproval {
     /// Refuses a plan read from a snapshot taken (by the local clock) more than `maxHours` before `now`: devices
     /// are renamed, re-imaged and offboarded by others every day. `maxHours` 0 turns the check off.
     public static func checkSnapshotAge(
-        _ ledger: Ledger, tenant: TenantRecord, maxHours: Double, now: Date = Date()
+        _ ledger: Ledger, tenant: TenantRecord, maxHours: Double
     ) throws {
         guard maxHours > 0 else { return }
+        let now = ledger.clock.now()
         let taken = try ledger.dbQueue.read { db in
             try Row.fetchOne(
                 db,
@@ -37,10 +38,10 @@ public enum PlanApproval {
     /// Refuses an approved plan that no longer describes what would be sent: its head is not in this ledger's
     /// chain, it is older than `maxAgeHours`, or the devices or their states changed since it was made.
     public static func check(
-        _ document: PlanDocument, against preview: OutboxPreview, ledger: Ledger, maxAgeHours: Double,
-        now: Date = Date()
+        _ document: PlanDocument, against preview: OutboxPreview, ledger: Ledger, maxAgeHours: Double
     ) throws {
         try checkHead(document.head, ledger: ledger)
+        let now = ledger.clock.now()
         if maxAgeHours > 0, let created = UTCTime.parse(document.createdAt) {
             let hours = now.timeIntervalSince(created) / 3600
             if hours > maxAgeHours {
@@ -50,9 +51,9 @@ public enum PlanApproval {
             }
         }
         var problems: [String] = []
-        let now = Dictionary(preview.selected.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let selectedNow = Dictionary(preview.selected.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for device in document.devices {
-            guard let current = now[device.id] else {
+            guard let current = selectedNow[device.id] else {
                 let skip = preview.skipped.first { $0.id == device.id }?.reason ?? "no longer selected"
                 problems.append("\(device.id) (\(device.computerDnsName ?? "-")): \(skip)")
                 continue

@@ -24,7 +24,7 @@ extension Ledger {
         var result = ReportResult(
             report: report, asOf: time, asOfTimes: [], tenants: scope.map(\.name), settings: [],
             ledger: .init(schemaVersion: try schemaVersion()), toolVersion: toolVersion,
-            generatedAt: generatedAt ?? UTCClock.nowText(),
+            generatedAt: generatedAt ?? self.clock.nowText(),
             columns: [], rows: [])
         try withAsOf(points: [time], knownSeq: knownAt?.seq) { db in
             result.ledger = try Self.ledgerState(db, schemaVersion: result.ledger.schemaVersion, knownAt: knownAt)

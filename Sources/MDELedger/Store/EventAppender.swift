@@ -8,13 +8,15 @@ import MDEAPI
 /// does one lookup and one cached INSERT per event.
 final class EventAppender {
     private let db: Database
-    private let recordedAt: String
+    /// The time every event of this appender is recorded at (one reading of the ledger's clock).
+    let recordedAt: String
     private var head: (seq: Int64, hash: String)
     private(set) var written = 0
 
-    init(_ db: Database) throws {
+    /// - Parameter clock: the ledger's clock; every event this appender writes is recorded at one reading of it.
+    init(_ db: Database, clock: LedgerClock) throws {
         self.db = db
-        self.recordedAt = UTCClock.nowText()
+        self.recordedAt = clock.nowText()
         if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
             head = (row[0], row[1])
         } else {

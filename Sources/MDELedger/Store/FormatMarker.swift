@@ -15,16 +15,16 @@ enum FormatMarker {
     static let timeOrder = 5
 
     /// The Swift step of each marking migration, by format.
-    static func step(format: Int) -> @Sendable (Database, String) throws -> Void {
-        { db, migration in try write(db, migration: migration, format: format) }
+    static func step(format: Int) -> @Sendable (Database, String, LedgerClock) throws -> Void {
+        { db, migration, clock in try write(db, migration: migration, format: format, clock: clock) }
     }
 
-    static func write(_ db: Database, migration: String, format: Int) throws {
+    static func write(_ db: Database, migration: String, format: Int, clock: LedgerClock) throws {
         let seq = (try Int64.fetchOne(db, sql: "SELECT COALESCE(max(seq), 0) FROM events") ?? 0) + 1
         let firstRun = (try Int64.fetchOne(db, sql: "SELECT COALESCE(max(id), 0) FROM sync_runs") ?? 0) + 1
-        try EventAppender(db).append(
+        try EventAppender(db, clock: clock).append(
             kind: "ledger_format", subject: "migration:\(migration)", tenant: nil, run: nil,
-            occurredAt: UTCClock.nowText(),
+            occurredAt: clock.nowText(),
             payload: .object([
                 "format": .int(Int64(format)), "first_event": .int(seq + 1), "first_run": .int(firstRun),
             ]))

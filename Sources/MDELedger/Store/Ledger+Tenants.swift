@@ -36,30 +36,36 @@ extension Ledger {
     /// tenant named `default` in an empty ledger when `create` is set; several tenants need `--tenant`.
     public func resolveTenant(_ selection: TenantSelection, create: Bool) throws -> TenantRecord {
         if create {
-            return try dbQueue.write { db in try Self.resolveTenant(db, selection, create: true) }
+            return try dbQueue.write { db in try Self.resolveTenant(db, selection, creating: clock) }
         }
-        return try dbQueue.read { db in try Self.resolveTenant(db, selection, create: false) }
+        return try dbQueue.read { db in try Self.resolveTenant(db, selection) }
     }
 
-    static func resolveTenant(_ db: Database, _ selection: TenantSelection, create: Bool) throws -> TenantRecord {
+    /// - Parameter clock: given, a tenant the selection names (or `default` in an empty ledger) is created,
+    ///   recorded at this clock's time.
+    static func resolveTenant(
+        _ db: Database, _ selection: TenantSelection, creating clock: LedgerClock? = nil
+    ) throws -> TenantRecord {
         let name = selection.name
         let entraTenantId = selection.entraTenantId
         let clientId = selection.clientId
         let all = try Self.tenants(db)
         if let name {
             if let found = all.first(where: { $0.name == name }) { return found }
-            guard create else {
+            guard let clock else {
                 let known = all.map(\.name).joined(separator: ", ")
                 throw LedgerError(
                     "unknown tenant '\(name)'"
                         + (known.isEmpty ? "; the ledger has no tenants yet" : "; known: \(known)"))
             }
-            return try Self.insertTenant(db, name: name, entraTenantId: entraTenantId, clientId: clientId)
+            return try Self.insertTenant(
+                db, name: name, entraTenantId: entraTenantId, clientId: clientId, clock: clock)
         }
         switch all.count {
         case 1: return all[0]
-        case 0 where create:
-            return try Self.insertTenant(db, name: "default", entraTenantId: entraTenantId, clientId: clientId)
+        case 0 where clock != nil:
+            return try Self.insertTenant(
+                db, name: "default", entraTenantId: entraTenantId, clientId: clientId, clock: clock!)
         case 0: throw LedgerError("the ledger has no tenants yet; run 'mde-ledger sync' or an import first")
         default:
             throw LedgerError(
@@ -77,15 +83,17 @@ extension Ledger {
     /// settings `verify` holds the row to. `payload` carries `tenant add`'s settings; a tenant created by a first
     /// sync or import gets its ids only.
     static func insertTenant(
-        _ db: Database, name: String, entraTenantId: String?, clientId: String?, payload: [String: JSONValue]? = nil
+        _ db: Database, name: String, entraTenantId: String?, clientId: String?, payload: [String: JSONValue]? = nil,
+        clock: LedgerClock
     ) throws -> TenantRecord {
+        let now = clock.nowText()
         try db.execute(
             sql: "INSERT INTO tenants (name, tenant_id, client_id, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [name, entraTenantId, clientId, UTCClock.nowText()])
+            arguments: [name, entraTenantId, clientId, now])
         let record = TenantRecord(id: db.lastInsertedRowID, name: name, tenantId: entraTenantId, clientId: clientId)
-        try EventAppender(db).append(
+        try EventAppender(db, clock: clock).append(
             kind: "tenant_added", subject: "tenant:\(name)", tenant: record.id, run: nil,
-            occurredAt: UTCClock.nowText(),
+            occurredAt: now,
             payload: .object(
                 payload ?? [
                     "tenant_id": entraTenantId.map(JSONValue.string) ?? .null,

@@ -15,11 +15,14 @@ public final class Ledger: Sendable {
 
     /// Warnings about the file found while opening it (a ledger other users may read); the CLI prints them.
     public let warnings: [String]
+    /// Where this ledger reads "now" for what it records (`LedgerClock`).
+    public let clock: LedgerClock
 
-    private init(path: String, dbQueue: DatabaseQueue, warnings: [String]) {
+    private init(path: String, dbQueue: DatabaseQueue, warnings: [String], clock: LedgerClock) {
         self.path = path
         self.dbQueue = dbQueue
         self.warnings = warnings
+        self.clock = clock
     }
 
     /// Opens a ledger file.
@@ -28,9 +31,11 @@ public final class Ledger: Sendable {
     ///     missing file or an out-of-date schema is an error that says to run `mde-ledger init`.
     ///   - readOnly: open without write access (for `migrate --list`, `verify`, reports).
     ///   - allowPending: accept a ledger with pending migrations (for `migrate --list` and `verify`).
-    public static func open(path: String, create: Bool = false, readOnly: Bool = false, allowPending: Bool = false)
-        throws -> Ledger
-    {
+    ///   - clock: where "now" comes from for what this ledger records.
+    public static func open(
+        path: String, create: Bool = false, readOnly: Bool = false, allowPending: Bool = false,
+        clock: LedgerClock = .system
+    ) throws -> Ledger {
         var exists = FileManager.default.fileExists(atPath: path)
         if !exists {
             guard create else {
@@ -61,7 +66,7 @@ public final class Ledger: Sendable {
             // Raw documents are 1-2 KB each: 16 KB pages pack them with far less slack than the default 4 KB.
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = 16384") }
         }
-        let ledger = Ledger(path: path, dbQueue: queue, warnings: warnings)
+        let ledger = Ledger(path: path, dbQueue: queue, warnings: warnings, clock: clock)
         let migrator = Migrator()
         if create && !readOnly {
             try ledger.migrate()
@@ -78,8 +83,10 @@ public final class Ledger: Sendable {
 
     /// Opens a ledger to answer questions (`devices`, `status`, `report`, `verify`): always read-only, since an
     /// answer never writes (the as-of time lives in TEMP objects), so a `chmod 0400` copy can be questioned.
-    public static func openForQuestions(path: String, allowPending: Bool = false) throws -> Ledger {
-        try open(path: path, readOnly: true, allowPending: allowPending)
+    public static func openForQuestions(
+        path: String, allowPending: Bool = false, clock: LedgerClock = .system
+    ) throws -> Ledger {
+        try open(path: path, readOnly: true, allowPending: allowPending, clock: clock)
     }
 
     /// A sync commit holds the write lock for a moment; readers and a second run wait for it rather than fail.
@@ -88,7 +95,7 @@ public final class Ledger: Sendable {
     /// Applies pending migrations; returns the names applied (empty when up to date).
     @discardableResult
     public func migrate() throws -> [String] {
-        let applied = try Migrator().migrate(dbQueue)
+        let applied = try Migrator().migrate(dbQueue, clock: clock)
         try dbQueue.write { db in
             if try Int32.fetchOne(db, sql: "PRAGMA application_id") != LedgerFileCheck.applicationID {
                 try db.execute(sql: "PRAGMA application_id = \(LedgerFileCheck.applicationID)")

@@ -40,7 +40,7 @@ struct Migrator {
     }
 
     /// Applies every pending migration. Returns the names applied.
-    func migrate(_ writer: some DatabaseWriter) throws -> [String] {
+    func migrate(_ writer: some DatabaseWriter, clock: LedgerClock) throws -> [String] {
         let applied = try writer.write { db in
             try db.execute(sql: Self.bookkeepingSQL)
             return try appliedRows(db)
@@ -49,10 +49,10 @@ struct Migrator {
         var done: [String] = []
         for migration in migrations where !applied.contains(where: { $0.version == migration.version }) {
             try writer.write { db in
-                try apply(migration, db)
+                try apply(migration, db, clock: clock)
                 try db.execute(
                     sql: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                    arguments: [migration.version, migration.name, migration.checksum, UTCClock.nowText()])
+                    arguments: [migration.version, migration.name, migration.checksum, clock.nowText()])
             }
             done.append(migration.name)
         }
@@ -64,13 +64,13 @@ struct Migrator {
 
     /// The Swift steps of migrations, registered here by name: work SQLite cannot do alone (SHA-256, the chain).
     /// A step runs at the marker line when its SQL has one, else after the SQL, in the same transaction.
-    static let swiftSteps: [String: @Sendable (Database, String) throws -> Void] = [
-        "0006_compact": HistoryReshape.run,
+    static let swiftSteps: [String: @Sendable (Database, String, LedgerClock) throws -> Void] = [
+        "0006_compact": { try HistoryReshape.run($0, migration: $1, clock: $2) },
         "0007_offboard_safety": FormatMarker.step(format: FormatMarker.offboardSafety),
         "0009_time_order": FormatMarker.step(format: FormatMarker.timeOrder),
     ]
 
-    private func apply(_ migration: Migration, _ db: Database) throws {
+    private func apply(_ migration: Migration, _ db: Database, clock: LedgerClock) throws {
         let marker = migration.sql.range(of: Self.swiftStepMarker)
         guard let step = Self.swiftSteps[migration.name] else {
             // A marker without a registered step would silently skip work the migration relies on.
@@ -80,11 +80,11 @@ struct Migrator {
         }
         guard let marker else {
             try db.execute(sql: migration.sql)
-            try step(db, migration.name)
+            try step(db, migration.name, clock)
             return
         }
         try db.execute(sql: String(migration.sql[..<marker.lowerBound]))
-        try step(db, migration.name)
+        try step(db, migration.name, clock)
         try db.execute(sql: String(migration.sql[marker.upperBound...]))
     }
 

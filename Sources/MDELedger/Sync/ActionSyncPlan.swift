@@ -19,7 +19,7 @@ public struct ActionSyncPlan: Sendable, Hashable {
     public static let overlap: TimeInterval = 86_400
 
     static func make(_ db: Database, tenant: TenantSelection) throws -> ActionSyncPlan {
-        guard let record = try? Ledger.resolveTenant(db, tenant, create: false),
+        guard let record = try? Ledger.resolveTenant(db, tenant),
             let newest = try String.fetchOne(
                 db, sql: "SELECT max(created_at) FROM machine_actions WHERE tenant = ?", arguments: [record.id]),
             let newestDate = UTCTime.parse(newest)

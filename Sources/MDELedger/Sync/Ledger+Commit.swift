@@ -10,7 +10,7 @@ extension Ledger {
     ) async throws -> RunSummary {
         try await dbQueue.write { [info] db in
             // The tenant is created here, inside the run's transaction, so a first run that fails leaves no trace.
-            let tenant = try Self.resolveTenant(db, info.tenant, create: true)
+            let tenant = try Self.resolveTenant(db, info.tenant, creating: clock)
             var info = info
             try Self.checkTimeOrder(db, tenant: tenant, info: &info)
             try MassRemovalCheck.check(db, tenant: tenant.id, complete: info.complete, allowed: info.allowMassRemoval)
@@ -21,12 +21,13 @@ extension Ledger {
                     VALUES (?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    tenant.id, info.kind, info.complete, info.startedAt, UTCClock.nowText(), info.observedAt,
+                    tenant.id, info.kind, info.complete, info.startedAt, self.clock.nowText(), info.observedAt,
                     info.source, info.machinesSeen, info.actionsSeen, info.apiCalls, info.throttled, info.retries,
                 ])
             let run = db.lastInsertedRowID
             let ctx = try SnapshotContext(
-                db: db, tenant: tenant.id, run: run, observedAt: info.observedAt, complete: info.complete)
+                db: db, tenant: tenant.id, run: run, observedAt: info.observedAt, complete: info.complete,
+                clock: self.clock)
             try MachineSnapshotWriter.apply(ctx)
             try ActionSnapshotWriter.apply(ctx)
             ctx.transitions = try LifecycleTransitions.apply(
@@ -48,7 +49,7 @@ extension Ledger {
             try db.execute(
                 sql: "UPDATE sync_runs SET observations_written = ?, events_written = ?, finished_at = ? WHERE id = ?",
                 arguments: [
-                    ctx.observationsWritten + ctx.actionObservationsWritten, ctx.events.written, UTCClock.nowText(),
+                    ctx.observationsWritten + ctx.actionObservationsWritten, ctx.events.written, self.clock.nowText(),
                     run,
                 ])
             beforeCommit()
@@ -70,7 +71,7 @@ extension Ledger {
     func recordFailedRun(_ info: RunInfo, error: String) async {
         try? await dbQueue.write { db in
             // A tenant this failed run would have created does not exist: then there is nowhere to record it.
-            guard let tenant = try? Self.resolveTenant(db, info.tenant, create: false) else { return }
+            guard let tenant = try? Self.resolveTenant(db, info.tenant) else { return }
             try db.execute(
                 sql: """
                     INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source,
@@ -78,13 +79,14 @@ extension Ledger {
                     VALUES (?, ?, 'failed', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    tenant.id, info.kind, info.complete, info.startedAt, UTCClock.nowText(), info.source,
+                    tenant.id, info.kind, info.complete, info.startedAt, self.clock.nowText(), info.source,
                     info.machinesSeen, info.actionsSeen, info.apiCalls, info.throttled, info.retries, error,
                 ])
             // Failures are what sync-health reports: they are history too, chained like every run's end.
             let run = db.lastInsertedRowID
-            try EventAppender(db).append(
-                kind: "run_failed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: UTCClock.nowText(),
+            try EventAppender(db, clock: self.clock).append(
+                kind: "run_failed", subject: "run:\(run)", tenant: tenant.id, run: run,
+                occurredAt: self.clock.nowText(),
                 payload: .object(
                     FailedRunCheck.payload(
                         try Row.fetchOne(

@@ -23,13 +23,13 @@ final class SnapshotContext {
     var transitions = 0
     var warnings: [String] = []
 
-    init(db: Database, tenant: Int64, run: Int64, observedAt: String, complete: Bool) throws {
+    init(db: Database, tenant: Int64, run: Int64, observedAt: String, complete: Bool, clock: LedgerClock) throws {
         self.db = db
         self.tenant = tenant
         self.run = run
         self.observedAt = observedAt
         self.complete = complete
-        self.events = try EventAppender(db)
+        self.events = try EventAppender(db, clock: clock)
     }
 
     /// Appends an event about this run's tenant at the snapshot's time.

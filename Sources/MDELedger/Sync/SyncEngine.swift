@@ -59,8 +59,8 @@ public struct SyncEngine: Sendable {
             _ = try ledger.resolveTenant(tenant, create: false)
         }
         var info = RunInfo(
-            tenant: tenant, kind: "sync", complete: true, startedAt: UTCClock.nowText(),
-            observedAt: UTCClock.nowText(), source: source)
+            tenant: tenant, kind: "sync", complete: true, startedAt: ledger.clock.nowText(),
+            observedAt: ledger.clock.nowText(), source: source)
         info.allowMassRemoval = allowMassRemoval
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
@@ -90,7 +90,7 @@ public struct SyncEngine: Sendable {
         var machineDuplicates = StagingDuplicates()
         var actionDuplicates = StagingDuplicates()
         for try await page in client.machines(pageSize: pageSize) {
-            if firstDate == nil { firstDate = page.serverDate ?? Date() }
+            if firstDate == nil { firstDate = page.serverDate ?? ledger.clock.now() }
             machineDuplicates.merge(try await staging.add(machines: page.items, rawTexts: page.rawTexts))
             info.machinesSeen += page.items.count
             pages += 1
@@ -98,7 +98,7 @@ public struct SyncEngine: Sendable {
         }
         // The snapshot describes the moment the service answered the first page: lastSeen values in it
         // are at or before that time, which is what every as-of answer compares against.
-        info.observedAt = UTCTime.format(firstDate ?? Date())
+        info.observedAt = UTCTime.format(firstDate ?? ledger.clock.now())
         pages = 0
         let plan = try ledger.actionSyncPlan(tenant: tenant)
         for try await page in client.machineActions(filter: plan.filter, pageSize: pageSize) {

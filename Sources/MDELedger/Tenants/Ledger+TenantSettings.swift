@@ -58,7 +58,8 @@ extension Ledger {
             ]
             for key in new.settings.keys.sorted() { payload[key] = .int(Int64(policy[key]!)) }
             let record = try Self.insertTenant(
-                db, name: name, entraTenantId: new.tenantId, clientId: new.clientId, payload: payload)
+                db, name: name, entraTenantId: new.tenantId, clientId: new.clientId, payload: payload,
+                clock: clock)
             try db.execute(
                 sql: "UPDATE tenants SET region = ?, base_url = ?, token_url = ? WHERE id = ?",
                 arguments: [new.api.region, new.api.baseURL, new.api.tokenURL, record.id])
@@ -84,7 +85,7 @@ extension Ledger {
         }
         let clear = value.lowercased() == "default"
         return try dbQueue.write { db in
-            let tenant = try Self.resolveTenant(db, TenantSelection(name: name), create: false)
+            let tenant = try Self.resolveTenant(db, TenantSelection(name: name))
             let old: String?
             let new: String?
             if LicenceSettings.keys.contains(key) {
@@ -112,9 +113,9 @@ extension Ledger {
                 old = try String.fetchOne(db, sql: "SELECT \(key) FROM tenants WHERE id = ?", arguments: [tenant.id])
                 try db.execute(sql: "UPDATE tenants SET \(key) = ? WHERE id = ?", arguments: [new, tenant.id])
             }
-            try EventAppender(db).append(
+            try EventAppender(db, clock: self.clock).append(
                 kind: "tenant_setting_changed", subject: "tenant:\(tenant.name)", tenant: tenant.id, run: nil,
-                occurredAt: effectiveAt ?? UTCClock.nowText(),
+                occurredAt: effectiveAt ?? self.clock.nowText(),
                 payload: .object([
                     "key": .string(key), "from": old.map(JSONValue.string) ?? .null,
                     "to": new.map(JSONValue.string) ?? .null,
