@@ -36,8 +36,10 @@ final class HTTPTransport: Sendable {
     let retryPolicy: RetryPolicy
     let statistics = LockedBox(MDECallStatistics())
     let waitObserver = LockedBox<(@Sendable (String) -> Void)?>(nil)
+    let clock: APIClock
 
-    init(httpClient: HTTPClient, logger: Logger, retryPolicy: RetryPolicy) {
+    init(httpClient: HTTPClient, logger: Logger, retryPolicy: RetryPolicy, clock: APIClock) {
+        self.clock = clock
         self.httpClient = httpClient
         self.logger = logger
         self.retryPolicy = retryPolicy
@@ -106,6 +108,6 @@ final class HTTPTransport: Sendable {
             // An observer shows the wait itself (a CLI's progress line); logging it too would show it twice.
             if let observer = waitObserver.withLock({ $0 }) { observer(text) } else { logger.notice("\(text)") }
         }
-        try await Task.sleep(for: .seconds(seconds))
+        try await clock.sleep(seconds)
     }
 }

@@ -6,15 +6,16 @@ import Foundation
 /// (a sync and an offboard run in one process) cannot together exceed the limits.
 actor RateLimiter {
     private var schedule: SlidingWindowSchedule
-    private let origin = ContinuousClock.now
+    private let clock: APIClock
     /// Callers waiting for an in-flight call to complete before their slot can be placed.
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(margin: Double = 1) {
+    init(margin: Double = 1, clock: APIClock = .system) {
         schedule = SlidingWindowSchedule(margin: margin)
+        self.clock = clock
     }
 
-    private var now: Double { (ContinuousClock.now - origin).seconds }
+    private var now: Double { clock.now() }
 
     /// Reserves a slot for one call under `policy` and returns its ticket and how long the caller must wait before
     /// starting it. While a call still in flight decides the slot, this waits for that call to complete. The caller
@@ -41,7 +42,9 @@ actor RateLimiter {
 
     /// The limiter for one app on one API host; created on first use. The port is part of the host, so two
     /// simulators on different ports are different services.
-    static func shared(tokenURL: URL, clientId: String, apiBaseURL: URL) -> RateLimiter {
+    /// A client on another clock (`APIClock.immediate()`) gets its own limiter on that clock.
+    static func shared(tokenURL: URL, clientId: String, apiBaseURL: URL, clock: APIClock = .system) -> RateLimiter {
+        guard clock.isSystem else { return RateLimiter(clock: clock) }
         let host = (apiBaseURL.host ?? "").lowercased() + (apiBaseURL.port.map { ":\($0)" } ?? "")
         let key = [tokenURL.absoluteString, clientId, host].joined(separator: "\n")
         return registry.withLock { limiters in

@@ -4,7 +4,7 @@ import Foundation
 actor TokenProvider {
     private struct Token {
         var value: String
-        var refreshAt: ContinuousClock.Instant
+        var refreshAt: Double
     }
 
     private let endpoints: MDEEndpoints
@@ -21,7 +21,7 @@ actor TokenProvider {
 
     /// A token valid for a while yet: the cached one, or a new one.
     func token() async throws -> String {
-        if let current, ContinuousClock.now < current.refreshAt { return current.value }
+        if let current, transport.clock.now() < current.refreshAt { return current.value }
         if let refreshing { return try await refreshing.value.value }
         let task = Task { [endpoints, credentials, transport] in
             try await Self.fetch(endpoints: endpoints, credentials: credentials, transport: transport)
@@ -49,7 +49,7 @@ actor TokenProvider {
         var retries = 0
         while true {
             transport.count { $0.tokenRequests += 1 }
-            let started = ContinuousClock.now
+            let started = transport.clock.now()
             let response: RawResponse
             do {
                 response = try await transport.execute(
@@ -74,7 +74,7 @@ actor TokenProvider {
                 let lifetime = json?["expires_in"]?.stringValue.flatMap(Double.init) ?? 3_600
                 // Refresh 5 minutes early; a short-lived token is used for half its life instead.
                 let usable = lifetime > 600 ? lifetime - 300 : lifetime / 2
-                return Token(value: token, refreshAt: started + .seconds(usable))
+                return Token(value: token, refreshAt: started + usable)
             }
             if (300...399).contains(response.status) {
                 // Following it would send the form, secret included, to wherever the Location points.

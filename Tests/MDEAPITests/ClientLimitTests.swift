@@ -21,7 +21,9 @@ import Testing
 
     @Test func theClientNeverCausesA429() async throws {
         try await withSimulator(Self.tightLimits) { sim in
-            let client = try sim.client(rateLimit: RateLimitPolicy(windows: [.init(limit: 3, seconds: 1)]))
+            // The simulator counts its windows on real time, so the client must pace on real time too.
+            let client = try sim.client(
+                rateLimit: RateLimitPolicy(windows: [.init(limit: 3, seconds: 1)]), clock: .system)
             let messages = LockedBox<[String]>([])
             client.setWaitObserver { message in messages.withLock { $0.append(message) } }
             let ids = try await collect(client.machines()).flatMap(\.items).map(\.id)
@@ -38,7 +40,7 @@ import Testing
     @Test func aLaxPolicyIsThrottledAndRecovers() async throws {
         try await withSimulator(Self.tightLimits) { sim in
             // 100/60s against a service allowing 3/1s; Retry-After (1 s) is honoured, not cut short.
-            let client = try sim.client(retryPolicy: RetryPolicy(baseDelay: 0.001))
+            let client = try sim.client(retryPolicy: RetryPolicy(baseDelay: 0.001), clock: .system)
             let ids = try await collect(client.machines()).flatMap(\.items).map(\.id)
             try await Self.fetchConcurrently(client, Array(ids.prefix(7)))
             #expect(sim.simulator.requestCount("GET /api/machines/{id}", status: 200) == 7)

@@ -32,6 +32,8 @@ import Testing
             #expect(error?.description.contains("gave up after 5 retries") == true)
             #expect(client.statistics().calls == 6)
             #expect(sim.simulator.requestCount("GET /api/machines", status: 500) == 6)
+            // Five backoffs of 1, 2, 4, 8, 16 s, each between half and all of it (jitter): waited, taking no time.
+            #expect((15.5...31).contains(client.statistics().waitedSeconds), "\(client.statistics().waitedSeconds)")
         }
     }
 
@@ -59,14 +61,14 @@ import Testing
             let statistics = client.statistics()
             #expect(statistics.throttled == 1)
             #expect(statistics.retries == 1)
-            #expect(statistics.waitedSeconds >= 0.01)
+            #expect(statistics.waitedSeconds == 1, "the simulator's Retry-After: 1, on the immediate clock")
         }
     }
 
     @Test func longWaitsAreReportedToTheObserver() async throws {
         try await withSimulator(SimulatorConfiguration(devices: 10, port: 0)) { sim in
             // The simulator's 429 says Retry-After: 1, and a one-second wait is the shortest one reported.
-            let client = try sim.client(retryPolicy: RetryPolicy(baseDelay: 0.001, maxRetryAfter: 1))
+            let client = try sim.client()
             let messages = LockedBox<[String]>([])
             client.setWaitObserver { message in messages.withLock { $0.append(message) } }
             sim.simulator.failRequest("GET /api/machines", with: .status(429))
@@ -150,9 +152,13 @@ import Testing
     @Test func clientsOfOneAppAndHostShareALimiter() async throws {
         try await withSimulator(SimulatorConfiguration(devices: 1, port: 0)) { sim in
             try await withSimulator(SimulatorConfiguration(devices: 1, port: 0)) { other in
-                let (first, second, elsewhere) = try (sim.client(), sim.client(), other.client())
+                let (first, second, elsewhere) = try (
+                    sim.client(clock: .system), sim.client(clock: .system), other.client(clock: .system)
+                )
                 #expect(first.limiter === second.limiter)
                 #expect(first.limiter !== elsewhere.limiter)
+                // A client on its own clock cannot share windows measured on another.
+                #expect(try sim.client().limiter !== first.limiter)
             }
         }
     }
