@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Already a dependency of AsyncHTTPClient; named here to trust an extra CA file (--ca-file).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Also AsyncHTTPClient's: its connection errors name a proxy that cannot be reached.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The MDE REST API client: token, paging, rate limiting, retries, tolerant models. No SQLite.
@@ -28,6 +30,8 @@ let package = Package(
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

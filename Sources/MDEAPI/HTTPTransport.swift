@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 
 /// One HTTP exchange as the client needs it: status, `Date` and `Retry-After` headers, and the whole body.
 struct RawResponse: Sendable {
@@ -31,16 +32,16 @@ struct ResponseTooLarge: Error, CustomStringConvertible {
 
 /// Sends single requests and keeps the shared counters, observer and waiting logic of one `MDEClient`.
 final class HTTPTransport: Sendable {
-    let httpClient: HTTPClient
+    let http: MDEHTTPClient
     let logger: Logger
     let retryPolicy: RetryPolicy
     let statistics = LockedBox(MDECallStatistics())
     let waitObserver = LockedBox<(@Sendable (String) -> Void)?>(nil)
     let clock: APIClock
 
-    init(httpClient: HTTPClient, logger: Logger, retryPolicy: RetryPolicy, clock: APIClock) {
+    init(http: MDEHTTPClient, logger: Logger, retryPolicy: RetryPolicy, clock: APIClock) {
         self.clock = clock
-        self.httpClient = httpClient
+        self.http = http
         self.logger = logger
         self.retryPolicy = retryPolicy
     }
@@ -76,7 +77,16 @@ final class HTTPTransport: Sendable {
         if let body { request.body = .bytes(body) }
         let timeout = retryPolicy.requestTimeout.components
         let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000
-        let response = try await httpClient.execute(request, timeout: .milliseconds(milliseconds), logger: logger)
+        let (client, proxy) = http.client(for: url)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .milliseconds(milliseconds), logger: logger)
+        } catch let error as HTTPClientError where proxy != nil {
+            throw Self.proxyError(error, proxy: proxy!, url: url)
+        } catch let error as NIOConnectionError where proxy != nil {
+            // Only the connection to the proxy is made from here; the service is reached through its tunnel.
+            throw ProxyUnreachable(proxy: proxy!, underlying: "\(error)")
+        }
         let limit = retryPolicy.maxResponseBytes
         if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {
             throw ResponseTooLarge(limit: limit)
@@ -93,6 +103,34 @@ final class HTTPTransport: Sendable {
             retryAfter: response.headers.first(name: "Retry-After"),
             body: Data(buffer.readableBytesView), location: response.headers.first(name: "Location"),
             contentType: response.headers.first(name: "Content-Type"))
+    }
+
+    /// What a proxy's refusal means, naming the proxy (never its password) and the fix.
+    static func proxyError(_ error: HTTPClientError, proxy: ProxyServer, url: String) -> any Error {
+        let target = URL(string: url).map { "\($0.host ?? "?"):\($0.port ?? ($0.scheme == "https" ? 443 : 80))" } ?? url
+        switch error {
+        case .proxyAuthenticationRequired:
+            return ProxyRefused(
+                description: "the proxy \(proxy) asks for credentials (407)"
+                    + (proxy.user == nil
+                        ? "; put the user in the proxy URL (http://user@host:port) and the password in "
+                            + "MDE_LEDGER_PROXY_PASSWORD_FILE"
+                        : " and refused these; check the user and the password in MDE_LEDGER_PROXY_PASSWORD_FILE"))
+        case .invalidProxyResponse:
+            // Some proxies (tinyproxy) answer wrong credentials with 401 rather than 407; the status is not exposed.
+            return ProxyRefused(
+                description: "the proxy \(proxy) refused the tunnel to \(target); "
+                    + (proxy.user == nil
+                        ? "" : "check the user and the password in MDE_LEDGER_PROXY_PASSWORD_FILE, or ")
+                    + "ask its administrators to allow CONNECT to it, or list the host in NO_PROXY if it is reached "
+                    + "directly")
+        case .httpProxyHandshakeTimeout:
+            return ProxyUnreachable(proxy: proxy, underlying: "no answer to CONNECT \(target)")
+        case .connectTimeout:
+            return ProxyUnreachable(proxy: proxy, underlying: "connection timed out")
+        default:
+            return error
+        }
     }
 
     func count(_ update: (inout MDECallStatistics) -> Void) {

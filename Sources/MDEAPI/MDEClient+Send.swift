@@ -36,6 +36,21 @@ extension MDEClient {
         var throttledRetries = 0
         var refreshedToken = false
         var attempts = 0
+        let started = transport.clock.now()
+        /// The next transient retry's wait (`preferred`, a server's Retry-After, else the backoff), or nil when the
+        /// retries or the budget are spent.
+        func nextTransientWait(preferred: Double? = nil) -> Double? {
+            let wait = preferred ?? policy.backoff(retry: transientRetries + 1)
+            guard transientRetries < policy.maxRetries,
+                transport.clock.now() - started + wait <= policy.retryBudget
+            else { return nil }
+            return wait
+        }
+        func gaveUp(_ advice: String) -> String {
+            let seconds = Int((transport.clock.now() - started).rounded())
+            return "gave up after \(transientRetries) retries in \(seconds) s (retry budget "
+                + "\(Int(policy.retryBudget)) s, --retry-budget); \(advice)"
+        }
         func failure(_ status: Int?, _ message: String?, hint: String?, body: Data? = nil) -> MDEAPIError {
             MDEAPIError(
                 status: status, method: request.method, endpoint: request.path, message: message, hint: hint,
@@ -60,19 +75,20 @@ extension MDEClient {
                 response = try sent.get()
             } catch let error as ResponseTooLarge {
                 throw failure(nil, error.description, hint: nil)
+            } catch let error as ProxyRefused {
+                throw failure(nil, error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
                 guard request.idempotent else {
                     throw failure(nil, "\(error)", hint: Self.notIdempotentHint)
                 }
-                guard transientRetries < policy.maxRetries else {
-                    throw failure(
-                        nil, "\(error)", hint: "gave up after \(transientRetries) retries; check the network")
+                guard let wait = nextTransientWait() else {
+                    throw failure(nil, "\(error)", hint: gaveUp("check the network"))
                 }
                 transientRetries += 1
                 transport.logger.warning("\(request.method) \(request.path): \(error); retrying")
                 try await transport.wait(
-                    seconds: policy.backoff(retry: transientRetries),
+                    seconds: wait,
                     reason: "retry \(transientRetries) of \(policy.maxRetries) after a connection error")
                 continue
             }
@@ -90,17 +106,16 @@ extension MDEClient {
                     return APIResponse(
                         status: status, json: json, serverDate: response.serverDate, itemTexts: itemTexts)
                 } catch let error as MDEDecodingError {
-                    guard request.idempotent, transientRetries < policy.maxRetries else {
+                    guard request.idempotent, let wait = nextTransientWait() else {
                         throw failure(
                             status, "the response body does not parse (\(error.problem))",
-                            hint: request.idempotent
-                                ? "gave up after \(transientRetries) retries; try again later"
-                                : Self.notIdempotentHint, body: response.body)
+                            hint: request.idempotent ? gaveUp("try again later") : Self.notIdempotentHint,
+                            body: response.body)
                     }
                     transientRetries += 1
                     transport.logger.warning("\(request.method) \(request.path): unreadable body; retrying")
                     try await transport.wait(
-                        seconds: policy.backoff(retry: transientRetries),
+                        seconds: wait,
                         reason: "retry \(transientRetries) of \(policy.maxRetries) after an unreadable response")
                     continue
                 }
@@ -130,11 +145,11 @@ extension MDEClient {
                 transport.logger.warning("\(request.method) \(request.path): 429; waiting \(seconds) s")
                 try await transport.wait(seconds: seconds, reason: "throttled by the service (429)")
                 continue
-            case 500...599 where request.idempotent && transientRetries < policy.maxRetries:
+            case 500...599 where request.idempotent:
+                guard let seconds = nextTransientWait(preferred: response.retryAfter.map { _ in retryAfter(response) })
+                else { throw apiError(response, request, hint: gaveUp("try again later")) }
                 transientRetries += 1
                 transport.logger.warning("\(request.method) \(request.path): \(status); retrying")
-                let seconds =
-                    response.retryAfter == nil ? policy.backoff(retry: transientRetries) : retryAfter(response)
                 try await transport.wait(
                     seconds: seconds, reason: "retry \(transientRetries) of \(policy.maxRetries) after \(status)")
                 continue

@@ -24,17 +24,17 @@ public final class MDEClient: Sendable {
 
     /// - Parameters:
     ///   - rateLimit: the limits this client keeps to; calls are counted across all clients of the same app and host.
-    ///   - httpClient: must not follow redirects (`MDEHTTPClient.make` or `.shared`); a redirect is an error.
+    ///   - httpClient: `MDEHTTPClient.make` (proxies, an extra CA) or `.shared`; redirects are never followed.
     ///   - retryPolicy: retry counts, backoff, timeouts and the response size limit.
     ///   - clock: where waits happen and rate-limit windows are measured; tests of waits pass `.immediate()`.
     public init(
         endpoints: MDEEndpoints, credentials: ClientCredentials, rateLimit: RateLimitPolicy = .mdeDefault,
-        httpClient: HTTPClient = MDEHTTPClient.shared, logger: Logger = Logger(label: "mde-ledger.api"),
+        httpClient: MDEHTTPClient = .shared, logger: Logger = Logger(label: "mde-ledger.api"),
         retryPolicy: RetryPolicy = .default, clock: APIClock = .system
     ) {
         self.endpoints = endpoints
         self.rateLimit = rateLimit
-        transport = HTTPTransport(httpClient: httpClient, logger: logger, retryPolicy: retryPolicy, clock: clock)
+        transport = HTTPTransport(http: httpClient, logger: logger, retryPolicy: retryPolicy, clock: clock)
         tokens = TokenProvider(endpoints: endpoints, credentials: credentials, transport: transport)
         limiter = RateLimiter.shared(
             tokenURL: endpoints.tokenURL, clientId: credentials.clientId, apiBaseURL: endpoints.baseURL, clock: clock)

@@ -50,6 +50,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maxRetryAfter: Double
     /// Time allowed for one request, response body included (a 10,000-machine page is tens of megabytes).
     public var requestTimeout: Duration
+    /// Seconds one call may spend retrying after transient failures (attempts and waits together): no retry starts
+    /// whose wait would end past it. With the connect timeout it bounds how long an unreachable service takes.
+    public var retryBudget: Double
     /// The largest response body read; a larger one fails the call without a retry. A page of 10,000 machines is
     /// about 15 MB, so the default (64 MB) leaves room and still stops a runaway or hostile server early.
     public var maxResponseBytes: Int
@@ -57,8 +60,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public init(
         maxRetries: Int = 5, baseDelay: Double = 1, maxDelay: Double = 60, maxThrottledRetries: Int = 10,
         defaultRetryAfter: Double = 60, maxRetryAfter: Double = 300, requestTimeout: Duration = .seconds(180),
-        maxResponseBytes: Int = 64 * 1024 * 1024
+        maxResponseBytes: Int = 64 * 1024 * 1024, retryBudget: Double = 120
     ) {
+        self.retryBudget = retryBudget
         self.maxResponseBytes = maxResponseBytes
         self.maxRetries = maxRetries
         self.baseDelay = baseDelay

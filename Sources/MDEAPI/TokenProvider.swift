@@ -47,6 +47,14 @@ actor TokenProvider {
         ].map { "\($0)=\(formEncoded($1))" }.joined(separator: "&")
         let policy = transport.retryPolicy
         var retries = 0
+        let firstAttempt = transport.clock.now()
+        /// The next retry's backoff, or nil when the retries or the retry budget are spent.
+        func nextWait() -> Double? {
+            let wait = policy.backoff(retry: retries + 1)
+            guard retries < policy.maxRetries, transport.clock.now() - firstAttempt + wait <= policy.retryBudget
+            else { return nil }
+            return wait
+        }
         while true {
             transport.count { $0.tokenRequests += 1 }
             let started = transport.clock.now()
@@ -57,15 +65,19 @@ actor TokenProvider {
                     headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
             } catch let error as ResponseTooLarge {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
+            } catch let error as ProxyRefused {
+                throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
-                guard retries < policy.maxRetries else {
+                guard let wait = nextWait() else {
+                    let seconds = Int((transport.clock.now() - firstAttempt).rounded())
                     throw MDETokenError(
                         status: nil, error: nil, errorDescription: "\(error)",
-                        hint: "gave up after \(retries) retries; check the network and the token URL")
+                        hint: "gave up after \(retries) retries in \(seconds) s (retry budget "
+                            + "\(Int(policy.retryBudget)) s, --retry-budget); check the network and the token URL")
                 }
                 retries += 1
-                try await transport.wait(seconds: policy.backoff(retry: retries), reason: "token endpoint unreachable")
+                try await transport.wait(seconds: wait, reason: "token endpoint unreachable")
                 continue
             }
             let json = try? JSONValue.parse(response.body)
@@ -84,9 +96,9 @@ actor TokenProvider {
                     hint: "redirects are never followed (they would carry the client secret); use the final URL "
                         + "as the token URL if you trust it")
             }
-            if (response.status == 429 || response.status >= 500), retries < policy.maxRetries {
+            if response.status == 429 || response.status >= 500, let wait = nextWait() {
                 retries += 1
-                try await transport.wait(seconds: policy.backoff(retry: retries), reason: "token endpoint busy")
+                try await transport.wait(seconds: wait, reason: "token endpoint busy")
                 continue
             }
             let description = json?["error_description"]?.stringValue?

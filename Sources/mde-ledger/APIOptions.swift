@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MDEAPI
 
 /// The tenant and API connection options of every command that calls the MDE API (`sync`, `offboard`, `tag`).
@@ -18,6 +19,28 @@ struct APIOptions: ParsableArguments {
     var caFile: String?
 
     @Option(
+        name: .customLong("proxy"),
+        help: ArgumentHelp(
+            "An HTTP proxy for every request, http://[user@]host:port (default: HTTPS_PROXY and HTTP_PROXY, with "
+                + "NO_PROXY for hosts reached directly). A user's password is read from the file named by "
+                + "MDE_LEDGER_PROXY_PASSWORD_FILE, never from the command line.",
+            valueName: "url"))
+    var proxy: String?
+
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: ArgumentHelp("Seconds one connection attempt may take.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(
+        name: .customLong("retry-budget"),
+        help: ArgumentHelp(
+            "Seconds one API call may spend retrying connection errors, 5xx answers and unreadable responses "
+                + "(the waits are printed; 429 waits follow the service's Retry-After).",
+            valueName: "seconds"))
+    var retryBudget: Double = 120
+
+    @Option(
         name: .customLong("rate-limit"),
         help: ArgumentHelp("Client-side API call limits, e.g. 100/60s,1500/3600s (the API's own).", valueName: "spec"))
     var rateLimit: String?
@@ -28,9 +51,40 @@ struct APIOptions: ParsableArguments {
     var noProgress = false
 
     func validate() throws {
+        guard (0.1...600).contains(connectTimeout) else { throw ValidationError("--connect-timeout must be 0.1…600") }
+        guard (0...86_400).contains(retryBudget) else { throw ValidationError("--retry-budget must be 0…86400") }
+        if let proxy, ProxyConfiguration.redacted(proxy) != proxy {
+            throw ValidationError(
+                "--proxy holds a password, which every user of this machine can read in the process list; give "
+                    + "http://USER@host:port and put the password in a file named by MDE_LEDGER_PROXY_PASSWORD_FILE")
+        }
         if let rateLimit {
             do { _ = try RateLimitPolicy(parsing: rateLimit) } catch { throw ValidationError("\(error)") }
         }
+    }
+
+    /// The retry policy these options set, on top of the defaults.
+    var retryPolicy: RetryPolicy {
+        var policy = RetryPolicy.default
+        policy.retryBudget = retryBudget
+        return policy
+    }
+
+    /// The HTTP clients for this run: `--proxy` or the proxy variables, `--ca-file`, `--connect-timeout`.
+    func httpClient(environment: [String: String]) throws -> MDEHTTPClient {
+        var password: String?
+        if let path = environment["MDE_LEDGER_PROXY_PASSWORD_FILE"], !path.isEmpty {
+            do {
+                password = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw MDEConfigurationError(
+                    "cannot read MDE_LEDGER_PROXY_PASSWORD_FILE \(path) (\(error.localizedDescription)); "
+                        + "give a readable file holding the proxy password")
+            }
+        }
+        let proxies = try ProxyConfiguration(environment: environment, option: proxy, passwordFile: password)
+        return try MDEHTTPClient.make(
+            additionalCAFile: caFile, proxies: proxies, connectTimeout: .milliseconds(Int64(connectTimeout * 1000)))
     }
 
     var policy: RateLimitPolicy {

@@ -107,10 +107,10 @@ struct OutboxCLI {
                 + (document.map { " (plan sha256 \($0.sha256))" } ?? "") + "?",
             devices: approved == nil ? preview.selected : [])
         let resolved = try connection.get()
-        let httpClient = try MDEHTTPClient.make(additionalCAFile: api.caFile)
+        let httpClient = try api.httpClient(environment: env)
         let client = MDEClient(
             endpoints: resolved.endpoints, credentials: resolved.credentials, rateLimit: api.policy,
-            httpClient: httpClient)
+            httpClient: httpClient, retryPolicy: api.retryPolicy)
         var engine = OutboxEngine(ledger: opened, client: client)
         let killSwitch = KillSwitch(environment: env)
         engine.checkpoint = { killSwitch.checkpoint() }

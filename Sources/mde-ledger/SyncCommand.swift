@@ -64,8 +64,8 @@ struct SyncCommand: AsyncParsableCommand {
         let (credentials, endpoints) = (connection.credentials, connection.endpoints)
         let opened = try existing ?? ledger.open(create: true)
         let progress = ProgressLine(enabled: !api.noProgress)
-        let httpClient = try MDEHTTPClient.make(additionalCAFile: api.caFile)
-        var retryPolicy = RetryPolicy.default
+        let httpClient = try api.httpClient(environment: ProcessInfo.processInfo.environment)
+        var retryPolicy = api.retryPolicy
         retryPolicy.maxResponseBytes = maxResponseMB << 20
         let client = MDEClient(
             endpoints: endpoints, credentials: credentials, rateLimit: api.policy, httpClient: httpClient,
