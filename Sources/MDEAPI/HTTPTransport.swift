@@ -85,7 +85,9 @@ final class HTTPTransport: Sendable {
             throw Self.proxyError(error, proxy: proxy!, url: url)
         } catch let error as NIOConnectionError where proxy != nil {
             // Only the connection to the proxy is made from here; the service is reached through its tunnel.
-            throw ProxyUnreachable(proxy: proxy!, underlying: "\(error)")
+            let reason = error.connectionErrors.lazy.compactMap { ($0.error as? IOError)?.errnoCode }.first
+            throw ProxyUnreachable(
+                proxy: proxy!, underlying: reason.map { String(cString: strerror($0)).lowercased() } ?? "\(error)")
         }
         let limit = retryPolicy.maxResponseBytes
         if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > limit {

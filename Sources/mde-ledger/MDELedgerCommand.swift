@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MDEAPI
+import MDELedger
 
 /// The `mde-ledger` command: a thin layer over the `MDELedger` library, one subcommand per file.
 struct MDELedgerCommand: AsyncParsableCommand {
@@ -16,8 +17,10 @@ struct MDELedgerCommand: AsyncParsableCommand {
             else ./mde-ledger.sqlite.
 
             Exit codes: 0 ok, 1 error, 2 findings present, 3 offboard requests left open (run again), 64 bad usage \
-            (nothing was changed), 130 interrupted.
+            (nothing was changed), 75 another run holds the ledger's lock (nothing was done; run again later), \
+            130 interrupted.
             """,
+        version: "mde-ledger \(MDELedgerVersion.number)",
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
             ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self, ReportCommand.self,
@@ -36,6 +39,10 @@ enum Main {
             } else {
                 try command.run()
             }
+        } catch let error as LedgerBusy {
+            // Not a failure of this run: a job scheduler retries later (EX_TEMPFAIL), and alerting can tell it apart.
+            FileHandle.standardError.write(Data("error: \(Self.printable(error.description))\n".utf8))
+            exit(75)
         } catch let error as CLIFailure {
             FileHandle.standardError.write(Data("error: \(Self.printable(error.message))\n".utf8))
             exit(error.code)

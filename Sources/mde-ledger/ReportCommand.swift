@@ -98,9 +98,6 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// The version `--version` prints, else "unreleased".
-    static var toolVersion: String {
-        let version = MDELedgerCommand.configuration.version
-        return version.isEmpty ? "unreleased" : version
-    }
+    /// The version `--version` prints.
+    static var toolVersion: String { MDELedgerVersion.text }
 }

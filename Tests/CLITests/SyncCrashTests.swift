@@ -158,8 +158,9 @@ import Testing
             try #require(holding, "the first sync never reached its lock (within two minutes)")
             let second = try await CLIRunner.run(["sync", "--db", db], environment: sim.environment)
             _ = FileManager.default.createFile(atPath: go, contents: Data())
-            #expect(second.status == 1)
+            #expect(second.status == 75, "EX_TEMPFAIL: another run holds the lock")
             #expect(second.stderr.hasPrefix("error: another mde-ledger run is writing \(db)"), "\(second.stderr)")
+            #expect(second.stderr.contains(", sync, since "), "the holder is named: \(second.stderr)")
             #expect(second.stderr.contains("wait for it to finish and run sync again"))
             #expect(!second.stderr.lowercased().contains("database is locked"))
             let done = try await first.value

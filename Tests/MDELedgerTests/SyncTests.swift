@@ -110,8 +110,10 @@ import Testing
         let path = folder.path("l.sqlite")
         _ = try Ledger.open(path: path, create: true)
         let held = try LedgerLock.acquire(ledgerPath: path, purpose: "sync")
-        let error = #expect(throws: LedgerError.self) { try LedgerLock.acquire(ledgerPath: path, purpose: "sync") }
+        let error = #expect(throws: LedgerBusy.self) { try LedgerLock.acquire(ledgerPath: path, purpose: "sync") }
         #expect(error?.description.contains("another mde-ledger run is writing") == true)
+        // The holder says who it is and since when.
+        #expect(error?.holder?.hasPrefix("pid \(getpid()), sync, since ") == true, "\(error?.holder ?? "-")")
         withExtendedLifetime(held) {}
     }
 }
