@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "MDEAPI", "MDELedger", "MDESimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

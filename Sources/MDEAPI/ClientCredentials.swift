@@ -10,6 +10,7 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         self.tenantId = tenantId
         self.clientId = clientId
         self.clientSecret = clientSecret
+        Secrets.register(clientSecret)
     }
 
     public var description: String { "tenant \(tenantId), client \(clientId), secret <redacted>" }

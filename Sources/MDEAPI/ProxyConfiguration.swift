@@ -93,6 +93,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
         if user != nil, password == nil, let passwordFile {
             password = passwordFile.trimmingCharacters(in: .newlines)
         }
+        if let password { Secrets.register(password) }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         return ProxyServer(host: bare, port: parts.port ?? 80, user: user, password: password)
     }

@@ -82,6 +82,7 @@ actor TokenProvider {
             }
             let json = try? JSONValue.parse(response.body)
             if response.status == 200, let token = json?["access_token"]?.stringValue, !token.isEmpty {
+                Secrets.register(token)
                 // expires_in is a number from the v2 endpoint and a string from v1; both are seconds.
                 let lifetime = json?["expires_in"]?.stringValue.flatMap(Double.init) ?? 3_600
                 // Refresh 5 minutes early; a short-lived token is used for half its life instead.

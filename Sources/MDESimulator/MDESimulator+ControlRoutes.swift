@@ -38,7 +38,10 @@ extension MDESimulator {
         case ("truncate", nil): fault = .truncate
         case ("drop", nil): fault = .dropResponse
         case ("garbled", nil): fault = .garbledBody
-        default: return controlError("pass status=400…599, or fault=reset, fault=truncate, fault=drop or fault=garbled")
+        case ("echo", nil): fault = .echoRequest
+        default:
+            return controlError(
+                "pass status=400…599, or fault=reset, fault=truncate, fault=drop, fault=garbled or fault=echo")
         }
         failRequest(route, occurrence: occurrence, with: fault)
         return controlOK()

@@ -71,6 +71,12 @@ extension MDESimulator {
             var reply = dispatch(route, request, client: client, target: target)
             reply.body = Array("{\"@odata.context\": \"garbled".utf8)
             return reply
+        case .echoRequest:
+            let echo =
+                "received: " + String(decoding: request.body, as: UTF8.self)
+                + " authorization=\(request.authorization ?? "-")"
+            if case .token = route { return SimReply.oauthError(400, "invalid_request", echo) }
+            return SimReply.mdeError(400, "BadRequest", echo, target: target)
         case .delay(let seconds):
             try? await Task.sleep(for: .seconds(seconds))
             return dispatch(route, request, client: client, target: target)

@@ -93,6 +93,7 @@ public struct SimulatedFaults: Sendable, Equatable, CustomStringConvertible {
             case .dropResponse: kind = "drop"
             case .expireToken: kind = "expire-token"
             case .garbledBody: kind = "garbled"
+            case .echoRequest: kind = "echo"
             case .delay(let seconds): kind = "delay=\(SpecDuration.text(seconds))"
             }
             return "\(kind)@\(SpecDuration.number(rule.probability))"

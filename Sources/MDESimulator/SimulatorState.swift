@@ -32,6 +32,9 @@ public enum InjectedFault: Sendable, Equatable {
     /// Process the request as usual, then answer with its status and a body that is not JSON: the service
     /// acted, but its answer cannot be read.
     case garbledBody
+    /// Answer 400 with an error whose message echoes the request (its body and `Authorization` header), as some
+    /// gateways and debug endpoints do: a client must not pass the secret it sent on to its output or storage.
+    case echoRequest
 }
 
 /// "The `occurrence`-th matching request from now fails with `fault`."

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MDEAPI
 import MDELedger
 
@@ -32,6 +33,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        LoggingSystem.bootstrap { label in RedactingLogHandler(StreamLogHandler.standardError(label: label)) }
         do {
             var command = try MDELedgerCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -67,7 +69,7 @@ enum Main {
     /// The last line of defence against terminal escapes: messages echo file cells and server text, so every
     /// control character but the line break is shown escaped (the messages themselves escape what they quote).
     static func printable(_ message: String) -> String {
-        ErrorText.escaped(message, limit: 1_000_000, keepingLineBreaks: true)
+        ErrorText.escaped(Secrets.redact(message), limit: 1_000_000, keepingLineBreaks: true)
     }
 
     /// ArgumentParser's own errors (usage, help, `ExitCode`) keep its formatting and exit codes; every other

@@ -102,6 +102,7 @@ extension Ledger {
         _ db: Database, _ events: EventAppender, plan: Int64, tenant: Int64, _ step: StepRecord
     ) throws {
         let now = events.recordedAt
+        let message = step.message.map(Secrets.redact)  // a server's text may echo what it was sent
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO outbox_steps (plan, machine_id, step, call, action_id, action_json, reconciled, http_status,
@@ -110,7 +111,7 @@ extension Ledger {
                 """)
         try statement.execute(arguments: [
             plan, step.machineId, step.step.rawValue, step.call, step.actionId, step.actionJSON, step.reconciled,
-            step.httpStatus, step.errorCode, step.message, now, step.serviceTime,
+            step.httpStatus, step.errorCode, message, now, step.serviceTime,
         ])
         var payload: [String: JSONValue] = ["plan": .int(plan), "step": .string(step.step.rawValue)]
         if let call = step.call { payload["call"] = .int(Int64(call)) }
@@ -118,7 +119,7 @@ extension Ledger {
         if step.reconciled { payload["reconciled"] = .bool(true) }
         if let status = step.httpStatus { payload["http_status"] = .int(Int64(status)) }
         if let code = step.errorCode { payload["error_code"] = .string(code) }
-        if let message = step.message { payload["message"] = .string(message) }
+        if let message { payload["message"] = .string(message) }
         if let time = step.serviceTime { payload["service_time"] = .string(time) }
         try events.append(
             kind: "outbox_step", subject: step.machineId, tenant: tenant, run: nil, occurredAt: now,

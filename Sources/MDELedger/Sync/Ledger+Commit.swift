@@ -69,6 +69,8 @@ extension Ledger {
     /// Records a failed run in its own small transaction. It touches nothing but `sync_runs`, so the
     /// previous committed run stays the current snapshot. Never throws: the original error matters more.
     func recordFailedRun(_ info: RunInfo, error: String) async {
+        // The error can quote a server that echoed the request: no credential enters the ledger.
+        let error = Secrets.redact(error)
         try? await dbQueue.write { db in
             // A tenant this failed run would have created does not exist: then there is nowhere to record it.
             guard let tenant = try? Self.resolveTenant(db, info.tenant) else { return }
