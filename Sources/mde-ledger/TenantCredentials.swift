@@ -44,11 +44,23 @@ struct TenantConnection {
         if tokenURL == nil, let stored = api.tokenURL, stored != setting("MDE_TOKEN_URL") {
             try checkStoredTokenURL(stored, tenant: record?.name ?? "?")
         }
+        if baseURL == nil, let stored = api.effectiveBaseURL, stored != setting("MDE_API_BASE_URL") {
+            try checkStoredBaseURL(stored, tenant: record?.name ?? "?")
+        }
         return TenantConnection(credentials: credentials, endpoints: try MDEEndpoints(baseURL: base, tokenURL: token))
     }
 
     /// A ledger can come from someone else, and its token URL receives the client secret: one the ledger chose
     /// must be an Entra login host or loopback unless this run names it explicitly (flag or environment).
+    static func checkStoredBaseURL(_ stored: String, tenant: String) throws {
+        if let url = URL(string: stored), MDEEndpoints.isTrustedAPIBaseURL(url) { return }
+        throw LedgerError(
+            "the ledger's API base URL for tenant '\(tenant)' is \(ErrorText.quoted(stored)), not a Microsoft Defender "
+                + "API host (api.security.microsoft.com, its regional hosts, the US Government clouds) nor loopback, "
+                + "and every call's access token would be sent there; if you trust it, allow it for this run with "
+                + "--base-url '\(stored)' or MDE_API_BASE_URL='\(stored)'")
+    }
+
     static func checkStoredTokenURL(_ stored: String, tenant: String) throws {
         if let url = URL(string: stored), MDEEndpoints.isTrustedTokenURL(url) { return }
         throw LedgerError(

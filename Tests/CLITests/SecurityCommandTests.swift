@@ -93,6 +93,51 @@ import Testing
         #expect(result.stderr.contains("--token-url '\(evil)'"))
     }
 
+    /// The API base URL receives every call's bearer token: one the ledger chose must be a Defender API host or
+    /// loopback unless this run names it; today's flag or variable for the same URL allows it.
+    @Test func anAPIBaseURLFromTheLedgerMustBeMicrosoftOrLoopback() async throws {
+        let scratch = try TemporaryFolder()
+        let path = scratch.path("l.sqlite")
+        let evil = "https://api.security.microsoft.com.evil.example"
+        let add = try await CLIRunner.run(
+            ["tenant", "add", "corp", "--tenant-id", "t", "--client-id", "c", "--base-url", evil, "--db", path])
+        #expect(add.status == 0, "\(add.stderr)")
+        let result = try await CLIRunner.run(
+            ["sync", "--no-progress", "--db", path], environment: ["AZURE_CLIENT_SECRET": "s3cr3t-value"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("'\(evil)', not a Microsoft Defender API host"), "\(result.stderr)")
+        #expect(result.stderr.contains("--base-url '\(evil)'"))
+        let unchanged = try await CLIRunner.run(["tenant", "list", "--db", path])
+        #expect(unchanged.status == 0)
+    }
+
+    /// The plain AZURE_CLIENT_SECRET belongs to the app AZURE_CLIENT_ID names: another app pinned for the tenant is
+    /// an error naming both, not silently used.
+    @Test func aClientIdThatDiffersFromThePinnedOneIsAnError() async throws {
+        let scratch = try TemporaryFolder()
+        let path = scratch.path("l.sqlite")
+        let add = try await CLIRunner.run(
+            ["tenant", "add", "corp", "--tenant-id", "t", "--client-id", "pinned-app", "--db", path])
+        #expect(add.status == 0, "\(add.stderr)")
+        let result = try await CLIRunner.run(
+            ["sync", "--no-progress", "--db", path],
+            environment: ["AZURE_CLIENT_SECRET": "s3cr3t-value", "AZURE_CLIENT_ID": "other-app"])
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains(
+                "AZURE_CLIENT_ID is 'other-app', but the ledger pins client_id 'pinned-app' for tenant 'corp'"),
+            "\(result.stderr)")
+        #expect(result.stderr.contains("'mde-ledger tenant set corp client_id other-app'"))
+        // A tenant's own secret variable pairs with the pinned id: the global AZURE_CLIENT_ID is not its app's.
+        let own = try await CLIRunner.run(
+            [
+                "sync", "--no-progress", "--db", path, "--retry-budget", "0", "--base-url", "http://127.0.0.1:9",
+                "--token-url", "http://127.0.0.1:9/token",
+            ],
+            environment: ["AZURE_CLIENT_SECRET_CORP": "s3cr3t-value", "AZURE_CLIENT_ID": "other-app"])
+        #expect(!own.stderr.contains("pins client_id"), "\(own.stderr)")
+    }
+
     @Test(arguments: ["yesterday", "٢٠٢٦-٠١-٠١", "2026-02-30", "\u{1B}[2J2026", "2026-01-01T25:00:00Z", ""])
     func badTimeOptionsAreUsageErrors(_ value: String) async throws {
         let scratch = try TemporaryFolder()

@@ -81,4 +81,17 @@ import Testing
     func loopbackHosts(host: String, loopback: Bool) {
         #expect(MDEEndpoints.isLoopback(host: host) == loopback)
     }
+
+    @Test(arguments: [
+        ("https://api.security.microsoft.com", true), ("https://eu.api.security.microsoft.com", true),
+        ("https://ina.api.security.microsoft.com", true), ("https://api-eu.securitycenter.microsoft.com", true),
+        ("https://api-gcc.securitycenter.microsoft.us", true), ("https://api-gov.securitycenter.microsoft.us", true),
+        ("https://api.security.microsoft.com:443", true), ("http://127.0.0.1:8080", true),
+        ("http://api.security.microsoft.com", false), ("https://api.security.microsoft.com:8443", false),
+        ("https://api.security.microsoft.com.evil.example", false), ("https://evilsecurity.microsoft.com", false),
+        ("https://security.microsoft.com@evil.example", false), ("https://example.com", false),
+    ])
+    func apiBaseURLsALedgerMayStore(url: String, trusted: Bool) throws {
+        #expect(MDEEndpoints.isTrustedAPIBaseURL(try #require(URL(string: url))) == trusted, "\(url)")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MDEAPI
 
 /// Which environment variables hold a tenant's credentials. Pure: reads the dictionary it is given.
 ///
@@ -53,6 +54,19 @@ public enum TenantSecrets {
         }
         result["AZURE_CLIENT_SECRET"] = value("AZURE_CLIENT_SECRET")
         result["AZURE_CLIENT_SECRET_FILE"] = value("AZURE_CLIENT_SECRET_FILE")
+        // The plain secret belongs to the app AZURE_CLIENT_ID names: with another app pinned for this tenant, the
+        // token request would pair one app's id with another's secret (or the operator meant another app).
+        for (variable, key, pinned) in [
+            ("AZURE_CLIENT_ID", "client_id", clientId), ("AZURE_TENANT_ID", "tenant_id", tenantId),
+        ] {
+            if let pinned, let named = value(variable), named != pinned {
+                let name = tenant ?? "default"
+                throw LedgerError(
+                    "\(variable) is \(ErrorText.quoted(named)), but the ledger pins \(key) \(ErrorText.quoted(pinned)) "
+                        + "for tenant '\(name)'; unset \(variable) to use the pinned one, or change the tenant with "
+                        + "'mde-ledger tenant set \(name) \(key) \(named)'")
+            }
+        }
         if let tenant {
             let names = variables(for: tenant)
             if result["AZURE_CLIENT_SECRET"] == nil && result["AZURE_CLIENT_SECRET_FILE"] == nil {
