@@ -57,8 +57,19 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("fail-on-findings"), help: "Exit 2 when the report lists a finding.")
     var failOnFindings = false
 
+    @Flag(
+        name: .customLong("fail-on-new-findings"),
+        help: ArgumentHelp(
+            "Exit 2 only for findings the same report did not list about the previous month's end (with --month) or "
+                + "the previous run (otherwise), as known when that time had passed; standing findings do not "
+                + "fire every day. The new ones are named on stderr."))
+    var failOnNewFindings = false
+
     func validate() throws {
         if asOf != nil && month != nil { throw ValidationError("pass --as-of or --month, not both") }
+        if failOnFindings && failOnNewFindings {
+            throw ValidationError("pass --fail-on-findings or --fail-on-new-findings, not both")
+        }
         if let month, ReportTime.monthEnd(month) == nil {
             throw ValidationError("--month '\(month)' is not a month; use YYYY-MM, e.g. 2026-11")
         }
@@ -90,6 +101,26 @@ struct ReportCommand: ParsableCommand {
             print(text, terminator: "")
         }
         if failOnFindings && result.hasFindings { throw ExitCode(2) }
+        if failOnNewFindings { try failOnNew(result, report, opened, tenant: try scope.resolve(opened)) }
+    }
+
+    /// Exits 2 when `result` lists findings the previous report did not, naming them on stderr.
+    private func failOnNew(_ result: ReportResult, _ report: ReportDefinition, _ opened: Ledger, tenant: TenantRecord?)
+        throws
+    {
+        let previous =
+            try month != nil
+            ? ReportTime.monthEnds(upTo: result.asOf, count: 2).dropLast().last
+            : opened.previousSnapshotTime(before: result.asOf, tenant: tenant)
+        let before = try opened.previousReport(
+            report, tenant: tenant, previous: previous, toolVersion: Self.toolVersion)
+        let new = result.findingKeys.subtracting(before?.findingKeys ?? [])
+        guard !new.isEmpty else { return }
+        let names = new.sorted().map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }
+        printError(
+            "new findings since \(previous.map { "\($0)" } ?? "the first run") (\(new.count)): "
+                + names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", …" : ""))
+        throw ExitCode(2)
     }
 
     private func catalogue() throws -> ReportCatalogue {
