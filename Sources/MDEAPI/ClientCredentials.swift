@@ -1,10 +1,14 @@
 import Foundation
 
-/// An Entra ID app's client credentials. `description` and `dump` never show the secret.
+/// An Entra ID app's client credentials: a client secret, or a federated token file (workload identity
+/// federation). `description` and `dump` never show the secret.
 public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var tenantId: String
     public var clientId: String
+    /// Empty with a federated token file.
     public var clientSecret: String
+    /// `AZURE_FEDERATED_TOKEN_FILE`: read again for every token, since the platform rotates it.
+    public var federatedTokenFile: String?
 
     public init(tenantId: String, clientId: String, clientSecret: String) {
         self.tenantId = tenantId
@@ -13,7 +17,21 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         Secrets.register(clientSecret)
     }
 
-    public var description: String { "tenant \(tenantId), client \(clientId), secret <redacted>" }
+    /// Workload identity federation: the token request presents the file's contents as a client assertion.
+    public init(tenantId: String, clientId: String, federatedTokenFile: String) {
+        self.tenantId = tenantId
+        self.clientId = clientId
+        self.clientSecret = ""
+        self.federatedTokenFile = federatedTokenFile
+    }
+
+    /// Which kind of credential this is, as a run records it (never the material): `secret` or
+    /// `workload-identity`.
+    public var kind: CredentialKind { federatedTokenFile == nil ? .secret : .workloadIdentity }
+
+    public var description: String {
+        "tenant \(tenantId), client \(clientId), " + (kind == .secret ? "secret <redacted>" : "federated token file")
+    }
     public var debugDescription: String { "ClientCredentials(\(description))" }
     public var customMirror: Mirror {
         Mirror(self, children: ["tenantId": tenantId, "clientId": clientId, "clientSecret": "<redacted>"])
@@ -22,8 +40,9 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     /// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`, or instead of the secret
     /// `AZURE_CLIENT_SECRET_FILE` (a file readable by its owner only; surrounding whitespace is trimmed).
     /// - Throws: `MDEConfigurationError` naming the missing variable, or the file and the `chmod 600` fix.
+    /// With `kind` `.auto`, Azure Identity's EnvironmentCredential order: a secret, then a federated token file.
     public static func fromEnvironment(
-        _ env: [String: String] = ProcessInfo.processInfo.environment
+        _ env: [String: String] = ProcessInfo.processInfo.environment, kind: CredentialKind = .auto
     ) throws -> ClientCredentials {
         func required(_ name: String, _ what: String) throws -> String {
             guard let value = env[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
@@ -35,6 +54,24 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         let clientId = try required("AZURE_CLIENT_ID", "the app registration's client id")
         let secret = env["AZURE_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         let secretFile = env["AZURE_CLIENT_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let federated = env["AZURE_FEDERATED_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        switch kind {
+        case .certificate, .managedIdentity:
+            throw MDEConfigurationError(
+                "--credential \(kind.rawValue) is not supported yet; use a client secret or workload identity "
+                    + "(AZURE_FEDERATED_TOKEN_FILE)")
+        case .workloadIdentity:
+            guard let federated else {
+                throw MDEConfigurationError(
+                    "AZURE_FEDERATED_TOKEN_FILE is not set; point it at the projected service account token "
+                        + "(--credential workload-identity)")
+            }
+            return ClientCredentials(tenantId: tenantId, clientId: clientId, federatedTokenFile: federated)
+        case .auto where secret == nil && secretFile == nil && federated != nil:
+            return ClientCredentials(tenantId: tenantId, clientId: clientId, federatedTokenFile: federated!)
+        case .auto, .secret:
+            break
+        }
         switch (secret, secretFile) {
         case (let secret?, nil):
             return ClientCredentials(tenantId: tenantId, clientId: clientId, clientSecret: secret)
@@ -45,7 +82,8 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
                 "both AZURE_CLIENT_SECRET and AZURE_CLIENT_SECRET_FILE are set; unset one of them")
         case (nil, nil):
             throw MDEConfigurationError(
-                "AZURE_CLIENT_SECRET is not set; export it or point AZURE_CLIENT_SECRET_FILE at a file holding it")
+                "AZURE_CLIENT_SECRET is not set; export it or point AZURE_CLIENT_SECRET_FILE at a file holding it"
+                    + (kind == .auto ? ", or AZURE_FEDERATED_TOKEN_FILE at a federated token (workload identity)" : ""))
         }
     }
 
@@ -96,4 +134,14 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     }
 
     static let maxSecretFileBytes = 64 << 10
+}
+
+/// How the app proves who it is (`--credential`).
+public enum CredentialKind: String, Sendable, CaseIterable {
+    /// A secret if one is set, else a federated token file (Azure Identity's EnvironmentCredential order).
+    case auto
+    case secret
+    case certificate
+    case managedIdentity = "managed-identity"
+    case workloadIdentity = "workload-identity"
 }

@@ -40,6 +40,9 @@ public final class MDEClient: Sendable {
             tokenURL: endpoints.tokenURL, clientId: credentials.clientId, apiBaseURL: endpoints.baseURL, clock: clock)
     }
 
+    /// How this client authenticates (never the material): a run records it.
+    public var credentialKind: CredentialKind { tokens.credentialKind }
+
     /// A snapshot of this client's counters.
     public func statistics() -> MDECallStatistics {
         transport.statistics.withLock { $0 }

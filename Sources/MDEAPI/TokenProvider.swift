@@ -13,7 +13,10 @@ actor TokenProvider {
     private var current: Token?
     private var refreshing: Task<Token, any Error>?
 
+    nonisolated let credentialKind: CredentialKind
+
     init(endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport) {
+        credentialKind = credentials.kind
         self.endpoints = endpoints
         self.credentials = credentials
         self.transport = transport
@@ -41,10 +44,7 @@ actor TokenProvider {
     private static func fetch(
         endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport
     ) async throws -> Token {
-        let form = [
-            ("grant_type", "client_credentials"), ("client_id", credentials.clientId),
-            ("client_secret", credentials.clientSecret), ("scope", MDEEndpoints.scope),
-        ].map { "\($0)=\(formEncoded($1))" }.joined(separator: "&")
+        let form = try tokenForm(credentials)
         let policy = transport.retryPolicy
         var retries = 0
         let firstAttempt = transport.clock.now()
@@ -122,6 +122,38 @@ actor TokenProvider {
     }
 
     /// `application/x-www-form-urlencoded` value encoding: everything but unreserved characters is escaped.
+    /// The client-credentials form: the secret, or the federated token file's current contents as a client
+    /// assertion (re-read for every token: the platform rotates the file).
+    static func tokenForm(_ credentials: ClientCredentials) throws -> String {
+        var fields = [("grant_type", "client_credentials"), ("client_id", credentials.clientId)]
+        if let path = credentials.federatedTokenFile {
+            let assertion: String
+            do {
+                assertion = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+            } catch {
+                throw MDETokenError(
+                    status: nil, error: nil,
+                    errorDescription: "cannot read AZURE_FEDERATED_TOKEN_FILE \(path) (\(error.localizedDescription))",
+                    hint: "check that the workload identity webhook projected the token into the pod")
+            }
+            guard !assertion.isEmpty else {
+                throw MDETokenError(
+                    status: nil, error: nil, errorDescription: "AZURE_FEDERATED_TOKEN_FILE \(path) is empty",
+                    hint: "check that the workload identity webhook projected the token into the pod")
+            }
+            Secrets.register(assertion)
+            fields += [
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                ("client_assertion", assertion),
+            ]
+        } else {
+            fields.append(("client_secret", credentials.clientSecret))
+        }
+        fields.append(("scope", MDEEndpoints.scope))
+        return fields.map { "\($0)=\(formEncoded($1))" }.joined(separator: "&")
+    }
+
     static func formEncoded(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: QueryEncoding.unreserved) ?? value
     }

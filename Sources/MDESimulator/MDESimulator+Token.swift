@@ -34,7 +34,26 @@ extension MDESimulator {
                 "AADSTS700016: Application with identifier '\(clientId)' was not found in the directory "
                     + "'\(configuration.tenantId)'.")
         }
-        guard value("client_secret") == configuration.clientSecret else {
+        if let assertion = value("client_assertion") {
+            let type = value("client_assertion_type")
+            guard type == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
+                return .oauthError(
+                    400, "invalid_request",
+                    "AADSTS700011: client_assertion_type '\(type ?? "")' is not supported; use "
+                        + "urn:ietf:params:oauth:client-assertion-type:jwt-bearer.")
+            }
+            guard value("client_secret") == nil else {
+                return .oauthError(
+                    400, "invalid_request", "AADSTS700025: Send either a client secret or a client assertion, not both."
+                )
+            }
+            guard configuration.federatedTokens.contains(assertion) else {
+                return .oauthError(
+                    401, "invalid_client",
+                    "AADSTS700211: No matching federated identity record found for presented assertion issuer. "
+                        + "Check the app's federated credentials.")
+            }
+        } else if value("client_secret") != configuration.clientSecret {
             return .oauthError(
                 401, "invalid_client",
                 "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is "

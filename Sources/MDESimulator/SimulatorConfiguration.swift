@@ -24,6 +24,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var clientId: String
     /// The only client secret the token endpoint accepts.
     public var clientSecret: String
+    /// Federated tokens the app trusts (workload identity federation: the `client_assertion` a Kubernetes service
+    /// account token file holds); set in-process with `trustFederatedToken`.
+    public var federatedTokens: Set<String> = []
     /// Address to bind; the simulator has no TLS, so keep it on loopback.
     public var host: String
     /// Port to bind; 0 lets the system choose one.

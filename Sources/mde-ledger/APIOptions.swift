@@ -19,6 +19,14 @@ struct APIOptions: ParsableArguments {
     var caFile: String?
 
     @Option(
+        name: .customLong("credential"),
+        help: ArgumentHelp(
+            "auto, secret or workload-identity (auto: AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_FILE, else "
+                + "AZURE_FEDERATED_TOKEN_FILE). certificate and managed-identity are not supported yet.",
+            valueName: "kind"))
+    var credential: CredentialKind = .auto
+
+    @Option(
         name: .customLong("proxy"),
         help: ArgumentHelp(
             "An HTTP proxy for every request, http://[user@]host:port (default: HTTPS_PROXY and HTTP_PROXY, with "
@@ -91,3 +99,5 @@ struct APIOptions: ParsableArguments {
         (try? rateLimit.map { try RateLimitPolicy(parsing: $0) }) ?? .mdeDefault
     }
 }
+
+extension CredentialKind: ExpressibleByArgument {}

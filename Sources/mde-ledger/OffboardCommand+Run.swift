@@ -31,7 +31,8 @@ struct OutboxCLI {
         let env = ProcessInfo.processInfo.environment
         let connection = Result {
             try TenantConnection.resolve(
-                ledger: opened, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL, env: env)
+                ledger: opened, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL, env: env,
+                credential: api.credential)
         }
         // A dry run needs no credentials: it records the client id when it is known.
         let clientId =

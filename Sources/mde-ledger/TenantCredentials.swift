@@ -19,7 +19,8 @@ struct TenantConnection {
     /// - Throws: `LedgerError` for several tenants without `--tenant` or a missing secret, `MDEConfigurationError`
     ///   for an unusable URL or secret file.
     static func resolve(
-        ledger: Ledger?, tenant: String?, baseURL: String?, tokenURL: String?, env: [String: String]
+        ledger: Ledger?, tenant: String?, baseURL: String?, tokenURL: String?, env: [String: String],
+        credential: CredentialKind = .auto
     ) throws -> TenantConnection {
         var record: TenantRecord?
         if let ledger {
@@ -35,7 +36,7 @@ struct TenantConnection {
         let api = try record.map { try ledger!.apiSettings(for: $0) } ?? TenantAPISettings()
         let azure = try TenantSecrets.environment(
             tenant: tenant ?? record?.name, tenantId: record?.tenantId, clientId: record?.clientId, from: env)
-        let credentials = try ClientCredentials.fromEnvironment(azure)
+        let credentials = try ClientCredentials.fromEnvironment(azure, kind: credential)
         func setting(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         let base = baseURL ?? api.effectiveBaseURL ?? setting("MDE_API_BASE_URL") ?? MDEEndpoints.defaultBaseURL
         let token =

@@ -45,7 +45,7 @@ extension Ledger {
                     "digest_version": .int(Int64(RunDigest.currentVersion)),
                     "observations_sha256": .string(try RunDigest.compute(db, run: run)),
                     "warnings": .array((info.warnings + ctx.warnings).map(JSONValue.string)),
-                ])
+                ].merging(info.credential.map { ["credential": .string($0)] } ?? [:]) { _, new in new })
             try db.execute(
                 sql: "UPDATE sync_runs SET observations_written = ?, events_written = ?, finished_at = ? WHERE id = ?",
                 arguments: [

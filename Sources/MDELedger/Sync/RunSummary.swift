@@ -49,6 +49,9 @@ struct RunInfo: Sendable {
     /// `observedAt` came from a clock (the server's `Date`, or this computer's for an import without
     /// `--observed-at`), so a step back of a few seconds is moved up rather than refused (`checkTimeOrder`).
     var timeIsClock = true
+    /// How the app authenticated (`secret`, `workload-identity`; never the material), recorded in the run's
+    /// `run_committed` event; nil for imports.
+    var credential: String?
     /// Where `observedAt` came from, for the warning that records a moved time.
     var timeSource = "the server's clock"
 }

@@ -62,6 +62,7 @@ public struct SyncEngine: Sendable {
             tenant: tenant, kind: "sync", complete: true, startedAt: ledger.clock.nowText(),
             observedAt: ledger.clock.nowText(), source: source)
         info.allowMassRemoval = allowMassRemoval
+        info.credential = client.credentialKind.rawValue
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
