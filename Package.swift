@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Already a dependency of AsyncHTTPClient; named here to trust an extra CA file (--ca-file).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Certificate credentials: the app's certificate (X.509) and the client assertion's RSA signature.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         // Also AsyncHTTPClient's: its connection errors name a proxy that cannot be reached.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -33,6 +35,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         // The ledger: store, migrations, sync, lifecycle, reports, offboarding.
@@ -53,6 +58,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .executableTarget(
@@ -69,12 +77,17 @@ let package = Package(
                 "MDESimulator", "MDELedger", "MDEAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/MDETestSupport"
         ),
         .testTarget(
             name: "MDEAPITests",
-            dependencies: ["MDEAPI", "MDESimulator", "MDETestSupport"]
+            dependencies: [
+                "MDEAPI", "MDESimulator", "MDETestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
         ),
         .testTarget(
             name: "MDESimulatorTests",

@@ -9,6 +9,8 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     public var clientSecret: String
     /// `AZURE_FEDERATED_TOKEN_FILE`: read again for every token, since the platform rotates it.
     public var federatedTokenFile: String?
+    /// `AZURE_CLIENT_CERTIFICATE_PATH`: signs a client assertion for every token.
+    public var certificate: ClientCertificate?
 
     public init(tenantId: String, clientId: String, clientSecret: String) {
         self.tenantId = tenantId
@@ -25,12 +27,23 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         self.federatedTokenFile = federatedTokenFile
     }
 
-    /// Which kind of credential this is, as a run records it (never the material): `secret` or
+    /// Certificate credentials: the token request presents a client assertion signed with the certificate's key.
+    public init(tenantId: String, clientId: String, certificate: ClientCertificate) {
+        self.tenantId = tenantId
+        self.clientId = clientId
+        self.clientSecret = ""
+        self.certificate = certificate
+    }
+
+    /// Which kind of credential this is, as a run records it (never the material): `secret`, `certificate` or
     /// `workload-identity`.
-    public var kind: CredentialKind { federatedTokenFile == nil ? .secret : .workloadIdentity }
+    public var kind: CredentialKind {
+        certificate != nil ? .certificate : federatedTokenFile == nil ? .secret : .workloadIdentity
+    }
 
     public var description: String {
-        "tenant \(tenantId), client \(clientId), " + (kind == .secret ? "secret <redacted>" : "federated token file")
+        "tenant \(tenantId), client \(clientId), "
+            + (kind == .secret ? "secret <redacted>" : kind == .certificate ? "certificate" : "federated token file")
     }
     public var debugDescription: String { "ClientCredentials(\(description))" }
     public var customMirror: Mirror {
@@ -40,9 +53,11 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     /// Reads `AZURE_TENANT_ID`, `AZURE_CLIENT_ID` and `AZURE_CLIENT_SECRET`, or instead of the secret
     /// `AZURE_CLIENT_SECRET_FILE` (a file readable by its owner only; surrounding whitespace is trimmed).
     /// - Throws: `MDEConfigurationError` naming the missing variable, or the file and the `chmod 600` fix.
-    /// With `kind` `.auto`, Azure Identity's EnvironmentCredential order: a secret, then a federated token file.
+    /// With `kind` `.auto`, Azure Identity's EnvironmentCredential order: a secret, then a certificate, then a
+    /// federated token file.
     public static func fromEnvironment(
-        _ env: [String: String] = ProcessInfo.processInfo.environment, kind: CredentialKind = .auto
+        _ env: [String: String] = ProcessInfo.processInfo.environment, kind: CredentialKind = .auto,
+        algorithm: AssertionAlgorithm = .ps256
     ) throws -> ClientCredentials {
         func required(_ name: String, _ what: String) throws -> String {
             guard let value = env[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
@@ -55,11 +70,25 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         let secret = env["AZURE_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         let secretFile = env["AZURE_CLIENT_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let federated = env["AZURE_FEDERATED_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let certificate = env["AZURE_CLIENT_CERTIFICATE_PATH"].flatMap { $0.isEmpty ? nil : $0 }
         switch kind {
-        case .certificate, .managedIdentity:
+        case .managedIdentity:
             throw MDEConfigurationError(
-                "--credential \(kind.rawValue) is not supported yet; use a client secret or workload identity "
-                    + "(AZURE_FEDERATED_TOKEN_FILE)")
+                "--credential managed-identity is not supported yet; use a client secret, a certificate "
+                    + "(AZURE_CLIENT_CERTIFICATE_PATH) or workload identity (AZURE_FEDERATED_TOKEN_FILE)")
+        case .certificate:
+            guard let certificate else {
+                throw MDEConfigurationError(
+                    "AZURE_CLIENT_CERTIFICATE_PATH is not set; point it at a PEM file with the app's certificate and "
+                        + "private key (--credential certificate)")
+            }
+            return ClientCredentials(
+                tenantId: tenantId, clientId: clientId,
+                certificate: try ClientCertificate(pemFile: certificate, algorithm: algorithm))
+        case .auto where secret == nil && secretFile == nil && certificate != nil:
+            return ClientCredentials(
+                tenantId: tenantId, clientId: clientId,
+                certificate: try ClientCertificate(pemFile: certificate!, algorithm: algorithm))
         case .workloadIdentity:
             guard let federated else {
                 throw MDEConfigurationError(
@@ -138,7 +167,8 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
 
 /// How the app proves who it is (`--credential`).
 public enum CredentialKind: String, Sendable, CaseIterable {
-    /// A secret if one is set, else a federated token file (Azure Identity's EnvironmentCredential order).
+    /// A secret if one is set, else a certificate, else a federated token file (Azure Identity's
+    /// EnvironmentCredential order).
     case auto
     case secret
     case certificate

@@ -44,7 +44,7 @@ actor TokenProvider {
     private static func fetch(
         endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport
     ) async throws -> Token {
-        let form = try tokenForm(credentials)
+        let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString)
         let policy = transport.retryPolicy
         var retries = 0
         let firstAttempt = transport.clock.now()
@@ -124,9 +124,18 @@ actor TokenProvider {
     /// `application/x-www-form-urlencoded` value encoding: everything but unreserved characters is escaped.
     /// The client-credentials form: the secret, or the federated token file's current contents as a client
     /// assertion (re-read for every token: the platform rotates the file).
-    static func tokenForm(_ credentials: ClientCredentials) throws -> String {
+    static func tokenForm(_ credentials: ClientCredentials, audience: String) throws -> String {
         var fields = [("grant_type", "client_credentials"), ("client_id", credentials.clientId)]
-        if let path = credentials.federatedTokenFile {
+        if let certificate = credentials.certificate {
+            fields += [
+                ("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"),
+                (
+                    "client_assertion",
+                    try certificate.assertion(
+                        clientId: credentials.clientId, audience: audience, now: Date())
+                ),
+            ]
+        } else if let path = credentials.federatedTokenFile {
             let assertion: String
             do {
                 assertion = try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(

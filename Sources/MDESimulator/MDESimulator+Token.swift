@@ -47,7 +47,14 @@ extension MDESimulator {
                     400, "invalid_request", "AADSTS700025: Send either a client secret or a client assertion, not both."
                 )
             }
-            guard configuration.federatedTokens.contains(assertion) else {
+            let audience = "http://\(request.host ?? "127.0.0.1")\(request.path)"
+            if !configuration.certificates.isEmpty, assertion.split(separator: ".").count == 3,
+                !configuration.federatedTokens.contains(assertion)
+            {
+                if let refusal = checkCertificateAssertion(assertion, clientId: clientId, audience: audience) {
+                    return .oauthError(401, "invalid_client", refusal)
+                }
+            } else if !configuration.federatedTokens.contains(assertion) {
                 return .oauthError(
                     401, "invalid_client",
                     "AADSTS700211: No matching federated identity record found for presented assertion issuer. "

@@ -27,6 +27,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// Federated tokens the app trusts (workload identity federation: the `client_assertion` a Kubernetes service
     /// account token file holds); set in-process with `trustFederatedToken`.
     public var federatedTokens: Set<String> = []
+    /// PEM certificates registered for the app: a client assertion signed with one of their keys is accepted.
+    public var certificates: [String] = []
     /// Address to bind; the simulator has no TLS, so keep it on loopback.
     public var host: String
     /// Port to bind; 0 lets the system choose one.

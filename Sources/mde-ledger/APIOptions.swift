@@ -21,10 +21,19 @@ struct APIOptions: ParsableArguments {
     @Option(
         name: .customLong("credential"),
         help: ArgumentHelp(
-            "auto, secret or workload-identity (auto: AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_FILE, else "
-                + "AZURE_FEDERATED_TOKEN_FILE). certificate and managed-identity are not supported yet.",
+            "auto, secret, certificate or workload-identity (auto: AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_FILE, "
+                + "else AZURE_CLIENT_CERTIFICATE_PATH, else AZURE_FEDERATED_TOKEN_FILE). managed-identity is not "
+                + "supported yet.",
             valueName: "kind"))
     var credential: CredentialKind = .auto
+
+    @Option(
+        name: .customLong("assertion-algorithm"),
+        help: ArgumentHelp(
+            "How a certificate signs the client assertion: ps256 (with x5t#S256, Entra's recommendation) or rs256 "
+                + "(with x5t, for tenants and key stores that need it).",
+            valueName: "alg"))
+    var assertionAlgorithm: AssertionAlgorithm = .ps256
 
     @Option(
         name: .customLong("proxy"),
@@ -101,3 +110,4 @@ struct APIOptions: ParsableArguments {
 }
 
 extension CredentialKind: ExpressibleByArgument {}
+extension AssertionAlgorithm: ExpressibleByArgument {}

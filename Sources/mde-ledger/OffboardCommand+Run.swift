@@ -32,7 +32,8 @@ struct OutboxCLI {
         let connection = Result {
             try TenantConnection.resolve(
                 ledger: opened, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL, env: env,
-                credential: api.credential)
+                credential: api.credential,
+                algorithm: api.assertionAlgorithm)
         }
         // A dry run needs no credentials: it records the client id when it is known.
         let clientId =

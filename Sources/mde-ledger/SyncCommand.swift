@@ -60,7 +60,8 @@ struct SyncCommand: AsyncParsableCommand {
         let existing = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open(create: true) : nil
         let connection = try TenantConnection.resolve(
             ledger: existing, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL,
-            env: ProcessInfo.processInfo.environment, credential: api.credential)
+            env: ProcessInfo.processInfo.environment, credential: api.credential,
+            algorithm: api.assertionAlgorithm)
         let (credentials, endpoints) = (connection.credentials, connection.endpoints)
         let opened = try existing ?? ledger.open(create: true)
         let progress = ProgressLine(enabled: !api.noProgress)

@@ -20,7 +20,7 @@ struct TenantConnection {
     ///   for an unusable URL or secret file.
     static func resolve(
         ledger: Ledger?, tenant: String?, baseURL: String?, tokenURL: String?, env: [String: String],
-        credential: CredentialKind = .auto
+        credential: CredentialKind = .auto, algorithm: AssertionAlgorithm = .ps256
     ) throws -> TenantConnection {
         var record: TenantRecord?
         if let ledger {
@@ -36,7 +36,7 @@ struct TenantConnection {
         let api = try record.map { try ledger!.apiSettings(for: $0) } ?? TenantAPISettings()
         let azure = try TenantSecrets.environment(
             tenant: tenant ?? record?.name, tenantId: record?.tenantId, clientId: record?.clientId, from: env)
-        let credentials = try ClientCredentials.fromEnvironment(azure, kind: credential)
+        let credentials = try ClientCredentials.fromEnvironment(azure, kind: credential, algorithm: algorithm)
         func setting(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         let base = baseURL ?? api.effectiveBaseURL ?? setting("MDE_API_BASE_URL") ?? MDEEndpoints.defaultBaseURL
         let token =

@@ -48,10 +48,10 @@ import Testing
     @Test func credentialKindsNotBuiltYetSaySo() async throws {
         let folder = try TemporaryFolder()
         let result = try await CLIRunner.run(
-            ["sync", "--no-progress", "--db", folder.path("l.sqlite"), "--credential", "certificate"],
+            ["sync", "--no-progress", "--db", folder.path("l.sqlite"), "--credential", "managed-identity"],
             environment: ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("--credential certificate is not supported yet"), "\(result.stderr)")
+        #expect(result.stderr.contains("--credential managed-identity is not supported yet"), "\(result.stderr)")
         let missing = try await CLIRunner.run(
             ["sync", "--no-progress", "--db", folder.path("l.sqlite"), "--credential", "workload-identity"],
             environment: ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"])

@@ -55,6 +55,7 @@ public enum TenantSecrets {
         result["AZURE_CLIENT_SECRET"] = value("AZURE_CLIENT_SECRET")
         result["AZURE_CLIENT_SECRET_FILE"] = value("AZURE_CLIENT_SECRET_FILE")
         result["AZURE_FEDERATED_TOKEN_FILE"] = value("AZURE_FEDERATED_TOKEN_FILE")
+        result["AZURE_CLIENT_CERTIFICATE_PATH"] = value("AZURE_CLIENT_CERTIFICATE_PATH")
         // The plain secret belongs to the app AZURE_CLIENT_ID names: with another app pinned for this tenant, the
         // token request would pair one app's id with another's secret (or the operator meant another app).
         for (variable, key, pinned) in [
@@ -71,7 +72,7 @@ public enum TenantSecrets {
         if let tenant {
             let names = variables(for: tenant)
             if result["AZURE_CLIENT_SECRET"] == nil && result["AZURE_CLIENT_SECRET_FILE"] == nil
-                && result["AZURE_FEDERATED_TOKEN_FILE"] == nil
+                && result["AZURE_FEDERATED_TOKEN_FILE"] == nil && result["AZURE_CLIENT_CERTIFICATE_PATH"] == nil
             {
                 throw LedgerError(
                     "no client secret for tenant '\(tenant)'; export \(names.secret) or point \(names.file) at a file "

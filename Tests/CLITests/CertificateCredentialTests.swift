@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import MDESimulator
+import MDETestSupport
+import Testing
+
+/// Certificate credentials: the token request presents a client assertion signed with the app's key, which the
+/// simulator checks as Entra does (registered certificate by thumbprint, signature, audience, issuer, time, replay).
+@Suite struct CertificateCredentialTests {
+    @Test(arguments: ["ps256", "rs256"])
+    func aSyncWithACertificateAndNoSecret(algorithm: String) async throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("l.sqlite")
+        let app = try TestCertificate()
+        let bundle = folder.path("app.pem")
+        try app.write(to: bundle)
+        var configuration = SimulatorConfiguration(devices: 5, rateLimits: .unlimited)
+        configuration.certificates = [app.certificatePEM]
+        try await withSimulator(configuration) { sim in
+            let env = sim.environment.merging(["AZURE_CLIENT_SECRET": "", "AZURE_CLIENT_CERTIFICATE_PATH": bundle]) {
+                _, new in new
+            }
+            let sync = try await CLIRunner.run(
+                ["sync", "--no-progress", "--db", db, "--assertion-algorithm", algorithm], environment: env)
+            #expect(sync.status == 0, "\(sync.stderr)")
+            // Another key with a certificate the app never registered is refused by Entra's rule.
+            let stranger = try TestCertificate(commonName: "not registered")
+            try stranger.write(to: bundle)
+            let refused = try await CLIRunner.run(["sync", "--no-progress", "--db", db], environment: env)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("AADSTS700027"), "\(refused.stderr)")
+        }
+        let kinds = try await DatabaseQueue(path: db).read {
+            try String?.fetchAll(
+                $0, sql: "SELECT payload ->> '$.credential' FROM events WHERE kind = 'run_committed' ORDER BY seq")
+        }
+        #expect(kinds == ["certificate"])
+    }
+
+    @Test func unusableCertificateFilesAreNamedWithTheFix() async throws {
+        let folder = try TemporaryFolder()
+        let app = try TestCertificate()
+        let env = ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"]
+        let open = folder.path("open.pem")
+        try app.write(to: open)
+        _ = chmod(open, 0o644)
+        let onlyCertificate = folder.path("cert-only.pem")
+        FileManager.default.createFile(
+            atPath: onlyCertificate, contents: Data(app.certificatePEM.utf8), attributes: [.posixPermissions: 0o600])
+        for (path, message) in [
+            (open, "is readable by group or others; run chmod 600"), (onlyCertificate, "holds no private key"),
+            (folder.path("missing.pem"), "cannot be read; check the path"),
+        ] {
+            let result = try await CLIRunner.run(
+                ["sync", "--no-progress", "--db", folder.path("l.sqlite")],
+                environment: env.merging(["AZURE_CLIENT_CERTIFICATE_PATH": path]) { _, new in new })
+            #expect(result.status == 1)
+            #expect(result.stderr.contains(message), "\(path): \(result.stderr)")
+        }
+    }
+}
