@@ -32,25 +32,10 @@ extension MDEClient {
     /// only); 401 → one token refresh; other 4xx → no retry.
     func send(_ request: APIRequest) async throws -> APIResponse {
         let policy = transport.retryPolicy
-        var transientRetries = 0
+        var transient = TransientRetries(policy: policy, clock: transport.clock)
         var throttledRetries = 0
         var refreshedToken = false
         var attempts = 0
-        let started = transport.clock.now()
-        /// The next transient retry's wait (`preferred`, a server's Retry-After, else the backoff), or nil when the
-        /// retries or the budget are spent.
-        func nextTransientWait(preferred: Double? = nil) -> Double? {
-            let wait = preferred ?? policy.backoff(retry: transientRetries + 1)
-            guard transientRetries < policy.maxRetries,
-                transport.clock.now() - started + wait <= policy.retryBudget
-            else { return nil }
-            return wait
-        }
-        func gaveUp(_ advice: String) -> String {
-            let seconds = Int((transport.clock.now() - started).rounded())
-            return "gave up after \(transientRetries) retries in \(seconds) s (retry budget "
-                + "\(Int(policy.retryBudget)) s, --retry-budget); \(advice)"
-        }
         func failure(_ status: Int?, _ message: String?, hint: String?, body: Data? = nil) -> MDEAPIError {
             MDEAPIError(
                 status: status, method: request.method, endpoint: request.path, message: message, hint: hint,
@@ -82,14 +67,13 @@ extension MDEClient {
                 guard request.idempotent else {
                     throw failure(nil, "\(error)", hint: Self.notIdempotentHint)
                 }
-                guard let wait = nextTransientWait() else {
-                    throw failure(nil, "\(error)", hint: gaveUp("check the network"))
+                guard let wait = transient.next() else {
+                    throw failure(nil, "\(error)", hint: transient.gaveUp("check the network"))
                 }
-                transientRetries += 1
                 transport.logger.warning("\(request.method) \(request.path): \(error); retrying")
                 try await transport.wait(
                     seconds: wait,
-                    reason: "retry \(transientRetries) of \(policy.maxRetries) after a connection error")
+                    reason: "retry \(transient.count) of \(policy.maxRetries) after a connection error")
                 continue
             }
             let status = response.status
@@ -106,17 +90,16 @@ extension MDEClient {
                     return APIResponse(
                         status: status, json: json, serverDate: response.serverDate, itemTexts: itemTexts)
                 } catch let error as MDEDecodingError {
-                    guard request.idempotent, let wait = nextTransientWait() else {
+                    guard request.idempotent, let wait = transient.next() else {
                         throw failure(
                             status, "the response body does not parse (\(error.problem))",
-                            hint: request.idempotent ? gaveUp("try again later") : Self.notIdempotentHint,
+                            hint: request.idempotent ? transient.gaveUp("try again later") : Self.notIdempotentHint,
                             body: response.body)
                     }
-                    transientRetries += 1
                     transport.logger.warning("\(request.method) \(request.path): unreadable body; retrying")
                     try await transport.wait(
                         seconds: wait,
-                        reason: "retry \(transientRetries) of \(policy.maxRetries) after an unreadable response")
+                        reason: "retry \(transient.count) of \(policy.maxRetries) after an unreadable response")
                     continue
                 }
             }
@@ -146,15 +129,14 @@ extension MDEClient {
                 try await transport.wait(seconds: seconds, reason: "throttled by the service (429)")
                 continue
             case 500...599 where request.idempotent:
-                guard let seconds = nextTransientWait(preferred: response.retryAfter.map { _ in retryAfter(response) })
-                else { throw apiError(response, request, hint: gaveUp("try again later")) }
-                transientRetries += 1
+                guard let seconds = transient.next(preferred: response.retryAfter.map { _ in retryAfter(response) })
+                else { throw apiError(response, request, hint: transient.gaveUp("try again later")) }
                 transport.logger.warning("\(request.method) \(request.path): \(status); retrying")
                 try await transport.wait(
-                    seconds: seconds, reason: "retry \(transientRetries) of \(policy.maxRetries) after \(status)")
+                    seconds: seconds, reason: "retry \(transient.count) of \(policy.maxRetries) after \(status)")
                 continue
             default:
-                throw apiError(response, request, hint: hint(status: status, request, retries: transientRetries))
+                throw apiError(response, request, hint: hint(status: status, request, retries: transient.count))
             }
         }
     }

@@ -46,15 +46,7 @@ actor TokenProvider {
     ) async throws -> Token {
         let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString)
         let policy = transport.retryPolicy
-        var retries = 0
-        let firstAttempt = transport.clock.now()
-        /// The next retry's backoff, or nil when the retries or the retry budget are spent.
-        func nextWait() -> Double? {
-            let wait = policy.backoff(retry: retries + 1)
-            guard retries < policy.maxRetries, transport.clock.now() - firstAttempt + wait <= policy.retryBudget
-            else { return nil }
-            return wait
-        }
+        var retries = TransientRetries(policy: policy, clock: transport.clock)
         while true {
             transport.count { $0.tokenRequests += 1 }
             let started = transport.clock.now()
@@ -69,14 +61,11 @@ actor TokenProvider {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
-                guard let wait = nextWait() else {
-                    let seconds = Int((transport.clock.now() - firstAttempt).rounded())
+                guard let wait = retries.next() else {
                     throw MDETokenError(
                         status: nil, error: nil, errorDescription: "\(error)",
-                        hint: "gave up after \(retries) retries in \(seconds) s (retry budget "
-                            + "\(Int(policy.retryBudget)) s, --retry-budget); check the network and the token URL")
+                        hint: retries.gaveUp("check the network and the token URL"))
                 }
-                retries += 1
                 try await transport.wait(seconds: wait, reason: "token endpoint unreachable")
                 continue
             }
@@ -97,8 +86,7 @@ actor TokenProvider {
                     hint: "redirects are never followed (they would carry the client secret); use the final URL "
                         + "as the token URL if you trust it")
             }
-            if response.status == 429 || response.status >= 500, let wait = nextWait() {
-                retries += 1
+            if response.status == 429 || response.status >= 500, let wait = retries.next() {
                 try await transport.wait(seconds: wait, reason: "token endpoint busy")
                 continue
             }
