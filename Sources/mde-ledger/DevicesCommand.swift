@@ -35,6 +35,16 @@ struct DevicesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("table, csv or json.", valueName: "format"))
     var format: String = "table"
 
+    @Flag(name: .customLong("fail-on-findings"), help: "Exit 2 when a listed device is a finding.")
+    var failOnFindings = false
+
+    @Flag(
+        name: .customLong("fail-on-new-findings"),
+        help: ArgumentHelp(
+            "Exit 2 only for listed devices that are findings now but were not at the previous run, as known when "
+                + "that run committed; standing findings do not fire every day. The new ones are named on stderr."))
+    var failOnNewFindings = false
+
     func validate() throws {
         if let state, DeviceState(rawValue: state) == nil {
             throw ValidationError(
@@ -44,6 +54,9 @@ struct DevicesCommand: ParsableCommand {
             throw ValidationError("unknown format '\(format)'; use table, csv or json")
         }
         _ = try parseAsOf(asOf)
+        if failOnFindings && failOnNewFindings {
+            throw ValidationError("pass --fail-on-findings or --fail-on-new-findings, not both")
+        }
     }
 
     func run() throws {
@@ -64,5 +77,26 @@ struct DevicesCommand: ParsableCommand {
             }
         }
         print(try DeviceListOutput.render(rows, format: outputFormat, withTenant: tenant == nil), terminator: "")
+        if failOnFindings && rows.contains(where: \.finding) { throw ExitCode(2) }
+        if failOnNewFindings { try failOnNew(rows, opened, tenant: tenant) }
+    }
+
+    /// Exits 2 when a listed device is a finding it was not at the previous run, naming them on stderr.
+    private func failOnNew(_ rows: [DeviceStateRow], _ opened: Ledger, tenant: TenantRecord?) throws {
+        guard let now = rows.map(\.asOf).max() else { return }
+        let previous = try opened.previousSnapshotTime(before: now, tenant: tenant)
+        var before: [DeviceStateRow] = []
+        if let previous {
+            before = try opened.deviceStates(
+                tenant: tenant, asOf: previous, state: state.flatMap(DeviceState.init(rawValue:)),
+                knownAt: try opened.knowledge(covering: previous, tenant: tenant))
+        }
+        let earlier = Set(before.filter(\.finding).map { "\($0.tenant) \($0.id)" })
+        let new = rows.filter(\.finding).map { "\($0.tenant) \($0.id)" }.filter { !earlier.contains($0) }
+        guard !new.isEmpty else { return }
+        printError(
+            "new findings since \(previous ?? "the first run") (\(new.count)): "
+                + new.sorted().prefix(20).joined(separator: ", ") + (new.count > 20 ? ", …" : ""))
+        throw ExitCode(2)
     }
 }

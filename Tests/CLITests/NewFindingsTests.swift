@@ -18,6 +18,10 @@ import Testing
             #expect(first.status == 2, "\(first.stderr)")
             #expect(first.stderr.contains("new findings since 2026-11-02T09:00:00Z (2): "), "\(first.stderr)")
             #expect(retired.allSatisfy { first.stderr.contains($0) }, "\(first.stderr)")
+            let devices = ["devices", "--state", "retired-still-reporting", "--format", "csv"]
+            let firstDevices = try await f.run(devices + ["--fail-on-new-findings"])
+            #expect(firstDevices.status == 2, "\(firstDevices.stderr)")
+            #expect(retired.allSatisfy { firstDevices.stderr.contains($0) }, "\(firstDevices.stderr)")
             // A day later the same two are standing findings: --fail-on-findings still fires, the new one does not.
             sim.simulator.advanceClock(by: 86_400)
             #expect(try await f.run(["sync", "--no-progress"]).status == 0)
@@ -25,6 +29,9 @@ import Testing
             let second = try await f.run(report + ["--fail-on-new-findings"])
             #expect(second.status == 0, "\(second.stderr)")
             #expect(!second.stderr.contains("new findings"))
+            #expect(try await f.run(devices + ["--fail-on-findings"]).status == 2)
+            let secondDevices = try await f.run(devices + ["--fail-on-new-findings"])
+            #expect(secondDevices.status == 0, "\(secondDevices.stderr)")
             let both = try await f.run(report + ["--fail-on-findings", "--fail-on-new-findings"])
             #expect(both.status == 64)
         }

@@ -11,6 +11,14 @@ extension Ledger {
         _ report: ReportDefinition, tenant: TenantRecord?, previous: String?, toolVersion: String
     ) throws -> ReportResult? {
         guard let previous else { return nil }
+        return try runReport(
+            report, tenant: tenant, asOf: previous, toolVersion: toolVersion,
+            knownAt: try knowledge(covering: previous, tenant: tenant))
+    }
+
+    /// What the ledger knew when `time` had first passed: the head at the `run_committed` event of the first run
+    /// dated at or after it; nil (everything known) when no run covers it yet.
+    public func knowledge(covering time: String, tenant: TenantRecord?) throws -> KnownAt? {
         let seq = try dbQueue.read { db in
             try Int64.fetchOne(
                 db,
@@ -18,11 +26,9 @@ extension Ledger {
                     SELECT e.seq FROM sync_runs r JOIN events e ON e.run = r.id AND e.kind = 'run_committed'
                     WHERE r.status = 'committed' AND r.observed_at >= ? AND (? IS NULL OR r.tenant = ?)
                     ORDER BY r.observed_at, r.id LIMIT 1
-                    """, arguments: [previous, tenant?.id, tenant?.id])
+                    """, arguments: [time, tenant?.id, tenant?.id])
         }
-        return try runReport(
-            report, tenant: tenant, asOf: previous, toolVersion: toolVersion,
-            knownAt: try seq.map { try knownAt(String($0)) })
+        return try seq.map { try knownAt(String($0)) }
     }
 
     /// The latest committed run's time before `time` (for one tenant, or all): the previous run a daily job saw.
