@@ -44,10 +44,12 @@ actor TokenProvider {
     private static func fetch(
         endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport
     ) async throws -> Token {
-        let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString)
         let policy = transport.retryPolicy
         var retries = TransientRetries(policy: policy, clock: transport.clock)
         while true {
+            // Built for each attempt: a signed assertion is single-use (its jti), and an attempt whose answer was
+            // lost may have used it up already.
+            let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString)
             transport.count { $0.tokenRequests += 1 }
             let started = transport.clock.now()
             let response: RawResponse

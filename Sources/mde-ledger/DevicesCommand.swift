@@ -92,11 +92,7 @@ struct DevicesCommand: ParsableCommand {
                 knownAt: try opened.knowledge(covering: previous, tenant: tenant))
         }
         let earlier = Set(before.filter(\.finding).map { "\($0.tenant) \($0.id)" })
-        let new = rows.filter(\.finding).map { "\($0.tenant) \($0.id)" }.filter { !earlier.contains($0) }
-        guard !new.isEmpty else { return }
-        printError(
-            "new findings since \(previous ?? "the first run") (\(new.count)): "
-                + new.sorted().prefix(20).joined(separator: ", ") + (new.count > 20 ? ", …" : ""))
-        throw ExitCode(2)
+        try NewFindingsExit.exitIfAny(
+            rows.filter(\.finding).map { "\($0.tenant) \($0.id)" }.filter { !earlier.contains($0) }, since: previous)
     }
 }

@@ -114,13 +114,8 @@ struct ReportCommand: ParsableCommand {
             : opened.previousSnapshotTime(before: result.asOf, tenant: tenant)
         let before = try opened.previousReport(
             report, tenant: tenant, previous: previous, toolVersion: Self.toolVersion)
-        let new = result.findingKeys.subtracting(before?.findingKeys ?? [])
-        guard !new.isEmpty else { return }
-        let names = new.sorted().map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }
-        printError(
-            "new findings since \(previous.map { "\($0)" } ?? "the first run") (\(new.count)): "
-                + names.prefix(20).joined(separator: ", ") + (names.count > 20 ? ", …" : ""))
-        throw ExitCode(2)
+        try NewFindingsExit.exitIfAny(
+            result.findingKeys.subtracting(before?.findingKeys ?? []), since: previous)
     }
 
     private func catalogue() throws -> ReportCatalogue {

@@ -37,6 +37,26 @@ import Testing
         #expect(kinds == ["certificate"])
     }
 
+    /// The token endpoint issues a token and the answer is cut short: the retry must sign a new assertion, since
+    /// the first one's jti is used up (resending it is refused as a replay).
+    @Test func aRetriedTokenRequestSignsANewAssertion() async throws {
+        let folder = try TemporaryFolder()
+        let app = try TestCertificate()
+        try app.write(to: folder.path("app.pem"))
+        var configuration = SimulatorConfiguration(devices: 5, rateLimits: .unlimited)
+        configuration.certificates = [app.certificatePEM]
+        try await withSimulator(configuration) { sim in
+            sim.simulator.failRequest("POST /{tenantId}/oauth2/v2.0/token", with: .truncate)
+            let env = sim.environment.merging([
+                "AZURE_CLIENT_SECRET": "", "AZURE_CLIENT_CERTIFICATE_PATH": folder.path("app.pem"),
+            ]) { _, new in new }
+            let sync = try await CLIRunner.run(
+                ["sync", "--no-progress", "--db", folder.path("l.sqlite")], environment: env)
+            #expect(sync.status == 0, "\(sync.stderr)")
+            #expect(sim.simulator.requestCount("POST /{tenantId}/oauth2/v2.0/token") == 2)
+        }
+    }
+
     @Test func unusableCertificateFilesAreNamedWithTheFix() async throws {
         let folder = try TemporaryFolder()
         let app = try TestCertificate()

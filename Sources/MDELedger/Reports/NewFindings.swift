@@ -45,13 +45,13 @@ extension Ledger {
 }
 
 extension ReportResult {
-    /// What identifies each finding: its tenant and device when the report has them, else the whole row.
+    /// What identifies each finding: `tenant device` when the report has both columns, else the whole row.
     public var findingKeys: Set<String> {
         guard let finding = columns.firstIndex(of: "finding") else { return [] }
         let key = ["tenant_name", "machine_id"].compactMap { columns.firstIndex(of: $0) }
         return Set(
             rows.filter { $0[finding] == .integer(1) }.map { row in
-                (key.count == 2 ? key.map { row[$0] } : row).map(\.text).joined(separator: "\u{1F}")
+                (key.count == 2 ? key.map { row[$0] } : row).map(\.text).joined(separator: " ")
             })
     }
 }

@@ -44,11 +44,13 @@ enum RunTimeOrder {
 
     /// The floor for a run of `tenant` writing `streams`, or nil when the tenant has no dated run.
     static func floor(_ db: Database, tenant: Int64, streams: [Stream]) throws -> Floor? {
-        let latestSQL = """
+        func latestSQL(_ condition: String) -> String {
+            """
             SELECT r.id, r.observed_at FROM sync_runs r
-            WHERE r.tenant = ? AND r.status = 'committed' AND r.observed_at IS NOT NULL AND %@
+            WHERE r.tenant = ? AND r.status = 'committed' AND r.observed_at IS NOT NULL AND \(condition)
             ORDER BY r.observed_at DESC, r.id DESC LIMIT 1
             """
+        }
         var best: Floor?
         func consider(_ row: Row?, sameStream: Bool) {
             guard let row else { return }
@@ -61,12 +63,12 @@ enum RunTimeOrder {
             }
         }
         consider(
-            try Row.fetchOne(db, sql: latestSQL.replacingOccurrences(of: "%@", with: "1"), arguments: [tenant]),
+            try Row.fetchOne(db, sql: latestSQL("1"), arguments: [tenant]),
             sameStream: false)
         for stream in streams {
             consider(
                 try Row.fetchOne(
-                    db, sql: latestSQL.replacingOccurrences(of: "%@", with: stream.condition), arguments: [tenant]),
+                    db, sql: latestSQL(stream.condition), arguments: [tenant]),
                 sameStream: true)
         }
         return best
