@@ -4,26 +4,26 @@ import Foundation
 public struct MDEEndpoints: Sendable, Hashable {
     /// The documented API host (mde-api.md §2); regional and legacy hosts also work.
     public static let defaultBaseURL = "https://api.security.microsoft.com"
-    /// The token scope, the same whichever API host is called.
-    public static let scope = "https://api.securitycenter.microsoft.com/.default"
 
     /// The API base, without a trailing slash; paths such as `/api/machines` are appended.
     public var baseURL: URL
     public var tokenURL: URL
+    /// The client-credentials scope: the same whichever API host of a cloud is called (`MicrosoftCloud.scope`).
+    public var scope: String
 
     /// Validates both URLs: `https` is always accepted; plain `http` only when the host is loopback
     /// (`127.0.0.0/8`, `::1`, `localhost`), because the bearer token and the secret would travel in clear text.
     /// Pure: never connects.
     /// - Throws: `MDEConfigurationError` naming the URL and the fix.
-    public init(baseURL: String, tokenURL: String) throws {
+    public init(baseURL: String, tokenURL: String, scope: String = MicrosoftCloud.public.scope) throws {
         self.baseURL = try Self.validated(baseURL, name: "API base URL")
         self.tokenURL = try Self.validated(tokenURL, name: "token URL")
+        self.scope = scope
     }
 
-    /// The Entra ID v2 token endpoint of a tenant.
+    /// The Entra ID v2 token endpoint of a tenant in the commercial cloud.
     public static func defaultTokenURL(tenantId: String) -> String {
-        let tenant = tenantId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
-        return "https://login.microsoftonline.com/\(tenant ?? tenantId)/oauth2/v2.0/token"
+        MicrosoftCloud.public.tokenURL(tenantId: tenantId)
     }
 
     /// `true` for the literal loopback addresses only: `localhost` exactly (any case, no trailing dot), `127.a.b.c`

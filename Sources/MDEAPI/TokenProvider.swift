@@ -49,7 +49,7 @@ actor TokenProvider {
         while true {
             // Built for each attempt: a signed assertion is single-use (its jti), and an attempt whose answer was
             // lost may have used it up already.
-            let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString)
+            let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString, scope: endpoints.scope)
             transport.count { $0.tokenRequests += 1 }
             let started = transport.clock.now()
             let response: RawResponse
@@ -114,7 +114,7 @@ actor TokenProvider {
     /// `application/x-www-form-urlencoded` value encoding: everything but unreserved characters is escaped.
     /// The client-credentials form: the secret, or the federated token file's current contents as a client
     /// assertion (re-read for every token: the platform rotates the file).
-    static func tokenForm(_ credentials: ClientCredentials, audience: String) throws -> String {
+    static func tokenForm(_ credentials: ClientCredentials, audience: String, scope: String) throws -> String {
         var fields = [("grant_type", "client_credentials"), ("client_id", credentials.clientId)]
         if let certificate = credentials.certificate {
             fields += [
@@ -149,7 +149,7 @@ actor TokenProvider {
         } else {
             fields.append(("client_secret", credentials.clientSecret))
         }
-        fields.append(("scope", MDEEndpoints.scope))
+        fields.append(("scope", scope))
         return fields.map { "\($0)=\(formEncoded($1))" }.joined(separator: "&")
     }
 

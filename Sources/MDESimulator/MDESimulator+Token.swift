@@ -2,8 +2,9 @@ import Foundation
 
 /// The Entra ID v2.0 client-credentials token endpoint, with AAD's error codes for the usual mistakes.
 extension MDESimulator {
-    /// Scopes that yield an MDE token (the documented one and the alias in Microsoft's curl sample).
-    static let mdeScopes: Set<String> = [
+    /// Scopes that yield an MDE token in the commercial cloud (the documented one and the alias in Microsoft's
+    /// curl sample).
+    public static let commercialScopes: Set<String> = [
         "https://api.securitycenter.microsoft.com/.default",
         "https://securitycenter.onmicrosoft.com/windowsatpservice/.default",
     ]
@@ -71,7 +72,7 @@ extension MDESimulator {
             return .oauthError(
                 400, "invalid_request", "AADSTS90014: The required field 'scope' is missing from the credential.")
         }
-        let forMDE = Self.mdeScopes.contains(scope.lowercased())
+        let forMDE = configuration.scopes.contains(scope.lowercased())
         guard forMDE || Self.otherScopes.contains(scope.lowercased()) else {
             return .oauthError(
                 400, "invalid_scope",

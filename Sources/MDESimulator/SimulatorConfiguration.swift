@@ -29,6 +29,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var federatedTokens: Set<String> = []
     /// PEM certificates registered for the app: a client assertion signed with one of their keys is accepted.
     public var certificates: [String] = []
+    /// Scopes that yield an MDE token: the commercial cloud's by default; a US Government tenant's app is known
+    /// by its cloud's identifier URI instead.
+    public var scopes: Set<String> = MDESimulator.commercialScopes
     /// Address to bind; the simulator has no TLS, so keep it on loopback.
     public var host: String
     /// Port to bind; 0 lets the system choose one.

@@ -14,6 +14,14 @@ struct APIOptions: ParsableArguments {
     var tokenURL: String?
 
     @Option(
+        name: .customLong("cloud"),
+        help: ArgumentHelp(
+            "The tenant's Microsoft cloud: public, gcc, gcc-high or dod (default: the tenant's 'cloud' setting, else "
+                + "public). It picks the API host, the login host and the token scope.",
+            valueName: "cloud"))
+    var cloud: MicrosoftCloud?
+
+    @Option(
         name: .customLong("ca-file"),
         help: ArgumentHelp("A PEM file of extra CA certificates to trust (a TLS-inspecting proxy).", valueName: "pem"))
     var caFile: String?
@@ -110,4 +118,5 @@ struct APIOptions: ParsableArguments {
 }
 
 extension CredentialKind: ExpressibleByArgument {}
+extension MicrosoftCloud: ExpressibleByArgument {}
 extension AssertionAlgorithm: ExpressibleByArgument {}

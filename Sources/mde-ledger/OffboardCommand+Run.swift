@@ -29,12 +29,7 @@ struct OutboxCLI {
         let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: kind == .offboard ? "offboard" : "tag")
         let opened = try ledger.open()
         let env = ProcessInfo.processInfo.environment
-        let connection = Result {
-            try TenantConnection.resolve(
-                ledger: opened, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL, env: env,
-                credential: api.credential,
-                algorithm: api.assertionAlgorithm)
-        }
+        let connection = Result { try TenantConnection.resolve(ledger: opened, options: api, env: env) }
         // A dry run needs no credentials: it records the client id when it is known.
         let clientId =
             (try? connection.get().credentials.clientId)

@@ -48,6 +48,12 @@ struct SimulateCommand: AsyncParsableCommand {
     var clientSecret = "sim-secret"
 
     @Option(
+        help: ArgumentHelp(
+            "The cloud whose token scope the token endpoint accepts: public, gcc, gcc-high or dod.",
+            valueName: "cloud"))
+    var cloud: MicrosoftCloud = .public
+
+    @Option(
         name: .customLong("rate-limit"),
         help: ArgumentHelp("Per-client API call limits, or none.", valueName: "spec"))
     var rateLimit = SimulatedRateLimits.mde.description
@@ -74,10 +80,11 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = SimulatorConfiguration(
+        var configuration = SimulatorConfiguration(
             seed: seed, devices: devices, tenantId: tenantId, clientId: clientId, clientSecret: clientSecret,
             host: host, port: port, rateLimits: try SimulatedRateLimits(parsing: rateLimit),
             faults: try SimulatedFaults(parsing: faults))
+        if cloud != .public { configuration.scopes = [cloud.scope] }
         let simulator = MDESimulator(configuration: configuration)
         let application = simulator.buildApplication { port in
             let hostPart = host.contains(":") ? "[\(host)]" : host

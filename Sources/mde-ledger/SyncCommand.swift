@@ -13,8 +13,9 @@ struct SyncCommand: AsyncParsableCommand {
             last committed run left it. An unchanged tenant writes no history. The ledger is created on first use.
 
             Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE). \
-            Endpoints: --base-url / MDE_API_BASE_URL (default https://api.security.microsoft.com) and \
-            --token-url / MDE_TOKEN_URL (default the tenant's Entra v2 token endpoint). Plain http:// is accepted \
+            Endpoints: --cloud (public, gcc, gcc-high, dod; default the tenant's 'cloud' setting, else public) picks \
+            the API host, the login host and the token scope; --base-url / MDE_API_BASE_URL and --token-url / \
+            MDE_TOKEN_URL override the hosts, the tenant's 'scope' setting or MDE_TOKEN_SCOPE the scope. Plain http:// is accepted \
             only for loopback addresses (the simulator). A token URL stored in the ledger must be a Microsoft Entra \
             login host or loopback unless --token-url or MDE_TOKEN_URL names it. Redirects are never followed.
 
@@ -59,9 +60,7 @@ struct SyncCommand: AsyncParsableCommand {
         // credentials are known to be there.
         let existing = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open(create: true) : nil
         let connection = try TenantConnection.resolve(
-            ledger: existing, tenant: api.tenant, baseURL: api.baseURL, tokenURL: api.tokenURL,
-            env: ProcessInfo.processInfo.environment, credential: api.credential,
-            algorithm: api.assertionAlgorithm)
+            ledger: existing, options: api, env: ProcessInfo.processInfo.environment)
         let (credentials, endpoints) = (connection.credentials, connection.endpoints)
         let opened = try existing ?? ledger.open(create: true)
         let progress = ProgressLine(enabled: !api.noProgress)

@@ -8,8 +8,10 @@ struct TenantAddCommand: ParsableCommand {
         abstract: "Add a tenant with its ids, API endpoints and thresholds.",
         discussion: """
             --tenant-id and --client-id are what sync uses to get a token (a tenant fed only by imports needs \
-            neither). --region picks Microsoft's regional API host (eu, us, uk, au, swa); --base-url and \
-            --token-url override it (sovereign clouds, the simulator). Thresholds not given keep their documented \
+            neither). --cloud picks the Microsoft cloud (public, gcc, gcc-high, dod: its API host, login host and \
+            token scope); --region picks a regional API host of the commercial cloud (us, eu, uk, au, swa, ina, \
+            aea); --base-url and --token-url override them (a private endpoint, the simulator), --scope the token \
+            scope (see docs/credentials.md for the clouds whose scope Microsoft does not document). Thresholds not given keep their documented \
             defaults. The secret is never a flag: export AZURE_CLIENT_SECRET_<NAME>. The ledger is created on first \
             use, and the addition is recorded as an event.
             """
@@ -26,8 +28,18 @@ struct TenantAddCommand: ParsableCommand {
     @Option(name: .customLong("client-id"), help: ArgumentHelp("The app registration's client id.", valueName: "id"))
     var clientId: String?
 
-    @Option(help: ArgumentHelp("The regional API host: eu, us, uk, au or swa.", valueName: "region"))
+    @Option(
+        help: ArgumentHelp(
+            "The Microsoft cloud: public (the default), gcc, gcc-high or dod.", valueName: "cloud"))
+    var cloud: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A regional API host of the commercial cloud: us, eu, uk, au, swa, ina or aea.", valueName: "region"))
     var region: String?
+
+    @Option(help: ArgumentHelp("The token scope, replacing the cloud's (ends in /.default).", valueName: "scope"))
+    var scope: String?
 
     @Option(name: .customLong("base-url"), help: ArgumentHelp("The MDE API base URL.", valueName: "url"))
     var baseURL: String?
@@ -69,7 +81,9 @@ struct TenantAddCommand: ParsableCommand {
         for case let (key, value?) in given { settings[key] = value }
         let new = NewTenant(
             name: name, tenantId: tenantId, clientId: clientId,
-            api: TenantAPISettings(region: region, baseURL: baseURL, tokenURL: tokenURL), settings: settings)
+            api: TenantAPISettings(
+                region: region, baseURL: baseURL, tokenURL: tokenURL, cloud: cloud, scope: scope),
+            settings: settings)
         let record = try ledger.open(create: true).addTenant(new)
         let variables = TenantSecrets.variables(for: record.name)
         print("tenant \(record.name) added")

@@ -27,9 +27,12 @@ struct TenantListCommand: ParsableCommand {
             let record = tenant.record
             print(record.name)
             print("  tenant id: \(record.tenantId ?? "-")  client id: \(record.clientId ?? "-")")
-            let base = tenant.api.effectiveBaseURL ?? "MDE_API_BASE_URL, else \(MDEEndpoints.defaultBaseURL)"
+            let cloud = tenant.api.cloud.flatMap { MicrosoftCloud(rawValue: $0) } ?? .public
+            let base = tenant.api.effectiveBaseURL ?? "MDE_API_BASE_URL, else \(cloud.apiBaseURL)"
             let region = tenant.api.region.map { " (region \($0))" } ?? ""
             print("  api: \(base)\(region)  token: \(tenant.api.tokenURL ?? "MDE_TOKEN_URL, else Entra default")")
+            let scope = tenant.api.scope ?? "MDE_TOKEN_SCOPE, else \(cloud.scope)"
+            print("  cloud: \(cloud.rawValue)\(tenant.api.cloud == nil ? " (default)" : "")  scope: \(scope)")
             let thresholds = LifecyclePolicy.keys.map { key in
                 "\(key)=\(tenant.policy[key]!)\(tenant.overridden.contains(key) ? "*" : "")"
             }

@@ -60,9 +60,12 @@ import Testing
         #expect(error?.description.hasPrefix("token URL 'http://login.example.com/t'") == true)
     }
 
-    @Test func defaults() {
+    @Test func defaults() throws {
         #expect(MDEEndpoints.defaultBaseURL == "https://api.security.microsoft.com")
-        #expect(MDEEndpoints.scope == "https://api.securitycenter.microsoft.com/.default")
+        #expect(MicrosoftCloud.public.scope == "https://api.securitycenter.microsoft.com/.default")
+        #expect(
+            try MDEEndpoints(baseURL: "https://x.security.microsoft.com", tokenURL: "https://t").scope
+                == MicrosoftCloud.public.scope)
         #expect(
             MDEEndpoints.defaultTokenURL(tenantId: "00000000-0000-4000-8000-000000000001")
                 == "https://login.microsoftonline.com/00000000-0000-4000-8000-000000000001/oauth2/v2.0/token")

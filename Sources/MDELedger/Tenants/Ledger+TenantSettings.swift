@@ -5,8 +5,8 @@ import MDEAPI
 extension Ledger {
     /// Keys `tenant set NAME KEY VALUE` accepts: the connection settings, then `LifecyclePolicy.keys`.
     public static let tenantKeys =
-        ["tenant_id", "client_id", "region", "base_url", "token_url"] + LifecyclePolicy.keys + LicenceSettings.keys
-        + OffboardSettings.keys
+        ["tenant_id", "client_id", "region", "base_url", "token_url"] + TenantAPISettings.settingKeys
+        + LifecyclePolicy.keys + LicenceSettings.keys + OffboardSettings.keys
 
     /// A tenant's lifecycle thresholds: its `tenant_settings`, the documented defaults for keys not set.
     public func policy(for tenant: TenantRecord) throws -> LifecyclePolicy {
@@ -15,11 +15,7 @@ extension Ledger {
 
     /// Where a tenant's API lives, as stored by `tenant add` / `tenant set` (nil fields: not set).
     public func apiSettings(for tenant: TenantRecord) throws -> TenantAPISettings {
-        try dbQueue.read { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT region, base_url, token_url FROM tenants WHERE id = ?", arguments: [tenant.id])
-            return TenantAPISettings(region: row?[0], baseURL: row?[1], tokenURL: row?[2])
-        }
+        try dbQueue.read { db in try TenantAPISettings.load(db, tenant: tenant.id) }
     }
 
     /// Adds a tenant with its settings, and a `tenant_added` event, in one transaction.
@@ -34,6 +30,8 @@ extension Ledger {
         new.api.region = try new.api.region.map { try Self.checkedConnectionValue("region", $0) }
         new.api.baseURL = try new.api.baseURL.map { try Self.checkedConnectionValue("base_url", $0) }
         new.api.tokenURL = try new.api.tokenURL.map { try Self.checkedConnectionValue("token_url", $0) }
+        new.api.cloud = try new.api.cloud.map { try Self.checkedConnectionValue("cloud", $0) }
+        new.api.scope = try new.api.scope.map { try Self.checkedConnectionValue("scope", $0) }
         var policy = LifecyclePolicy()
         for (key, value) in new.settings { try policy.set(key, to: value) }
         return try dbQueue.write { [new] db in
@@ -57,6 +55,9 @@ extension Ledger {
                 "token_url": new.api.tokenURL.map(JSONValue.string) ?? .null,
             ]
             for key in new.settings.keys.sorted() { payload[key] = .int(Int64(policy[key]!)) }
+            // Only when given: the starting payload of every other tenant stays as it was.
+            if let cloud = new.api.cloud { payload["cloud"] = .string(cloud) }
+            if let scope = new.api.scope { payload["scope"] = .string(scope) }
             let record = try Self.insertTenant(
                 db, name: name, entraTenantId: new.tenantId, clientId: new.clientId, payload: payload,
                 clock: clock)
@@ -66,6 +67,8 @@ extension Ledger {
             for key in new.settings.keys.sorted() {
                 try Self.storeSetting(db, tenant: record.id, key: key, value: policy[key]!)
             }
+            _ = try Self.replaceSetting(db, tenant: record.id, key: "cloud", value: new.api.cloud)
+            _ = try Self.replaceSetting(db, tenant: record.id, key: "scope", value: new.api.scope)
             return record
         }
     }
@@ -88,7 +91,10 @@ extension Ledger {
             let tenant = try Self.resolveTenant(db, TenantSelection(name: name))
             let old: String?
             let new: String?
-            if LicenceSettings.keys.contains(key) {
+            if TenantAPISettings.settingKeys.contains(key) {
+                new = clear ? nil : try Self.checkedConnectionValue(key, value)
+                old = try Self.replaceSetting(db, tenant: tenant.id, key: key, value: new)
+            } else if LicenceSettings.keys.contains(key) {
                 new = clear ? nil : String(try LicenceSettings.checked(key, value))
                 old = try Self.replaceSetting(db, tenant: tenant.id, key: key, value: new)
             } else if OffboardSettings.keys.contains(key) {
@@ -128,12 +134,10 @@ extension Ledger {
     public func tenantDetails() throws -> [TenantDetails] {
         try dbQueue.read { db in
             try Self.tenants(db).map { record in
-                let api = try Row.fetchOne(
-                    db, sql: "SELECT region, base_url, token_url FROM tenants WHERE id = ?", arguments: [record.id])
                 let keys = try String.fetchSet(
                     db, sql: "SELECT key FROM tenant_settings WHERE tenant = ?", arguments: [record.id])
                 return TenantDetails(
-                    record: record, api: TenantAPISettings(region: api?[0], baseURL: api?[1], tokenURL: api?[2]),
+                    record: record, api: try TenantAPISettings.load(db, tenant: record.id),
                     policy: try LifecyclePolicy.load(db, tenant: record.id),
                     overridden: keys.intersection(LifecyclePolicy.keys),
                     devices: try Int.fetchOne(
@@ -176,6 +180,8 @@ extension Ledger {
         case "region": return try TenantAPISettings.checkedRegion(value)
         case "base_url": return try TenantAPISettings.checkedURL(value, name: "base_url")
         case "token_url": return try TenantAPISettings.checkedURL(value, name: "token_url")
+        case "cloud": return try TenantAPISettings.checkedCloud(value)
+        case "scope": return try TenantAPISettings.checkedScope(value)
         default:
             let trimmed = value.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, !trimmed.contains(where: { $0.isWhitespace || $0 == "/" }) else {
