@@ -25,8 +25,14 @@ public struct ClientCertificate: Sendable {
             MDEConfigurationError("AZURE_CLIENT_CERTIFICATE_PATH '\(path)' \(problem)")
         }
         var info = stat()
-        guard stat(path, &info) == 0, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard stat(path, &info) == 0, let data = FileManager.default.contents(atPath: path) else {
             throw fail("cannot be read; check the path")
+        }
+        // PKCS#12 is DER: a binary SEQUENCE. swift-crypto cannot open it, and ASN.1 is not parsed by hand here.
+        guard data.first != 0x30, let text = String(data: data, encoding: .utf8) else {
+            throw fail(
+                "is not a PEM file (a PKCS#12 .pfx file is not supported yet); convert it once with "
+                    + "'openssl pkcs12 -in FILE.pfx -nodes -out FILE.pem' and chmod 600 FILE.pem")
         }
         guard info.st_mode & 0o077 == 0 else {
             throw fail("is readable by group or others; run chmod 600 on it (it holds the private key)")

@@ -1,7 +1,7 @@
 import Foundation
 
-/// An Entra ID app's client credentials: a client secret, or a federated token file (workload identity
-/// federation). `description` and `dump` never show the secret.
+/// How the tool proves who it is: an Entra ID app's client secret, certificate or federated token file (workload
+/// identity federation), or the host's managed identity. `description` and `dump` never show the secret.
 public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var tenantId: String
     public var clientId: String
@@ -11,6 +11,8 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     public var federatedTokenFile: String?
     /// `AZURE_CLIENT_CERTIFICATE_PATH`: signs a client assertion for every token.
     public var certificate: ClientCertificate?
+    /// The host's managed identity: tokens come from its local identity endpoint.
+    public var managedIdentity: ManagedIdentity?
 
     public init(tenantId: String, clientId: String, clientSecret: String) {
         self.tenantId = tenantId
@@ -35,15 +37,31 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         self.certificate = certificate
     }
 
-    /// Which kind of credential this is, as a run records it (never the material): `secret`, `certificate` or
-    /// `workload-identity`.
+    /// A managed identity. `tenantId` is only recorded (the identity belongs to one tenant); `clientId` is the
+    /// user-assigned identity's, or empty for the system-assigned one.
+    public init(tenantId: String, managedIdentity: ManagedIdentity) {
+        self.tenantId = tenantId
+        self.clientId = managedIdentity.clientId ?? ""
+        self.clientSecret = ""
+        self.managedIdentity = managedIdentity
+    }
+
+    /// Which kind of credential this is, as a run records it (never the material): `secret`, `certificate`,
+    /// `workload-identity` or `managed-identity`.
     public var kind: CredentialKind {
-        certificate != nil ? .certificate : federatedTokenFile == nil ? .secret : .workloadIdentity
+        if managedIdentity != nil { return .managedIdentity }
+        return certificate != nil ? .certificate : federatedTokenFile == nil ? .secret : .workloadIdentity
     }
 
     public var description: String {
-        "tenant \(tenantId), client \(clientId), "
-            + (kind == .secret ? "secret <redacted>" : kind == .certificate ? "certificate" : "federated token file")
+        let material =
+            switch kind {
+            case .secret, .auto: "secret <redacted>"
+            case .certificate: "certificate"
+            case .workloadIdentity: "federated token file"
+            case .managedIdentity: "managed identity (\(managedIdentity!.source.rawValue))"
+            }
+        return "tenant \(tenantId), client \(clientId), " + material
     }
     public var debugDescription: String { "ClientCredentials(\(description))" }
     public var customMirror: Mirror {
@@ -54,7 +72,9 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     /// `AZURE_CLIENT_SECRET_FILE` (a file readable by its owner only; surrounding whitespace is trimmed).
     /// - Throws: `MDEConfigurationError` naming the missing variable, or the file and the `chmod 600` fix.
     /// With `kind` `.auto`, Azure Identity's EnvironmentCredential order: a secret, then a certificate, then a
-    /// federated token file.
+    /// federated token file, then a managed identity whose endpoint the environment announces
+    /// (`ManagedIdentity.isAnnounced`). A managed identity needs no `AZURE_TENANT_ID`; `AZURE_CLIENT_ID` names a
+    /// user-assigned identity.
     public static func fromEnvironment(
         _ env: [String: String] = ProcessInfo.processInfo.environment, kind: CredentialKind = .auto,
         algorithm: AssertionAlgorithm = .ps256
@@ -65,17 +85,24 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
             }
             return value
         }
-        let tenantId = try required("AZURE_TENANT_ID", "the Entra tenant id")
-        let clientId = try required("AZURE_CLIENT_ID", "the app registration's client id")
+        func value(_ name: String) -> String? {
+            env[name].flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
         let secret = env["AZURE_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         let secretFile = env["AZURE_CLIENT_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let federated = env["AZURE_FEDERATED_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let certificate = env["AZURE_CLIENT_CERTIFICATE_PATH"].flatMap { $0.isEmpty ? nil : $0 }
+        let appCredential = secret != nil || secretFile != nil || federated != nil || certificate != nil
+        if kind == .managedIdentity || (kind == .auto && !appCredential && ManagedIdentity.isAnnounced(in: env)) {
+            return ClientCredentials(
+                tenantId: value("AZURE_TENANT_ID") ?? "",
+                managedIdentity: try ManagedIdentity.fromEnvironment(env, clientId: value("AZURE_CLIENT_ID")))
+        }
+        let tenantId = try required("AZURE_TENANT_ID", "the Entra tenant id")
+        let clientId = try required("AZURE_CLIENT_ID", "the app registration's client id")
         switch kind {
         case .managedIdentity:
-            throw MDEConfigurationError(
-                "--credential managed-identity is not supported yet; use a client secret, a certificate "
-                    + "(AZURE_CLIENT_CERTIFICATE_PATH) or workload identity (AZURE_FEDERATED_TOKEN_FILE)")
+            preconditionFailure("handled above")
         case .certificate:
             guard let certificate else {
                 throw MDEConfigurationError(
@@ -112,7 +139,9 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         case (nil, nil):
             throw MDEConfigurationError(
                 "AZURE_CLIENT_SECRET is not set; export it or point AZURE_CLIENT_SECRET_FILE at a file holding it"
-                    + (kind == .auto ? ", or AZURE_FEDERATED_TOKEN_FILE at a federated token (workload identity)" : ""))
+                    + (kind == .auto
+                        ? ", or AZURE_FEDERATED_TOKEN_FILE at a federated token (workload identity); on an Azure VM "
+                            + "use --credential managed-identity" : ""))
         }
     }
 
@@ -168,7 +197,7 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
 /// How the app proves who it is (`--credential`).
 public enum CredentialKind: String, Sendable, CaseIterable {
     /// A secret if one is set, else a certificate, else a federated token file (Azure Identity's
-    /// EnvironmentCredential order).
+    /// EnvironmentCredential order), else a managed identity whose endpoint the environment announces.
     case auto
     case secret
     case certificate

@@ -13,6 +13,8 @@ struct RawResponse: Sendable {
     /// The `Location` header of a redirect, which is never followed.
     var location: String? = nil
     var contentType: String? = nil
+    /// `WWW-Authenticate`: an Azure Arc identity endpoint names its key file there.
+    var challenge: String? = nil
 }
 
 /// The whole exchange, body included, took longer than `RetryPolicy.requestTimeout`.
@@ -50,12 +52,15 @@ final class HTTPTransport: Sendable {
     ///
     /// The request timeout covers the body too: a server that sends one byte a second defeats a read timeout,
     /// and the client's own deadline stops at the response head.
+    /// - Parameter direct: never through a proxy (a managed identity's local endpoint).
     func execute(
-        method: String, url: String, headers: [(String, String)], body: Data?
+        method: String, url: String, headers: [(String, String)], body: Data?, direct: Bool = false
     ) async throws -> RawResponse {
         let timeout = retryPolicy.requestTimeout
         return try await withThrowingTaskGroup(of: RawResponse?.self) { group in
-            group.addTask { try await self.exchange(method: method, url: url, headers: headers, body: body) }
+            group.addTask {
+                try await self.exchange(method: method, url: url, headers: headers, body: body, direct: direct)
+            }
             group.addTask {
                 try await Task.sleep(for: timeout)
                 return nil
@@ -67,7 +72,7 @@ final class HTTPTransport: Sendable {
     }
 
     private func exchange(
-        method: String, url: String, headers: [(String, String)], body: Data?
+        method: String, url: String, headers: [(String, String)], body: Data?, direct: Bool
     ) async throws -> RawResponse {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
@@ -77,7 +82,7 @@ final class HTTPTransport: Sendable {
         if let body { request.body = .bytes(body) }
         let timeout = retryPolicy.requestTimeout.components
         let milliseconds = timeout.seconds * 1_000 + timeout.attoseconds / 1_000_000_000_000_000
-        let (client, proxy) = http.client(for: url)
+        let (client, proxy) = direct ? (http.direct, nil) : http.client(for: url)
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request, timeout: .milliseconds(milliseconds), logger: logger)
@@ -104,7 +109,8 @@ final class HTTPTransport: Sendable {
             serverDate: response.headers.first(name: "Date").flatMap(HTTPDate.parse),
             retryAfter: response.headers.first(name: "Retry-After"),
             body: Data(buffer.readableBytesView), location: response.headers.first(name: "Location"),
-            contentType: response.headers.first(name: "Content-Type"))
+            contentType: response.headers.first(name: "Content-Type"),
+            challenge: response.headers.first(name: "WWW-Authenticate"))
     }
 
     /// What a proxy's refusal means, naming the proxy (never its password) and the fix.

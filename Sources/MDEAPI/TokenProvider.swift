@@ -2,7 +2,7 @@ import Foundation
 
 /// Fetches and caches the OAuth2 client-credentials token; concurrent callers share one refresh.
 actor TokenProvider {
-    private struct Token {
+    struct Token {
         var value: String
         var refreshAt: Double
     }
@@ -44,6 +44,9 @@ actor TokenProvider {
     private static func fetch(
         endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport
     ) async throws -> Token {
+        if let identity = credentials.managedIdentity {
+            return try await fetch(identity, scope: endpoints.scope, transport: transport)
+        }
         let policy = transport.retryPolicy
         var retries = TransientRetries(policy: policy, clock: transport.clock)
         while true {
@@ -72,14 +75,7 @@ actor TokenProvider {
                 continue
             }
             let json = try? JSONValue.parse(response.body)
-            if response.status == 200, let token = json?["access_token"]?.stringValue, !token.isEmpty {
-                Secrets.register(token)
-                // expires_in is a number from the v2 endpoint and a string from v1; both are seconds.
-                let lifetime = json?["expires_in"]?.stringValue.flatMap(Double.init) ?? 3_600
-                // Refresh 5 minutes early; a short-lived token is used for half its life instead.
-                let usable = lifetime > 600 ? lifetime - 300 : lifetime / 2
-                return Token(value: token, refreshAt: started + usable)
-            }
+            if response.status == 200, let token = token(from: json, started: started) { return token }
             if (300...399).contains(response.status) {
                 // Following it would send the form, secret included, to wherever the Location points.
                 throw MDETokenError(
@@ -100,6 +96,20 @@ actor TokenProvider {
                     ?? (json == nil ? "the response is not JSON" : nil),
                 hint: hint(status: response.status))
         }
+    }
+
+    /// The token of a successful answer, registered as a secret, to be refreshed 5 minutes before it expires (a
+    /// short-lived one at half its life). `expires_in` is a number from the v2 endpoint and a string from v1 and
+    /// IMDS; App Service sends only `expires_on`, in Unix seconds.
+    static func token(from json: JSONValue?, started: Double) -> Token? {
+        guard let token = json?["access_token"]?.stringValue, !token.isEmpty else { return nil }
+        Secrets.register(token)
+        let lifetime =
+            json?["expires_in"]?.stringValue.flatMap(Double.init)
+            ?? json?["expires_on"]?.stringValue.flatMap(Double.init).map { $0 - Date().timeIntervalSince1970 }
+            ?? 3_600
+        let usable = lifetime > 600 ? lifetime - 300 : max(lifetime / 2, 0)
+        return Token(value: token, refreshAt: started + usable)
     }
 
     private static func hint(status: Int) -> String {

@@ -37,6 +37,7 @@ extension MDESimulator {
         case .tags(let id): return tagMachine(id, request, target: target)
         case .multiTag: return tagMachines(request, target: target)
         case .token(let tenant): return issueToken(tenant: tenant, request)
+        case .identityToken: return issueIdentityToken(request)
         case .machines: return listMachines(request, target: target)
         case .machine(let id): return getMachine(id, request, target: target)
         case .actions: return listActions(request, target: target)

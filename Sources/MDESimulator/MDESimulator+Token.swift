@@ -80,15 +80,7 @@ extension MDESimulator {
                     + "have a scope value with /.default suffixed to the resource identifier; MDE uses "
                     + "https://api.securitycenter.microsoft.com/.default.")
         }
-        let token = state.withLock { state in
-            state.tokensIssued += 1
-            var rng = SplitMix64(seed: configuration.seed ^ (state.tokensIssued &* 0x9E37_79B9_7F4A_7C15))
-            let token = "sim.\(state.tokensIssued).\(rng.hex(48))"
-            // A token-ttl fault makes tokens die early while the response still promises the usual hour.
-            let lifetime = state.faults.tokenLifetime ?? Double(Self.tokenLifetime)
-            state.tokens[token] = IssuedToken(clientId: clientId, expires: .now + .seconds(lifetime), forMDE: forMDE)
-            return token
-        }
+        let token = mintToken(clientId: clientId, forMDE: forMDE)
         var w = JSONWriter()
         w.beginObject()
         w.field("token_type", "Bearer")
@@ -99,6 +91,19 @@ extension MDESimulator {
         var reply = SimReply.json(200, w, contentType: "application/json; charset=utf-8")
         reply.headers.append(("Cache-Control", "no-store, no-cache"))
         return reply
+    }
+
+    /// A new bearer token for `clientId`, remembered until it expires.
+    func mintToken(clientId: String, forMDE: Bool) -> String {
+        state.withLock { state in
+            state.tokensIssued += 1
+            var rng = SplitMix64(seed: configuration.seed ^ (state.tokensIssued &* 0x9E37_79B9_7F4A_7C15))
+            let token = "sim.\(state.tokensIssued).\(rng.hex(48))"
+            // A token-ttl fault makes tokens die early while the response still promises the usual hour.
+            let lifetime = state.faults.tokenLifetime ?? Double(Self.tokenLifetime)
+            state.tokens[token] = IssuedToken(clientId: clientId, expires: .now + .seconds(lifetime), forMDE: forMDE)
+            return token
+        }
     }
 
     enum Authorization {

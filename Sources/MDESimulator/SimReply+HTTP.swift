@@ -11,6 +11,11 @@ extension SimRequest {
             method: request.method.rawValue, path: request.uri.path, rawQuery: request.uri.query ?? "",
             authorization: request.headers[.authorization], host: request.head.authority,
             contentType: request.headers[.contentType], body: Array(buffer: body))
+        let fields = request.headers
+        func header(_ name: String) -> String? { fields.first { $0.name.canonicalName == name }?.value }
+        metadata = header("metadata")
+        identityHeader = header("x-identity-header")
+        forwarded = header("via") != nil || header("x-forwarded-for") != nil
     }
 }
 

@@ -11,6 +11,11 @@ struct SimRequest: Sendable {
     var host: String?
     var contentType: String?
     var body: [UInt8]
+    /// The identity endpoints' headers: `Metadata`, `X-IDENTITY-HEADER`, and whether a proxy forwarded the
+    /// request (`Via` or `X-Forwarded-For`, which IMDS refuses).
+    var metadata: String?
+    var identityHeader: String?
+    var forwarded = false
 
     init(
         method: String, path: String, rawQuery: String = "", authorization: String? = nil, host: String? = nil,

@@ -32,6 +32,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// Scopes that yield an MDE token: the commercial cloud's by default; a US Government tenant's app is known
     /// by its cloud's identifier URI instead.
     public var scopes: Set<String> = MDESimulator.commercialScopes
+    /// The host's managed identity, served on the identity endpoints; nil: they answer 404.
+    public var managedIdentity: SimulatedManagedIdentity?
     /// Address to bind; the simulator has no TLS, so keep it on loopback.
     public var host: String
     /// Port to bind; 0 lets the system choose one.

@@ -3,6 +3,8 @@
 /// MDE API (all but the token endpoint need `Authorization: Bearer <token>`):
 /// - `POST /{tenantId}/oauth2/v2.0/token` — form-encoded client credentials; scope
 ///   `https://api.securitycenter.microsoft.com/.default`.
+/// - `GET /metadata/identity/oauth2/token` (IMDS, or Azure Arc with its 401 key challenge) and `GET /msi/token`
+///   (App Service) — managed identity tokens, when `SimulatorConfiguration.managedIdentity` is set.
 /// - `GET /api/machines`, `GET /api/machines/{id}` (id or computer name)
 /// - `GET /api/machineactions`, `GET /api/machineactions/{id}`
 /// - `POST /api/machines/{id}/offboard` `{"Comment":"…"}` → 201 MachineAction (Pending until the device reports)
@@ -35,6 +37,8 @@
 /// `Retry-After` (seconds). A `/_sim/fail` rule applies to any non-control route, the token endpoint included.
 enum SimulatorRoute: Equatable {
     case token(tenant: String)
+    /// IMDS and Azure Arc: `GET /metadata/identity/oauth2/token`; App Service: `GET /msi/token`.
+    case identityToken
     case machines
     case machine(String)
     case findByTag
@@ -59,6 +63,8 @@ enum SimulatorRoute: Equatable {
         switch lower.count {
         case 4 where lower[1] == "oauth2" && lower[2] == "v2.0" && lower[3] == "token":
             (route, allowed) = (.token(tenant: parts[0]), ["POST"])
+        case 4 where lower == ["metadata", "identity", "oauth2", "token"]: route = .identityToken
+        case 2 where lower == ["msi", "token"]: route = .identityToken
         case 2 where lower == ["api", "machines"]: route = .machines
         case 3 where lower == ["api", "machines", "addorremovetagformultiplemachines"] && method == "POST":
             (route, allowed) = (.multiTag, ["POST"])
@@ -84,6 +90,7 @@ enum SimulatorRoute: Equatable {
     var pattern: String {
         switch self {
         case .token: "/{tenantId}/oauth2/v2.0/token"
+        case .identityToken: "(identity endpoint)"
         case .machines: "/api/machines"
         case .machine: "/api/machines/{id}"
         case .findByTag: "/api/machines/findbytag"

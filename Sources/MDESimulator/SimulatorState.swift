@@ -64,6 +64,8 @@ struct SimulatorState: Sendable {
     var tokensIssued: UInt64 = 0
     /// The `jti` of every client assertion accepted: a second use is a replay.
     var assertionIds: Set<String> = []
+    /// Keys the Azure Arc endpoint handed out in its 401 challenges.
+    var arcKeys: Set<String> = []
     var requestsSeen: UInt64 = 0
     var counts: [RouteStatus: Int] = [:]
     /// Offboard requests that reached the handler, by lower-cased machine id or name as requested.

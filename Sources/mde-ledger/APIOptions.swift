@@ -29,9 +29,10 @@ struct APIOptions: ParsableArguments {
     @Option(
         name: .customLong("credential"),
         help: ArgumentHelp(
-            "auto, secret, certificate or workload-identity (auto: AZURE_CLIENT_SECRET or AZURE_CLIENT_SECRET_FILE, "
-                + "else AZURE_CLIENT_CERTIFICATE_PATH, else AZURE_FEDERATED_TOKEN_FILE). managed-identity is not "
-                + "supported yet.",
+            "auto, secret, certificate, workload-identity or managed-identity (auto: AZURE_CLIENT_SECRET or "
+                + "AZURE_CLIENT_SECRET_FILE, else AZURE_CLIENT_CERTIFICATE_PATH, else AZURE_FEDERATED_TOKEN_FILE, else "
+                + "the managed identity of App Service or Azure Arc that IDENTITY_ENDPOINT announces; an Azure VM's "
+                + "identity needs managed-identity named).",
             valueName: "kind"))
     var credential: CredentialKind = .auto
 

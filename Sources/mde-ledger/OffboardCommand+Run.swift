@@ -32,7 +32,7 @@ struct OutboxCLI {
         let connection = Result { try TenantConnection.resolve(ledger: opened, options: api, env: env) }
         // A dry run needs no credentials: it records the client id when it is known.
         let clientId =
-            (try? connection.get().credentials.clientId)
+            (try? connection.get().credentials.clientId).flatMap { $0.isEmpty ? nil : $0 }
             ?? (try? opened.resolveTenant(TenantSelection(name: api.tenant), create: false).clientId) ?? nil
         let approved = try safety.planFile.map(Self.readPlan)
         var request = OutboxRequest(

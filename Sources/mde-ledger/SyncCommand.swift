@@ -12,7 +12,9 @@ struct SyncCommand: AsyncParsableCommand {
             anything, then commits it in one transaction: a run that fails or is killed leaves the ledger as the \
             last committed run left it. An unchanged tenant writes no history. The ledger is created on first use.
 
-            Credentials: AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE). \
+            Credentials (--credential, docs/credentials.md): AZURE_TENANT_ID and AZURE_CLIENT_ID with \
+            AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE), AZURE_CLIENT_CERTIFICATE_PATH or \
+            AZURE_FEDERATED_TOKEN_FILE; or the host's managed identity (IMDS, App Service, Azure Arc). \
             Endpoints: --cloud (public, gcc, gcc-high, dod; default the tenant's 'cloud' setting, else public) picks \
             the API host, the login host and the token scope; --base-url / MDE_API_BASE_URL and --token-url / \
             MDE_TOKEN_URL override the hosts, the tenant's 'scope' setting or MDE_TOKEN_SCOPE the scope. Plain http:// is accepted \
@@ -73,8 +75,10 @@ struct SyncCommand: AsyncParsableCommand {
         client.setWaitObserver { progress.show($0) }
         var engine = SyncEngine(
             ledger: opened, client: client,
+            // A managed identity may know neither: nothing is pinned then.
             tenant: TenantSelection(
-                name: api.tenant, entraTenantId: credentials.tenantId, clientId: credentials.clientId),
+                name: api.tenant, entraTenantId: credentials.tenantId.isEmpty ? nil : credentials.tenantId,
+                clientId: credentials.clientId.isEmpty ? nil : credentials.clientId),
             source: endpoints.baseURL.absoluteString)
         engine.pageSize = pageSize
         engine.allowMassRemoval = allowMassRemoval

@@ -38,7 +38,9 @@ struct TenantConnection {
         }
         let api = try record.map { try ledger!.apiSettings(for: $0) } ?? TenantAPISettings()
         let azure = try TenantSecrets.environment(
-            tenant: tenant ?? record?.name, tenantId: record?.tenantId, clientId: record?.clientId, from: env)
+            tenant: tenant ?? record?.name, tenantId: record?.tenantId, clientId: record?.clientId, from: env,
+            managedIdentity: credential == .managedIdentity
+                || (credential == .auto && ManagedIdentity.isAnnounced(in: env)))
         let credentials = try ClientCredentials.fromEnvironment(azure, kind: credential, algorithm: algorithm)
         func setting(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         let cloud = try resolveCloud(option: cloud, stored: api, tenant: record?.name ?? tenant ?? "default")

@@ -52,7 +52,7 @@ import Testing
         ("contoso", "retention_days", "0", "must be a whole number from 1 to 3650"),
         ("contoso", "retention_days", "ninety", "must be a whole number"),
         ("contoso", "colour", "blue", "unknown setting 'colour'; known: tenant_id, client_id, region"),
-        ("contoso", "region", "mars", "unknown region 'mars'; use one of au, eu, swa, uk, us"),
+        ("contoso", "region", "mars", "unknown region 'mars'; use one of aea, au, eu, ina, swa, uk, us"),
         ("contoso", "base_url", "http://api.example.com", "plain http to a non-loopback host"),
         ("nobody", "retention_days", "90", "unknown tenant 'nobody'; known: contoso"),
     ])

@@ -8,6 +8,12 @@ import MDEAPI
 /// The tenant and client ids come from the tenant's row when it has them, else `AZURE_TENANT_ID` /
 /// `AZURE_CLIENT_ID`. Secrets are never stored in the ledger and never taken from a flag.
 public enum TenantSecrets {
+    /// What a managed identity reads (`ManagedIdentity.fromEnvironment`).
+    static let managedIdentityVariables = [
+        "IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IMDS_ENDPOINT", "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+        "MDE_LEDGER_ARC_KEY_DIRECTORY",
+    ]
+
     /// `contoso-eu` → `CONTOSO_EU`: upper-cased, every character other than A–Z and 0–9 replaced by `_`.
     public static func suffix(for name: String) -> String {
         String(
@@ -31,7 +37,8 @@ public enum TenantSecrets {
     /// - Throws: `LedgerError` when both per-tenant variables are set, or, for a named tenant, when no secret or
     ///   no tenant or client id is found anywhere (the message names the variables and the `tenant set` fix).
     public static func environment(
-        tenant: String?, tenantId: String?, clientId: String?, from env: [String: String]
+        tenant: String?, tenantId: String?, clientId: String?, from env: [String: String],
+        managedIdentity: Bool = false
     ) throws -> [String: String] {
         func value(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
         var result: [String: String] = [:]
@@ -56,6 +63,7 @@ public enum TenantSecrets {
         result["AZURE_CLIENT_SECRET_FILE"] = value("AZURE_CLIENT_SECRET_FILE")
         result["AZURE_FEDERATED_TOKEN_FILE"] = value("AZURE_FEDERATED_TOKEN_FILE")
         result["AZURE_CLIENT_CERTIFICATE_PATH"] = value("AZURE_CLIENT_CERTIFICATE_PATH")
+        for name in managedIdentityVariables { result[name] = value(name) }
         // The plain secret belongs to the app AZURE_CLIENT_ID names: with another app pinned for this tenant, the
         // token request would pair one app's id with another's secret (or the operator meant another app).
         for (variable, key, pinned) in [
@@ -69,14 +77,16 @@ public enum TenantSecrets {
                         + "'mde-ledger tenant set \(name) \(key) \(named)'")
             }
         }
-        if let tenant {
+        if let tenant, !managedIdentity {
             let names = variables(for: tenant)
             if result["AZURE_CLIENT_SECRET"] == nil && result["AZURE_CLIENT_SECRET_FILE"] == nil
                 && result["AZURE_FEDERATED_TOKEN_FILE"] == nil && result["AZURE_CLIENT_CERTIFICATE_PATH"] == nil
             {
                 throw LedgerError(
                     "no client secret for tenant '\(tenant)'; export \(names.secret) or point \(names.file) at a file "
-                        + "holding it (AZURE_CLIENT_SECRET serves every tenant without its own)")
+                        + "holding it (AZURE_CLIENT_SECRET serves every tenant without its own), set "
+                        + "AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE, or on an Azure VM use "
+                        + "--credential managed-identity")
             }
             for (variable, key) in [("AZURE_TENANT_ID", "tenant_id"), ("AZURE_CLIENT_ID", "client_id")]
             where result[variable] == nil {
