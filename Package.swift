@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Certificate credentials: the app's certificate (X.509) and the client assertion's RSA signature.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        // swift-certificates' own: the simulator's test certificate names 127.0.0.1 and ::1 as IP addresses.
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // Also AsyncHTTPClient's: its connection errors name a proxy that cannot be reached.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -57,6 +59,9 @@ let package = Package(
             name: "MDESimulator",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One HTTP exchange as the client needs it: status, `Date` and `Retry-After` headers, and the whole body.
 struct RawResponse: Sendable {
@@ -88,6 +89,11 @@ final class HTTPTransport: Sendable {
             response = try await client.execute(request, timeout: .milliseconds(milliseconds), logger: logger)
         } catch let error as HTTPClientError where proxy != nil {
             throw Self.proxyError(error, proxy: proxy!, url: url)
+        } catch let error as NIOSSLError {
+            if case .handshakeFailed = error {
+                throw TLSHandshakeFailed(host: URL(string: url)?.host ?? url, underlying: "\(error)")
+            }
+            throw error
         } catch let error as NIOConnectionError where proxy != nil {
             // Only the connection to the proxy is made from here; the service is reached through its tunnel.
             let reason = error.connectionErrors.lazy.compactMap { ($0.error as? IOError)?.errnoCode }.first

@@ -60,7 +60,7 @@ extension MDEClient {
                 response = try sent.get()
             } catch let error as ResponseTooLarge {
                 throw failure(nil, error.description, hint: nil)
-            } catch let error as ProxyRefused {
+            } catch let error as any PermanentTransportError {
                 throw failure(nil, error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()

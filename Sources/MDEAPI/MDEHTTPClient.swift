@@ -95,9 +95,25 @@ public final class MDEHTTPClient: Sendable {
     }
 }
 
+/// A transport failure that retrying cannot fix; the calls report it at once.
+protocol PermanentTransportError: Error, CustomStringConvertible {}
+
 /// A request the proxy would not carry: it wants credentials, or refused the tunnel. Not retried.
-struct ProxyRefused: Error, CustomStringConvertible {
+struct ProxyRefused: PermanentTransportError {
     var description: String
+}
+
+/// A TLS handshake that failed, usually a certificate no trusted root signed (a TLS-inspecting proxy, a private
+/// CA). Not retried: the next attempt meets the same certificate.
+struct TLSHandshakeFailed: PermanentTransportError {
+    var host: String
+    var underlying: String
+    var description: String {
+        let untrusted = underlying.contains("CERTIFICATE_VERIFY_FAILED")
+        return "the TLS handshake with \(host) failed ("
+            + (untrusted ? "its certificate is not signed by a trusted CA" : underlying)
+            + "); if a TLS-inspecting proxy or a private CA signs it, pass that CA as a PEM file with --ca-file"
+    }
 }
 
 /// A connection to a proxy that failed (refused, timed out): retried like any connection error, but named.

@@ -16,6 +16,8 @@ extension TokenProvider {
                     method: "GET", url: request.url, headers: request.headers, body: nil, direct: true)
             } catch let error as ResponseTooLarge {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
+            } catch let error as any PermanentTransportError {
+                throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()
                 guard let wait = retries.next() else {

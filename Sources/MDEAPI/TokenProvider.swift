@@ -62,7 +62,7 @@ actor TokenProvider {
                     headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
             } catch let error as ResponseTooLarge {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
-            } catch let error as ProxyRefused {
+            } catch let error as any PermanentTransportError {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {
                 try Task.checkCancellation()

@@ -1,7 +1,9 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
 /// The Hummingbird application that serves an ``MDESimulator``.
 ///
@@ -36,11 +38,24 @@ public struct SimulatorApplication: ApplicationProtocol {
 
     public func run() async throws {
         let simulator = self.simulator
+        let http = HTTP1Channel(responder: { request, writer, _ in
+            let reply = await simulator.respond(to: try await SimRequest(request))
+            try await reply.write(to: writer)
+        })
+        if let tls = simulator.configuration.tls {
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(tls.chainPEM.utf8)).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(tls.keyPEM.utf8), format: .pem)))
+            configuration.minimumTLSVersion = .tlsv12
+            try await serve(try TLSChannel(http, tlsConfiguration: configuration))
+        } else {
+            try await serve(http)
+        }
+    }
+
+    private func serve<Channel: ServerChildChannel>(_ channel: Channel) async throws {
         let server = Server(
-            childChannelSetup: HTTP1Channel(responder: { request, writer, _ in
-                let reply = await simulator.respond(to: try await SimRequest(request))
-                try await reply.write(to: writer)
-            }),
+            childChannelSetup: channel,
             configuration: ServerConfiguration(
                 address: .hostname(simulator.configuration.host, port: simulator.configuration.port),
                 reuseAddress: true),

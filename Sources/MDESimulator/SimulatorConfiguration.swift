@@ -34,6 +34,8 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     public var scopes: Set<String> = MDESimulator.commercialScopes
     /// The host's managed identity, served on the identity endpoints; nil: they answer 404.
     public var managedIdentity: SimulatedManagedIdentity?
+    /// Serve https with this certificate (`simulate --tls`); nil serves plain http.
+    public var tls: SimulatorTLS?
     /// Address to bind; the simulator has no TLS, so keep it on loopback.
     public var host: String
     /// Port to bind; 0 lets the system choose one.

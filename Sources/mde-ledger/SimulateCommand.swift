@@ -16,8 +16,8 @@ struct SimulateCommand: AsyncParsableCommand {
 
             On start it prints the tenant id, client id and secret, the base and token URLs, and an export line \
             that points `mde-ledger sync` at it. Test controls live under /_sim (stats, fail, clock, faults, \
-            rate-limit). The server has no TLS and fake credentials, so it only binds to loopback. Stop it with \
-            Ctrl-C.
+            rate-limit). It has fake credentials, so it only binds to loopback; --tls DIR serves https with a \
+            CA made for the run (DIR/ca.pem, for --ca-file), to try TLS through a proxy. Stop it with Ctrl-C.
 
             --rate-limit takes CALLS/SECONDSs windows per client id (MDE allows 100/60s,1500/3600s); a caller \
             over a limit gets 429 with Retry-After. --faults takes KIND@PROBABILITY items for the /api routes: \
@@ -54,6 +54,13 @@ struct SimulateCommand: AsyncParsableCommand {
     var cloud: MicrosoftCloud = .public
 
     @Option(
+        help: ArgumentHelp(
+            "Serve https with a CA and certificate made for this run; the CA is written to DIR/ca.pem for "
+                + "mde-ledger's --ca-file.",
+            valueName: "dir"))
+    var tls: String?
+
+    @Option(
         name: .customLong("rate-limit"),
         help: ArgumentHelp("Per-client API call limits, or none.", valueName: "spec"))
     var rateLimit = SimulatedRateLimits.mde.description
@@ -73,7 +80,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         guard Self.isLoopback(host) else {
             throw ValidationError(
-                "refusing to bind \(host): the simulator has no TLS and fake credentials; use 127.0.0.1 or ::1")
+                "refusing to bind \(host): the simulator has fake credentials; use 127.0.0.1 or ::1")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard devices >= 0 else { throw ValidationError("--devices must not be negative") }
@@ -85,12 +92,22 @@ struct SimulateCommand: AsyncParsableCommand {
             host: host, port: port, rateLimits: try SimulatedRateLimits(parsing: rateLimit),
             faults: try SimulatedFaults(parsing: faults))
         if cloud != .public { configuration.scopes = [cloud.scope] }
+        var caFile: String?
+        if let tls {
+            let made = try SimulatorTLS.generate()
+            try FileManager.default.createDirectory(atPath: tls, withIntermediateDirectories: true)
+            caFile = URL(fileURLWithPath: tls).appendingPathComponent("ca.pem").path
+            guard FileManager.default.createFile(atPath: caFile!, contents: Data(made.caPEM.utf8)) else {
+                throw ValidationError("cannot write \(caFile!); give --tls a writable folder")
+            }
+            configuration.tls = made
+        }
         let simulator = MDESimulator(configuration: configuration)
-        let application = simulator.buildApplication { port in
+        let application = simulator.buildApplication { [caFile] port in
             let hostPart = host.contains(":") ? "[\(host)]" : host
-            let base = "http://\(hostPart):\(port)"
+            let base = "\(caFile == nil ? "http" : "https")://\(hostPart):\(port)"
             let token = "\(base)/\(tenantId)/oauth2/v2.0/token"
-            let lines = [
+            var lines = [
                 "tenant-id: \(tenantId)",
                 "client-id: \(clientId)",
                 "client-secret: \(clientSecret)",
@@ -99,6 +116,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 "export AZURE_TENANT_ID=\(tenantId) AZURE_CLIENT_ID=\(clientId) AZURE_CLIENT_SECRET=\(clientSecret)"
                     + " MDE_API_BASE_URL=\(base) MDE_TOKEN_URL=\(token)",
             ]
+            if let caFile { lines.insert("ca-file: \(caFile) (pass --ca-file \(caFile) to mde-ledger)", at: 5) }
             // Written unbuffered: whoever started the server reads these lines while it keeps running.
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }

@@ -13,8 +13,8 @@ public struct RunningSimulator: Sendable {
         self.port = port
     }
 
-    /// `http://127.0.0.1:<port>`, the API base URL.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>` (`https` with TLS), the API base URL.
+    public var baseURL: String { "\(simulator.configuration.tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     /// The tenant's OAuth2 v2.0 token endpoint on the simulator.
     public var tokenURL: String { baseURL + "/\(simulator.configuration.tenantId)/oauth2/v2.0/token" }
