@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "mde-ledger", targets: ["mde-ledger"]),
+        .library(name: "AzureAccess", targets: ["AzureAccess"]),
         .library(name: "MDEAPI", targets: ["MDEAPI"]),
         .library(name: "MDELedger", targets: ["MDELedger"]),
         .library(name: "MDESimulator", targets: ["MDESimulator"]),
@@ -28,9 +29,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // The MDE REST API client: token, paging, rate limiting, retries, tolerant models. No SQLite.
+        // What every Microsoft cloud API client shares: credentials and tokens (secret, certificate, workload and
+        // managed identity), clouds, the HTTP transport with proxies, the rate limiter, retries, tolerant JSON.
         .target(
-            name: "MDEAPI",
+            name: "AzureAccess",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -40,6 +42,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
+        // The MDE REST API client: endpoints, paging, the machine and action models, offboarding and tags. No SQLite.
+        .target(
+            name: "MDEAPI",
+            dependencies: [
+                "AzureAccess",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The ledger: store, migrations, sync, lifecycle, reports, offboarding.
@@ -90,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "MDEAPITests",
             dependencies: [
-                "MDEAPI", "MDESimulator", "MDETestSupport",
+                "AzureAccess", "MDEAPI", "MDESimulator", "MDETestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

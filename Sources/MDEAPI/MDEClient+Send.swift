@@ -1,3 +1,4 @@
+import AzureAccess
 import Foundation
 
 /// One API call as the client's methods describe it.
@@ -212,11 +213,5 @@ extension MDEClient {
     static func bodyText(_ body: Data) -> String {
         ErrorText.escaped(
             String(decoding: body.prefix(MDEAPIError.bodyLimit * 4), as: UTF8.self), limit: MDEAPIError.bodyLimit)
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

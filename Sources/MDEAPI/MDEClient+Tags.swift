@@ -1,3 +1,4 @@
+import AzureAccess
 import Foundation
 
 extension MDEClient {

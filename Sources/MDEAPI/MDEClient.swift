@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import AzureAccess
 import Foundation
 import Logging
 
@@ -35,7 +36,9 @@ public final class MDEClient: Sendable {
         self.endpoints = endpoints
         self.rateLimit = rateLimit
         transport = HTTPTransport(http: httpClient, logger: logger, retryPolicy: retryPolicy, clock: clock)
-        tokens = TokenProvider(endpoints: endpoints, credentials: credentials, transport: transport)
+        tokens = TokenProvider(
+            endpoints: TokenEndpoint(url: endpoints.tokenURL, scope: endpoints.scope), credentials: credentials,
+            transport: transport)
         limiter = RateLimiter.shared(
             tokenURL: endpoints.tokenURL, clientId: credentials.clientId, apiBaseURL: endpoints.baseURL, clock: clock)
     }

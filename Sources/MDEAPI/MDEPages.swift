@@ -1,3 +1,4 @@
+import AzureAccess
 import Foundation
 
 /// The pages of one listing, fetched lazily as the caller iterates (`for try await page in client.machines()`).

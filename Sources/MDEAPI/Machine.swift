@@ -1,3 +1,5 @@
+import AzureAccess
+
 /// One device as listed by `GET /api/machines` (mde-api.md §6), with the object as received in `raw`.
 ///
 /// Only the fields the ledger tracks are typed; everything else (and anything Microsoft adds later) stays in `raw`.

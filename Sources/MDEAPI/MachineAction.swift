@@ -1,3 +1,5 @@
+import AzureAccess
+
 /// One machine action (offboard, isolate, scan, …) as listed by `GET /api/machineactions` (mde-api.md §7).
 ///
 /// `type` and `status` are open sets kept as received (`Offboard`; `Pending`, `InProgress`, `Succeeded`, `Failed`,

@@ -4,6 +4,7 @@ import MDESimulator
 import MDETestSupport
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// The simulator checks a certificate's client assertion as Entra does: each assertion once, for its own token

@@ -3,6 +3,7 @@ import MDESimulator
 import MDETestSupport
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// The rate limiter against the simulator's own limits, and a listing under random faults (issue #3).

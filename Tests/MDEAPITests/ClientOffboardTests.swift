@@ -3,6 +3,7 @@ import MDESimulator
 import MDETestSupport
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// `POST /api/machines/{id}/offboard` against the simulator: success, refusals, and the no-resend rule.

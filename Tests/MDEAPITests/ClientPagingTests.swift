@@ -3,6 +3,7 @@ import MDESimulator
 import MDETestSupport
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// Paging, filters and single gets against the real simulator on 127.0.0.1.

@@ -3,6 +3,7 @@ import MDESimulator
 import MDETestSupport
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// Retries, throttling and authentication failures (issue #3), provoked with the simulator's fault controls.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 @Suite struct ErrorTextTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// `JSONValue.parseList` hands back each item of `value` exactly as the service sent it.

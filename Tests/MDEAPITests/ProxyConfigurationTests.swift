@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import AzureAccess
 @testable import MDEAPI
 
 /// Which proxy a request takes, as pure functions: no connection is made to any host named here.

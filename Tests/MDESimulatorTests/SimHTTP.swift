@@ -38,7 +38,9 @@ struct SimHTTP: Sendable {
     static func with<T: Sendable>(_ sim: RunningSimulator, _ body: @Sendable (SimHTTP) async throws -> T)
         async throws -> T
     {
-        let client = TestClient(host: "127.0.0.1", port: sim.port)
+        // A deadline, not a timing: a 10,000-machine page on a loaded 2-core machine can take longer than the
+        // test client's default 15 s without a byte; only a hung server should fail a test.
+        let client = TestClient(host: "127.0.0.1", port: sim.port, configuration: .init(timeout: .seconds(600)))
         client.connect()
         do {
             let result = try await body(SimHTTP(client: client, sim: sim))

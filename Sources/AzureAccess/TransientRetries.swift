@@ -1,13 +1,13 @@
 /// One call's retries after transient failures (connection errors, 5xx, unreadable answers): how many so far, and
 /// whether one more fits the policy's count and its time budget (`RetryPolicy.retryBudget`, measured on the
 /// client's clock from the first attempt).
-struct TransientRetries {
+package struct TransientRetries {
     let policy: RetryPolicy
     let clock: APIClock
     let started: Double
-    private(set) var count = 0
+    package private(set) var count = 0
 
-    init(policy: RetryPolicy, clock: APIClock) {
+    package init(policy: RetryPolicy, clock: APIClock) {
         self.policy = policy
         self.clock = clock
         started = clock.now()
@@ -15,7 +15,7 @@ struct TransientRetries {
 
     /// Counts one more retry and returns its wait (`preferred`, a server's Retry-After, else the backoff); nil, and
     /// nothing counted, when the retries or the budget are spent.
-    mutating func next(preferred: Double? = nil) -> Double? {
+    package mutating func next(preferred: Double? = nil) -> Double? {
         let wait = preferred ?? policy.backoff(retry: count + 1)
         guard count < policy.maxRetries, clock.now() - started + wait <= policy.retryBudget else { return nil }
         count += 1
@@ -23,7 +23,7 @@ struct TransientRetries {
     }
 
     /// What a call that gives up says: how many retries in how long, the budget, and `advice`.
-    func gaveUp(_ advice: String) -> String {
+    package func gaveUp(_ advice: String) -> String {
         "gave up after \(count) retries in \(Int((clock.now() - started).rounded())) s (retry budget "
             + "\(Int(policy.retryBudget)) s, --retry-budget); \(advice)"
     }

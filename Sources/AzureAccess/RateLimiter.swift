@@ -4,13 +4,13 @@ import Foundation
 ///
 /// Shared process-wide through `RateLimiter.shared(…)`, so two `MDEClient`s for the same app and host
 /// (a sync and an offboard run in one process) cannot together exceed the limits.
-actor RateLimiter {
+package actor RateLimiter {
     private var schedule: SlidingWindowSchedule
     private let clock: APIClock
     /// Callers waiting for an in-flight call to complete before their slot can be placed.
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(margin: Double = 1, clock: APIClock = .system) {
+    package init(margin: Double = 1, clock: APIClock = .system) {
         schedule = SlidingWindowSchedule(margin: margin)
         self.clock = clock
     }
@@ -20,7 +20,7 @@ actor RateLimiter {
     /// Reserves a slot for one call under `policy` and returns its ticket and how long the caller must wait before
     /// starting it. While a call still in flight decides the slot, this waits for that call to complete. The caller
     /// must pass the ticket to `complete` once the call has its answer (or failed, or was abandoned).
-    func reserve(policy: RateLimitPolicy) async -> (ticket: Int, delay: Duration) {
+    package func reserve(policy: RateLimitPolicy) async -> (ticket: Int, delay: Duration) {
         while true {
             let time = now
             if let slot = schedule.reserve(now: time, policy: policy) {
@@ -31,7 +31,7 @@ actor RateLimiter {
     }
 
     /// Records that the call with `ticket` completed now; the window counts it from this moment.
-    func complete(_ ticket: Int) {
+    package func complete(_ ticket: Int) {
         schedule.complete(ticket, at: now)
         let woken = waiters
         waiters = []
@@ -43,7 +43,9 @@ actor RateLimiter {
     /// The limiter for one app on one API host; created on first use. The port is part of the host, so two
     /// simulators on different ports are different services.
     /// A client on another clock (`APIClock.immediate()`) gets its own limiter on that clock.
-    static func shared(tokenURL: URL, clientId: String, apiBaseURL: URL, clock: APIClock = .system) -> RateLimiter {
+    package static func shared(tokenURL: URL, clientId: String, apiBaseURL: URL, clock: APIClock = .system)
+        -> RateLimiter
+    {
         guard clock.isSystem else { return RateLimiter(clock: clock) }
         let host = (apiBaseURL.host ?? "").lowercased() + (apiBaseURL.port.map { ":\($0)" } ?? "")
         let key = [tokenURL.absoluteString, clientId, host].joined(separator: "\n")

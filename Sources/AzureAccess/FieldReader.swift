@@ -1,8 +1,8 @@
 /// Reads typed fields from one JSON object, tolerating absence and `null`, refusing wrong types.
-struct FieldReader {
+package struct FieldReader {
     let members: [String: JSONValue]
 
-    init(_ json: JSONValue, what: String) throws {
+    package init(_ json: JSONValue, what: String) throws {
         guard case .object(let members) = json else {
             throw MDEDecodingError("expected \(what) object, found \(json.kindDescription)")
         }
@@ -10,14 +10,14 @@ struct FieldReader {
     }
 
     /// The value of the first of `keys` that is present and not null.
-    func value(_ keys: [String]) -> (key: String, value: JSONValue)? {
+    package func value(_ keys: [String]) -> (key: String, value: JSONValue)? {
         for key in keys {
             if let value = members[key], !value.isNull { return (key, value) }
         }
         return nil
     }
 
-    func requiredID() throws -> String {
+    package func requiredID() throws -> String {
         guard let found = value(["id"]) else { throw MDEDecodingError("missing 'id'") }
         // A number is refused, not converted: `1e300` would become the id "1e+300".
         guard case .string(let id) = found.value, !id.isEmpty else {
@@ -29,7 +29,7 @@ struct FieldReader {
         return id
     }
 
-    func string(_ keys: String...) throws -> String? {
+    package func string(_ keys: String...) throws -> String? {
         guard let found = value(keys) else { return nil }
         guard case .string(let text) = found.value else {
             throw MDEDecodingError("'\(found.key)' is \(found.value.kindDescription), expected a string")
@@ -38,7 +38,7 @@ struct FieldReader {
     }
 
     /// SQLite text is bound up to its first NUL, so a NUL would silently cut the stored value short.
-    func noNUL(_ text: String, _ key: String) throws -> String {
+    package func noNUL(_ text: String, _ key: String) throws -> String {
         guard !text.utf8.contains(0) else {
             throw MDEDecodingError("'\(key)' contains a NUL character: \(ErrorText.quoted(text))")
         }
@@ -46,7 +46,7 @@ struct FieldReader {
     }
 
     /// A string or a number, as text (the service sends some ids as numbers although the docs say string).
-    func stringOrNumber(_ key: String) throws -> String? {
+    package func stringOrNumber(_ key: String) throws -> String? {
         guard let found = value([key]) else { return nil }
         guard let text = found.value.stringValue else {
             throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected a string or a number")
@@ -55,7 +55,7 @@ struct FieldReader {
     }
 
     /// A timestamp as canonical UTC text.
-    func time(_ keys: String...) throws -> String? {
+    package func time(_ keys: String...) throws -> String? {
         guard let found = value(keys) else { return nil }
         guard case .string(let text) = found.value else {
             throw MDEDecodingError("'\(found.key)' is \(found.value.kindDescription), expected a date-time string")
@@ -67,7 +67,7 @@ struct FieldReader {
         return canonical
     }
 
-    func bool(_ key: String) throws -> Bool? {
+    package func bool(_ key: String) throws -> Bool? {
         guard let found = value([key]) else { return nil }
         guard case .bool(let flag) = found.value else {
             throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected a boolean")
@@ -75,7 +75,7 @@ struct FieldReader {
         return flag
     }
 
-    func stringArray(_ key: String) throws -> [String] {
+    package func stringArray(_ key: String) throws -> [String] {
         guard let found = value([key]) else { return [] }
         guard case .array(let elements) = found.value else {
             throw MDEDecodingError("'\(key)' is \(found.value.kindDescription), expected an array of strings")

@@ -1,21 +1,32 @@
 import Foundation
 
+/// Where tokens come from: the OAuth2 token URL (unused by a managed identity) and the scope they are for.
+package struct TokenEndpoint: Sendable, Hashable {
+    package var url: URL
+    package var scope: String
+
+    package init(url: URL, scope: String) {
+        self.url = url
+        self.scope = scope
+    }
+}
+
 /// Fetches and caches the OAuth2 client-credentials token; concurrent callers share one refresh.
-actor TokenProvider {
+package actor TokenProvider {
     struct Token {
         var value: String
         var refreshAt: Double
     }
 
-    private let endpoints: MDEEndpoints
+    private let endpoints: TokenEndpoint
     private let credentials: ClientCredentials
     private let transport: HTTPTransport
     private var current: Token?
     private var refreshing: Task<Token, any Error>?
 
-    nonisolated let credentialKind: CredentialKind
+    package nonisolated let credentialKind: CredentialKind
 
-    init(endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport) {
+    package init(endpoints: TokenEndpoint, credentials: ClientCredentials, transport: HTTPTransport) {
         credentialKind = credentials.kind
         self.endpoints = endpoints
         self.credentials = credentials
@@ -23,7 +34,7 @@ actor TokenProvider {
     }
 
     /// A token valid for a while yet: the cached one, or a new one.
-    func token() async throws -> String {
+    package func token() async throws -> String {
         if let current, transport.clock.now() < current.refreshAt { return current.value }
         if let refreshing { return try await refreshing.value.value }
         let task = Task { [endpoints, credentials, transport] in
@@ -37,12 +48,12 @@ actor TokenProvider {
     }
 
     /// Forgets `token` after the API refused it, unless another caller already replaced it.
-    func invalidate(_ token: String) {
+    package func invalidate(_ token: String) {
         if current?.value == token { current = nil }
     }
 
     private static func fetch(
-        endpoints: MDEEndpoints, credentials: ClientCredentials, transport: HTTPTransport
+        endpoints: TokenEndpoint, credentials: ClientCredentials, transport: HTTPTransport
     ) async throws -> Token {
         if let identity = credentials.managedIdentity {
             return try await fetch(identity, scope: endpoints.scope, transport: transport)
@@ -52,13 +63,13 @@ actor TokenProvider {
         while true {
             // Built for each attempt: a signed assertion is single-use (its jti), and an attempt whose answer was
             // lost may have used it up already.
-            let form = try tokenForm(credentials, audience: endpoints.tokenURL.absoluteString, scope: endpoints.scope)
+            let form = try tokenForm(credentials, audience: endpoints.url.absoluteString, scope: endpoints.scope)
             transport.count { $0.tokenRequests += 1 }
             let started = transport.clock.now()
             let response: RawResponse
             do {
                 response = try await transport.execute(
-                    method: "POST", url: endpoints.tokenURL.absoluteString,
+                    method: "POST", url: endpoints.url.absoluteString,
                     headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
             } catch let error as ResponseTooLarge {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
@@ -168,8 +179,8 @@ actor TokenProvider {
     }
 }
 
-enum QueryEncoding {
+package enum QueryEncoding {
     /// RFC 3986 unreserved characters; everything else is percent-encoded in query values and form fields.
-    static let unreserved = CharacterSet(
+    package static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

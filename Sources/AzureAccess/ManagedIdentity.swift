@@ -75,7 +75,7 @@ public struct ManagedIdentity: Sendable, Hashable {
         else {
             throw MDEConfigurationError("\(name) \(ErrorText.quoted(text)) is not an absolute URL; check the variable")
         }
-        guard scheme == "https" || (scheme == "http" && (MDEEndpoints.isLoopback(host: host) || host == imdsHost))
+        guard scheme == "https" || (scheme == "http" && (Loopback.isLiteral(host: host) || host == imdsHost))
         else {
             throw MDEConfigurationError(
                 "\(name) \(ErrorText.quoted(text)) is plain http to a host that is neither loopback nor "

@@ -1,12 +1,12 @@
 import Foundation
 
 /// HTTP dates (`Date` and `Retry-After` headers), IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7).
-enum HTTPDate {
+package enum HTTPDate {
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Parses IMF-fixdate, and the obsolete RFC 850 form (`Sunday, 06-Nov-94 08:49:37 GMT`) the RFC asks
     /// recipients to accept; `nil` otherwise.
-    static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "-" })
         guard parts.count >= 5, parts.last?.uppercased() == "GMT" else { return nil }
         // IMF: [Sun,] [06] [Nov] [1994] [08:49:37] [GMT]; RFC 850 splits the same way on '-'.
@@ -27,7 +27,7 @@ enum HTTPDate {
 
     /// Seconds to wait for a `Retry-After` value: delay-seconds, or an HTTP date measured against the response's
     /// own `Date` (so a skewed local clock does not matter) or else the local clock. `nil` when unreadable.
-    static func retryAfterSeconds(_ value: String, serverDate: Date?, now: Date = Date()) -> Double? {
+    package static func retryAfterSeconds(_ value: String, serverDate: Date?, now: Date = Date()) -> Double? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed), seconds.isFinite { return max(0, seconds) }
         guard let date = parse(trimmed) else { return nil }

@@ -6,43 +6,43 @@ import NIOPosix
 import NIOSSL
 
 /// One HTTP exchange as the client needs it: status, `Date` and `Retry-After` headers, and the whole body.
-struct RawResponse: Sendable {
-    var status: Int
-    var serverDate: Date?
-    var retryAfter: String?
-    var body: Data
+package struct RawResponse: Sendable {
+    package var status: Int
+    package var serverDate: Date?
+    package var retryAfter: String?
+    package var body: Data
     /// The `Location` header of a redirect, which is never followed.
-    var location: String? = nil
-    var contentType: String? = nil
+    package var location: String? = nil
+    package var contentType: String? = nil
     /// `WWW-Authenticate`: an Azure Arc identity endpoint names its key file there.
-    var challenge: String? = nil
+    package var challenge: String? = nil
 }
 
 /// The whole exchange, body included, took longer than `RetryPolicy.requestTimeout`.
-struct RequestTimedOut: Error, CustomStringConvertible {
-    var timeout: Duration
-    var description: String { "no complete response within \(timeout) (the request timeout)" }
+package struct RequestTimedOut: Error, CustomStringConvertible {
+    package var timeout: Duration
+    package var description: String { "no complete response within \(timeout) (the request timeout)" }
 }
 
 /// A response body larger than `RetryPolicy.maxResponseBytes`; not retried (the server would send it again).
-struct ResponseTooLarge: Error, CustomStringConvertible {
-    var limit: Int
-    var description: String {
+package struct ResponseTooLarge: Error, CustomStringConvertible {
+    package var limit: Int
+    package var description: String {
         "the response body is larger than \(limit / 1_048_576) MB (the limit); "
             + "check that the URL is the MDE API, or raise the limit with --max-response-mb"
     }
 }
 
 /// Sends single requests and keeps the shared counters, observer and waiting logic of one `MDEClient`.
-final class HTTPTransport: Sendable {
-    let http: MDEHTTPClient
-    let logger: Logger
-    let retryPolicy: RetryPolicy
-    let statistics = LockedBox(MDECallStatistics())
-    let waitObserver = LockedBox<(@Sendable (String) -> Void)?>(nil)
-    let clock: APIClock
+package final class HTTPTransport: Sendable {
+    package let http: MDEHTTPClient
+    package let logger: Logger
+    package let retryPolicy: RetryPolicy
+    package let statistics = LockedBox(MDECallStatistics())
+    package let waitObserver = LockedBox<(@Sendable (String) -> Void)?>(nil)
+    package let clock: APIClock
 
-    init(http: MDEHTTPClient, logger: Logger, retryPolicy: RetryPolicy, clock: APIClock) {
+    package init(http: MDEHTTPClient, logger: Logger, retryPolicy: RetryPolicy, clock: APIClock) {
         self.clock = clock
         self.http = http
         self.logger = logger
@@ -54,7 +54,7 @@ final class HTTPTransport: Sendable {
     /// The request timeout covers the body too: a server that sends one byte a second defeats a read timeout,
     /// and the client's own deadline stops at the response head.
     /// - Parameter direct: never through a proxy (a managed identity's local endpoint).
-    func execute(
+    package func execute(
         method: String, url: String, headers: [(String, String)], body: Data?, direct: Bool = false
     ) async throws -> RawResponse {
         let timeout = retryPolicy.requestTimeout
@@ -147,12 +147,12 @@ final class HTTPTransport: Sendable {
         }
     }
 
-    func count(_ update: (inout MDECallStatistics) -> Void) {
+    package func count(_ update: (inout MDECallStatistics) -> Void) {
         statistics.withLock { update(&$0) }
     }
 
     /// Sleeps `seconds`, counting the wait and telling the observer when it is long enough to notice.
-    func wait(seconds: Double, reason: String) async throws {
+    package func wait(seconds: Double, reason: String) async throws {
         guard seconds > 0 else { return }
         count { $0.waitedSeconds += seconds }
         if seconds >= 1 {

@@ -96,7 +96,7 @@ public final class MDEHTTPClient: Sendable {
 }
 
 /// A transport failure that retrying cannot fix; the calls report it at once.
-protocol PermanentTransportError: Error, CustomStringConvertible {}
+package protocol PermanentTransportError: Error, CustomStringConvertible {}
 
 /// A request the proxy would not carry: it wants credentials, or refused the tunnel. Not retried.
 struct ProxyRefused: PermanentTransportError {

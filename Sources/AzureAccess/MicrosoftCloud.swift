@@ -13,7 +13,7 @@ public enum MicrosoftCloud: String, Sendable, CaseIterable {
     /// The Defender API base URL Microsoft documents for the cloud.
     public var apiBaseURL: String {
         switch self {
-        case .public: MDEEndpoints.defaultBaseURL
+        case .public: "https://api.security.microsoft.com"
         case .gcc: "https://api-gcc.securitycenter.microsoft.us"
         case .gccHigh, .dod: "https://api-gov.securitycenter.microsoft.us"
         }

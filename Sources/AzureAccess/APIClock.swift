@@ -36,3 +36,10 @@ public struct APIClock: Sendable {
             }, isSystem: false)
     }
 }
+
+extension Duration {
+    /// The duration in seconds, as the clocks and the retry policy count.
+    package var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
