@@ -95,7 +95,11 @@ package actor TokenProvider {
                     hint: "redirects are never followed (they would carry the client secret); use the final URL "
                         + "as the token URL if you trust it")
             }
-            if response.status == 429 || response.status >= 500, let wait = retries.next() {
+            // Entra's throttling names its wait; it counts against the retry budget like any other.
+            let retryAfter = response.retryAfter.flatMap {
+                HTTPDate.retryAfterSeconds($0, serverDate: response.serverDate).map { min($0, policy.maxRetryAfter) }
+            }
+            if response.status == 429 || response.status >= 500, let wait = retries.next(preferred: retryAfter) {
                 try await transport.wait(seconds: wait, reason: "token endpoint busy")
                 continue
             }

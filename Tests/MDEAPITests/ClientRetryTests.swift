@@ -115,6 +115,18 @@ import Testing
         }
     }
 
+    /// Entra's 429 names its wait: the token request waits that long, not its own backoff (30 s and up here).
+    @Test func aThrottledTokenRequestWaitsForItsRetryAfter() async throws {
+        try await withSimulator(SimulatorConfiguration(devices: 3, port: 0)) { sim in
+            let client = try sim.client(retryPolicy: RetryPolicy(baseDelay: 30, maxDelay: 60))
+            sim.simulator.failRequest(sim.tokenRoute, with: .status(429))
+            let pages = try await collect(client.machines())
+            #expect(pages.first?.items.count == 3)
+            #expect(client.statistics().tokenRequests == 2)
+            #expect(client.statistics().waitedSeconds == 1)
+        }
+    }
+
     @Test func oneUnauthorizedFetchesANewToken() async throws {
         try await withSimulator(SimulatorConfiguration(devices: 10, port: 0)) { sim in
             let client = try sim.client()
