@@ -61,7 +61,7 @@ extension MDESimulator {
                     "AADSTS700211: No matching federated identity record found for presented assertion issuer. "
                         + "Check the app's federated credentials.")
             }
-        } else if value("client_secret") != configuration.clientSecret {
+        } else if !configuration.allowsClientSecret || value("client_secret") != configuration.clientSecret {
             return .oauthError(
                 401, "invalid_client",
                 "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is "

@@ -27,6 +27,9 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// Federated tokens the app trusts (workload identity federation: the `client_assertion` a Kubernetes service
     /// account token file holds); set in-process with `trustFederatedToken`.
     public var federatedTokens: Set<String> = []
+    /// False for an app that has no client secret, only certificates or federated credentials (what security teams
+    /// that forbid secrets configure): a client secret, even the right one, is refused.
+    public var allowsClientSecret = true
     /// PEM certificates registered for the app: a client assertion signed with one of their keys is accepted.
     public var certificates: [String] = []
     /// Scopes that yield an MDE token: the commercial cloud's by default; a US Government tenant's app is known

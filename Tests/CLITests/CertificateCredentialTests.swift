@@ -16,7 +16,13 @@ import Testing
         try app.write(to: bundle)
         var configuration = SimulatorConfiguration(devices: 5, rateLimits: .unlimited)
         configuration.certificates = [app.certificatePEM]
+        configuration.allowsClientSecret = false
         try await withSimulator(configuration) { sim in
+            // An app that allows certificates only refuses even its old secret.
+            let secret = try await CLIRunner.run(
+                ["sync", "--no-progress", "--db", folder.path("secret.sqlite")], environment: sim.environment)
+            #expect(secret.status == 1)
+            #expect(secret.stderr.contains("AADSTS7000215"), "\(secret.stderr)")
             let env = sim.environment.merging(["AZURE_CLIENT_SECRET": "", "AZURE_CLIENT_CERTIFICATE_PATH": bundle]) {
                 _, new in new
             }
