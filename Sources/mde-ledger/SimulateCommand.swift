@@ -16,8 +16,9 @@ struct SimulateCommand: AsyncParsableCommand {
 
             On start it prints the tenant id, client id and secret, the base and token URLs, and an export line \
             that points `mde-ledger sync` at it. Test controls live under /_sim (stats, fail, clock, faults, \
-            rate-limit). It has fake credentials, so it only binds to loopback; --tls DIR serves https with a \
-            CA made for the run (DIR/ca.pem, for --ca-file), to try TLS through a proxy. Stop it with Ctrl-C.
+            rate-limit). It has fake credentials, so it only binds to loopback; --tls serves https with a CA \
+            made for the run (written as ca.pem to --tls-dir or a temporary folder, for --ca-file), to try TLS \
+            through a proxy. Stop it with Ctrl-C.
 
             --rate-limit takes CALLS/SECONDSs windows per client id (MDE allows 100/60s,1500/3600s); a caller \
             over a limit gets 429 with Retry-After. --faults takes KIND@PROBABILITY items for the /api routes: \
@@ -53,12 +54,13 @@ struct SimulateCommand: AsyncParsableCommand {
             valueName: "cloud"))
     var cloud: MicrosoftCloud = .public
 
+    @Flag(help: "Serve https with a CA and certificate made for this run (its CA file is printed, for --ca-file).")
+    var tls = false
+
     @Option(
-        help: ArgumentHelp(
-            "Serve https with a CA and certificate made for this run; the CA is written to DIR/ca.pem for "
-                + "mde-ledger's --ca-file.",
-            valueName: "dir"))
-    var tls: String?
+        name: .customLong("tls-dir"),
+        help: ArgumentHelp("Where --tls writes ca.pem (default: a new temporary folder).", valueName: "dir"))
+    var tlsDir: String?
 
     @Option(
         name: .customLong("rate-limit"),
@@ -93,12 +95,16 @@ struct SimulateCommand: AsyncParsableCommand {
             faults: try SimulatedFaults(parsing: faults))
         if cloud != .public { configuration.scopes = [cloud.scope] }
         var caFile: String?
-        if let tls {
+        if tls {
             let made = try SimulatorTLS.generate()
-            try FileManager.default.createDirectory(atPath: tls, withIntermediateDirectories: true)
-            caFile = URL(fileURLWithPath: tls).appendingPathComponent("ca.pem").path
+            let folder =
+                tlsDir
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("mde-ledger-sim-\(UUID().uuidString)")
+                .path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            caFile = URL(fileURLWithPath: folder).appendingPathComponent("ca.pem").path
             guard FileManager.default.createFile(atPath: caFile!, contents: Data(made.caPEM.utf8)) else {
-                throw ValidationError("cannot write \(caFile!); give --tls a writable folder")
+                throw ValidationError("cannot write \(caFile!); give --tls-dir a writable folder")
             }
             configuration.tls = made
         }

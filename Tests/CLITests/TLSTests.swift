@@ -51,12 +51,12 @@ import Testing
         }
     }
 
-    /// `simulate --tls DIR` as a user starts it: it writes the CA and prints where, and a sync trusting it works.
+    /// `simulate --tls` as a user starts it: it writes the CA and prints where, and a sync trusting it works.
     @Test func theSimulateCommandServesTLSWithTheCAItWrites() async throws {
         let folder = try TemporaryFolder()
         let process = Process()
         process.executableURL = CLIRunner.binary
-        process.arguments = ["simulate", "--port", "0", "--devices", "3", "--tls", folder.path("tls")]
+        process.arguments = ["simulate", "--port", "0", "--devices", "3", "--tls", "--tls-dir", folder.path("tls")]
         process.environment = ["PATH": "/usr/bin:/bin"]
         let out = Pipe()
         process.standardOutput = out
