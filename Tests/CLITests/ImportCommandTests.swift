@@ -38,7 +38,9 @@ import Testing
         let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
         let one = scratch.path("one.csv")
-        try Data("Device ID,Device Name\n1e5bc9d7e413ddd7902c2932e418702b84d0cc07,ws-0001\n".utf8)
+        try Data(
+            "Device ID,Device Name,Last device update\n1e5bc9d7e413ddd7902c2932e418702b84d0cc07,ws-0001,2026-05-13\n"
+                .utf8)
             .write(to: URL(fileURLWithPath: one))
         _ = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-14", Self.portalCSV])
         let partial = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-15", one])
@@ -67,7 +69,7 @@ import Testing
         _ = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-14", Self.portalCSV])
         let before = try ledgerDump(db)
         let bad = scratch.path("bad.csv")
-        try Data("Device ID,Last device update\naaaa,2026-05-01\nbbbb,sometime\n".utf8).write(
+        try Data("Device ID,Device Name,Last device update\naaaa,pc-a,2026-05-01\nbbbb,pc-b,sometime\n".utf8).write(
             to: URL(fileURLWithPath: bad))
         let result = try await CLIRunner.run(
             ["import", "machines", "--db", db, "--observed-at", "2026-05-15", Self.portalCSV, bad])

@@ -100,14 +100,28 @@ import Testing
     }
 
     @Test(arguments: [
-        ("Device ID,Last device update\naaaa,2026-05-01\nbbbb,yesterday\n", ":3: 'Last device update' is not a date"),
-        ("Device ID,Name\naaaa,pc-1\n,pc-2\n", ":3: the 'Device ID' cell is empty"),
-        ("Device ID,Name\naaaa,pc,1\n", ":2: the row has 3 cells but the header has 2"),
         (
-            "Device ID,Name,First Seen\n\"aaaa\",\"multi\nline\",2026-05-01\nbbbb,pc,31/02/2026\n",
+            "Device ID,Name,Last device update\naaaa,pc-a,2026-05-01\nbbbb,pc-b,yesterday\n",
+            ":3: 'Last device update' is not a date"
+        ),
+        ("Device ID,Name,Last seen\naaaa,pc-1,2026-05-01\n,pc-2,2026-05-01\n", ":3: the 'Device ID' cell is empty"),
+        ("Device ID,Name,Last seen\naaaa,pc,1,2026-05-01\n", ":2: the row has 4 cells but the header has 3"),
+        (
+            "Device ID,Name,First Seen,Last seen\n\"aaaa\",\"multi\nline\",2026-05-01,2026-05-01\nbbbb,pc,31/02/2026,"
+                + "2026-05-01\n",
             ":4: 'First Seen' is not a date"
         ),
-        ("Device ID,Last device update\naaaa,13/5/2026\nbbbb,5/13/2026\n", ": dates mix day/month orders (line 2"),
+        (
+            "Device ID,Name,Last device update\naaaa,pc-a,13/5/2026\nbbbb,pc-b,5/13/2026\n",
+            ": dates mix day/month orders (line 2"
+        ),
+        // The Japanese portal's headers once shrank to their ASCII letters: "デバイス ID" became "id".
+        ("デバイス ID,デバイス名,最終確認日時\naaaa,pc-1,2026/05/01\n", ":1: no device id column"),
+        (
+            "Device ID,デバイス名,最終確認日時\naaaa,pc-1,2026/05/01\n",
+            ":1: the header has no column for computerDnsName ('devicename' or 'computerdnsname' or 'name') and "
+                + "lastSeen ('lastdeviceupdate' or 'lastseen'); rows without them would wipe"
+        ),
     ])
     func badRowIsRefusedWithItsLineAndNothingChanges(_ text: String, _ message: String) async throws {
         let folder = try TemporaryFolder()
@@ -125,7 +139,7 @@ import Testing
         let folder = try TemporaryFolder()
         let json = try write(
             #"[{"id":"aaaa","computerDnsName":"pc-1","lastSeen":"2026-05-01T00:00:00Z"}]"#, "export.csv", in: folder)
-        let csv = try write("Device ID,Device Name\nbbbb,pc-2\n", "response.txt", in: folder)
+        let csv = try write("Device ID,Device Name,Last seen\nbbbb,pc-2,2026-05-01\n", "response.txt", in: folder)
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         let outcome = try await ImportFiles.run(ledger, .machines, [json, csv])
         #expect(outcome.files.map(\.format) == ["json", "csv"])
@@ -136,7 +150,7 @@ import Testing
         let folder = try TemporaryFolder()
         let path = folder.path("unicode.csv")
         var data = Data([0xFF, 0xFE])
-        data.append("Device ID\tDevice Name\ncccc\tpc-ü\n".data(using: .utf16LittleEndian)!)
+        data.append("Device ID\tDevice Name\tLast seen\ncccc\tpc-ü\t2026-05-01\n".data(using: .utf16LittleEndian)!)
         try data.write(to: URL(fileURLWithPath: path))
         let ledger = try Ledger.open(path: folder.path("l.sqlite"), create: true)
         try await ImportFiles.run(ledger, .machines, [path])

@@ -79,9 +79,19 @@ extension MachineCSV {
     ]
 
     /// A header or value reduced to lower-case letters and digits: `"Device ID"`, `"device_id"` → `deviceid`.
+    /// A header's matching key: NFKC (full-width letters become ASCII), lower case, letters and digits only.
+    /// Letters of every script are kept, so a localised header such as `デバイス ID` never shrinks to `id` and
+    /// matches a column it does not name.
     static func key(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII })
+        String(
+            text.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars.filter {
+                CharacterSet.alphanumerics.contains($0)
+            })
     }
+
+    /// Columns without which a row would wipe what the ledger knows of a device (its name and when it last
+    /// reported): a file whose header lacks one is refused, never imported with the fields left out.
+    static let requiredFields = ["computerDnsName", "lastSeen"]
 
     /// The JSON value of a non-empty cell; nil leaves the field out. Dates are converted by the caller.
     static func convert(_ text: String, _ conversion: Conversion) -> JSONValue? {

@@ -4,8 +4,8 @@ import MDEAPI
 /// Reads the Defender portal's device inventory export (Assets → Devices → Export) as machine objects.
 ///
 /// Microsoft does not document the export's headers (mde-api.md §9), so headers are matched loosely
-/// (case, spaces, `_` and a byte order mark do not matter), extra columns are ignored and missing optional ones
-/// tolerated; only a device id column is required. UI spellings become API values ("Can be onboarded" →
+/// (case, spaces, `_`, full/half width and a byte order mark do not matter), extra columns are ignored and missing
+/// optional ones tolerated; a device id, a device name and a last-seen column are required. UI spellings become API values ("Can be onboarded" →
 /// `CanBeOnboarded`). Each object has the API's field names for `Machine(json:)` plus `csvRow`, the original
 /// row (header → cell), so nothing in the export is lost.
 enum MachineCSV {
@@ -23,6 +23,18 @@ enum MachineCSV {
                     + " (found: \(ErrorText.escaped(headers.prefix(12).joined(separator: ", "))))")
         }
         let mapped = columns.compactMap { column in bestIndex(of: column.headers, in: keys).map { (column, $0) } }
+        let missing = requiredFields.filter { field in !mapped.contains { $0.0.field == field } }
+        guard missing.isEmpty else {
+            let wanted = missing.compactMap { field in columns.first { $0.field == field } }.map { column in
+                "\(column.field) (\(column.headers.prefix(3).map { "'\($0)'" }.joined(separator: " or ")))"
+            }
+            throw ImportError(
+                "\(file.path):\(headerRecord.line): the header has no column for "
+                    + wanted.joined(separator: " and ")
+                    + "; rows without them would wipe what the ledger knows of each device, so nothing was imported "
+                    + "(found: \(ErrorText.escaped(headers.prefix(12).joined(separator: ", ")))); export the device "
+                    + "list with the portal in English, or rename the columns")
+        }
         let body = Array(rows.dropFirst())
         let order = try slashOrder(body, dateColumns: mapped.filter { $0.0.isDate }.map(\.1), file: file.path)
         return try body.map { record in
