@@ -40,8 +40,9 @@ import Testing
         let one = scratch.path("one.csv")
         try Data(
             "Device ID,Device Name,Last device update\n1e5bc9d7e413ddd7902c2932e418702b84d0cc07,ws-0001,2026-05-13\n"
-                .utf8)
-            .write(to: URL(fileURLWithPath: one))
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: one))
         _ = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-14", Self.portalCSV])
         let partial = try await CLIRunner.run(["import", "machines", "--db", db, "--observed-at", "2026-05-15", one])
         #expect(partial.stdout.contains("0 removed"), "\(partial.stdout)\(partial.stderr)")
