@@ -54,12 +54,13 @@ extension MDESimulator {
         }
         let scope = resource.lowercased() + "/.default"
         let forMDE = configuration.scopes.contains(scope)
-        guard forMDE || Self.otherScopes.contains(scope) else {
+        let forGraph = configuration.graphScopes.contains(scope)
+        guard forMDE || forGraph || Self.otherScopes.contains(scope) else {
             return .oauthError(
                 400, "invalid_resource",
                 "AADSTS500011: The resource principal named \(resource) was not found in the tenant.")
         }
-        let token = mintToken(clientId: clientId, forMDE: forMDE)
+        let token = mintToken(clientId: clientId, forMDE: forMDE, forGraph: forGraph)
         let expiresOn = String(Int(Date().timeIntervalSince1970) + Self.tokenLifetime)
         var w = JSONWriter()
         w.beginObject()

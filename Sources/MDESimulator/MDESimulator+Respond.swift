@@ -12,6 +12,12 @@ extension MDESimulator {
         var reply: SimReply
         if let fault, fault != .dropResponse {
             reply = await injected(fault, for: route, request, target: target)
+        } else if case .graph(let graph, let beta) = route {
+            switch authorizeGraph(request, graph, target: target) {
+            case .denied(let denial): reply = denial
+            case .client(let client):
+                reply = await answerGraph(route, graph, beta: beta, request, client: client, target: target)
+            }
         } else if route.needsToken {
             switch authorize(request, target: target) {
             case .denied(let denial): reply = denial
@@ -47,6 +53,8 @@ extension MDESimulator {
         case .clock: return clockControl(request)
         case .faults: return faultsControl(request)
         case .rateLimit: return rateLimitControl(request)
+        case .graph(let graph, let beta): return graphList(graph, beta: beta, request, target: target)
+        case .graphTruncate: return graphTruncateControl(request)
         case .notFound:
             return .mdeError(404, "ResourceNotFound", "no route for \(request.method) \(request.path)", target: target)
         case .methodNotAllowed:
@@ -77,6 +85,7 @@ extension MDESimulator {
                 "received: " + String(decoding: request.body, as: UTF8.self)
                 + " authorization=\(request.authorization ?? "-")"
             if case .token = route { return SimReply.oauthError(400, "invalid_request", echo) }
+            if route.isGraph { return graphError(400, "BadRequest", echo, target: target) }
             return SimReply.mdeError(400, "BadRequest", echo, target: target)
         case .delay(let seconds):
             try? await Task.sleep(for: .seconds(seconds))
@@ -86,10 +95,17 @@ extension MDESimulator {
                 let token = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
                 state.withLock { $0.tokens[token]?.expires = .now }
             }
-            if case .denied(let denial) = authorize(request, target: target) { return denial }
+            if case .graph(let graph, _) = route {
+                if case .denied(let denial) = authorizeGraph(request, graph, target: target) { return denial }
+            } else if case .denied(let denial) = authorize(request, target: target) {
+                return denial
+            }
             return dispatch(route, request, client: client, target: target)
         case .status(let status):
-            var reply = SimReply.mdeError(status, Self.errorCode(status), Self.errorMessage(status), target: target)
+            var reply =
+                route.isGraph
+                ? graphError(status, Self.errorCode(status), Self.errorMessage(status), target: target)
+                : SimReply.mdeError(status, Self.errorCode(status), Self.errorMessage(status), target: target)
             if status == 429 { reply.headers.append(("Retry-After", "1")) }
             return reply
         }

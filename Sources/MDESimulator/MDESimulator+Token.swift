@@ -8,6 +8,17 @@ extension MDESimulator {
         "https://api.securitycenter.microsoft.com/.default",
         "https://securitycenter.onmicrosoft.com/windowsatpservice/.default",
     ]
+    /// The commercial Microsoft Graph scope.
+    public static let commercialGraphScopes: Set<String> = ["https://graph.microsoft.com/.default"]
+    /// The US Government Graph scopes (GCC High, DoD), for `SimulatorConfiguration.graphScopes`.
+    public static let governmentGraphScopes: Set<String> = [
+        "https://graph.microsoft.us/.default", "https://dod-graph.microsoft.us/.default",
+    ]
+    /// Every Graph application permission the simulator's Graph routes check.
+    public static let allGraphPermissions: Set<String> = [
+        "DeviceManagementManagedDevices.Read.All", "Device.Read.All", "DeviceManagementApps.Read.All",
+        "Organization.Read.All", "User.Read.All",
+    ]
     /// The Defender XDR resource: AAD issues a token, but MDE's machine API refuses it with 403.
     static let otherScopes: Set<String> = ["https://api.security.microsoft.com/.default"]
 
@@ -73,14 +84,15 @@ extension MDESimulator {
                 400, "invalid_request", "AADSTS90014: The required field 'scope' is missing from the credential.")
         }
         let forMDE = configuration.scopes.contains(scope.lowercased())
-        guard forMDE || Self.otherScopes.contains(scope.lowercased()) else {
+        let forGraph = configuration.graphScopes.contains(scope.lowercased())
+        guard forMDE || forGraph || Self.otherScopes.contains(scope.lowercased()) else {
             return .oauthError(
                 400, "invalid_scope",
                 "AADSTS1002012: The provided value for scope \(scope) is not valid. Client credential flows must "
                     + "have a scope value with /.default suffixed to the resource identifier; MDE uses "
                     + "https://api.securitycenter.microsoft.com/.default.")
         }
-        let token = mintToken(clientId: clientId, forMDE: forMDE)
+        let token = mintToken(clientId: clientId, forMDE: forMDE, forGraph: forGraph)
         var w = JSONWriter()
         w.beginObject()
         w.field("token_type", "Bearer")
@@ -94,14 +106,15 @@ extension MDESimulator {
     }
 
     /// A new bearer token for `clientId`, remembered until it expires.
-    func mintToken(clientId: String, forMDE: Bool) -> String {
+    func mintToken(clientId: String, forMDE: Bool, forGraph: Bool = false) -> String {
         state.withLock { state in
             state.tokensIssued += 1
             var rng = SplitMix64(seed: configuration.seed ^ (state.tokensIssued &* 0x9E37_79B9_7F4A_7C15))
             let token = "sim.\(state.tokensIssued).\(rng.hex(48))"
             // A token-ttl fault makes tokens die early while the response still promises the usual hour.
             let lifetime = state.faults.tokenLifetime ?? Double(Self.tokenLifetime)
-            state.tokens[token] = IssuedToken(clientId: clientId, expires: .now + .seconds(lifetime), forMDE: forMDE)
+            state.tokens[token] = IssuedToken(
+                clientId: clientId, expires: .now + .seconds(lifetime), forMDE: forMDE, forGraph: forGraph)
             return token
         }
     }

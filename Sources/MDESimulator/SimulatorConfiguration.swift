@@ -35,6 +35,15 @@ public struct SimulatorConfiguration: Sendable, Equatable {
     /// Scopes that yield an MDE token: the commercial cloud's by default; a US Government tenant's app is known
     /// by its cloud's identifier URI instead.
     public var scopes: Set<String> = MDESimulator.commercialScopes
+    /// Scopes (and, without `/.default`, managed identity resources) that yield a Microsoft Graph token: the
+    /// commercial Graph by default; add `https://graph.microsoft.us/.default` (GCC High) or
+    /// `https://dod-graph.microsoft.us/.default` (DoD) for a US Government tenant.
+    public var graphScopes: Set<String> = MDESimulator.commercialGraphScopes
+    /// The Graph application permissions the app was granted (admin consent): a Graph route whose permission is
+    /// missing answers 403 `Authorization_RequestDenied` naming it.
+    public var graphPermissions: Set<String> = MDESimulator.allGraphPermissions
+    /// Per-app call limits of the Graph routes (Intune's 2,000 requests per 20 s per app by default).
+    public var graphRateLimits = SimulatedRateLimits(windows: [.init(limit: 2000, seconds: 20)])
     /// The host's managed identity, served on the identity endpoints; nil: they answer 404.
     public var managedIdentity: SimulatedManagedIdentity?
     /// Serve https with this certificate (`simulate --tls`); nil serves plain http.

@@ -35,6 +35,28 @@
 ///
 /// Random faults and rate limits apply to the `/api/…` routes only, after the token check; 429s carry
 /// `Retry-After` (seconds). A `/_sim/fail` rule applies to any non-control route, the token endpoint included.
+///
+/// Microsoft Graph (`GraphTenant`: the same devices as the MDE tenant, joined by Entra device id), under `/v1.0`
+/// and `/beta`, with a Graph token (scope `https://graph.microsoft.com/.default`, or managed identity resource
+/// `https://graph.microsoft.com`; `SimulatorConfiguration.graphScopes`); an MDE token gets Graph's 401
+/// `InvalidAuthenticationToken` "Invalid audience", a Graph token on `/api/…` MDE's 403; a route whose
+/// application permission is not in `SimulatorConfiguration.graphPermissions` answers 403
+/// `Authorization_RequestDenied` naming it:
+/// - `GET /{v1.0|beta}/deviceManagement/managedDevices` (DeviceManagementManagedDevices.Read.All) — Intune devices;
+///   `managementState` on beta only; `@odata.count` always; default and largest page 1,000; `$skip` gives an
+///   empty page.
+/// - `GET /{v}/devices` (Device.Read.All) — Entra devices; deleted ones are absent.
+/// - `GET /{v}/deviceManagement/auditEvents` (DeviceManagementApps.Read.All) — one event per Intune retire, wipe
+///   or delete; `$filter=activityDateTime gt <time> and category eq 'Device'`.
+/// - `GET /{v}/subscribedSkus` (Organization.Read.All), `GET /{v}/users` (User.Read.All; `assignedLicenses` and
+///   `accountEnabled` only when `$select`ed, as Graph does).
+/// Lists page with `@odata.nextLink` carrying an opaque `$skiptoken` (100 items by default, `$top` up to 999),
+/// `@odata.count` with `$count=true`. Per-app limits (`graphRateLimits`, 2,000 per 20 s) answer 429 with
+/// `Retry-After` (without it after `setGraphRateLimits(_:retryAfter: false)`); `/_sim/fail` rules and random
+/// faults apply as to `/api/…`, with Graph's error body.
+/// - `POST /_sim/graph-truncate?after=N[&path=/deviceManagement/managedDevices]` — the next listing (of that
+///   path, either version) stops after N items with no nextLink while `@odata.count` keeps the full number;
+///   `DELETE` forgets pending ones (in-process: `truncateNextGraphListing(path:after:)`).
 enum SimulatorRoute: Equatable {
     case token(tenant: String)
     /// IMDS and Azure Arc: `GET /metadata/identity/oauth2/token`; App Service: `GET /msi/token`.
@@ -52,6 +74,9 @@ enum SimulatorRoute: Equatable {
     case clock
     case faults
     case rateLimit
+    /// A Microsoft Graph collection, on `/beta` or `/v1.0`.
+    case graph(GraphRoute, beta: Bool)
+    case graphTruncate
     case notFound
     case methodNotAllowed
 
@@ -81,6 +106,9 @@ enum SimulatorRoute: Equatable {
         case 2 where lower == ["_sim", "clock"]: (route, allowed) = (.clock, ["GET", "POST"])
         case 2 where lower == ["_sim", "faults"]: (route, allowed) = (.faults, ["GET", "POST", "DELETE"])
         case 2 where lower == ["_sim", "rate-limit"]: (route, allowed) = (.rateLimit, ["GET", "POST", "DELETE"])
+        case 2 where lower == ["_sim", "graph-truncate"]: (route, allowed) = (.graphTruncate, ["POST", "DELETE"])
+        case 2...3 where lower[0] == "v1.0" || lower[0] == "beta":
+            if let graph = GraphRoute(lower) { route = .graph(graph, beta: lower[0] == "beta") } else { route = .notFound }
         default: route = .notFound
         }
         self = route == .notFound || allowed.contains(method) ? route : .methodNotAllowed
@@ -104,11 +132,17 @@ enum SimulatorRoute: Equatable {
         case .clock: "/_sim/clock"
         case .faults: "/_sim/faults"
         case .rateLimit: "/_sim/rate-limit"
+        case .graph(let graph, let beta): (beta ? "/beta" : "/v1.0") + graph.path
+        case .graphTruncate: "/_sim/graph-truncate"
         case .notFound, .methodNotAllowed: "(unmatched)"
         }
     }
 
-    var isControl: Bool { [.stats, .fail, .clock, .faults, .rateLimit].contains(self) }
+    var isControl: Bool { [.stats, .fail, .clock, .faults, .rateLimit, .graphTruncate].contains(self) }
+    var isGraph: Bool {
+        if case .graph = self { return true }
+        return false
+    }
     var needsToken: Bool {
         switch self {
         case .machines, .machine, .findByTag, .offboard, .tags, .multiTag, .actions, .action: true

@@ -55,6 +55,9 @@ struct IssuedToken: Sendable {
     var expires: ContinuousClock.Instant
     /// False for a token whose scope names another API, which MDE answers with 403.
     var forMDE: Bool
+    /// True for a Microsoft Graph token (scope `https://graph.microsoft.com/.default`); Graph answers any other
+    /// token with 401 "Invalid audience".
+    var forGraph = false
 }
 
 /// Everything mutable in a running simulator, guarded by one lock.
@@ -76,9 +79,16 @@ struct SimulatorState: Sendable {
     var faults: SimulatedFaults
     /// Draws one number per admitted API call to pick its random fault.
     var faultRNG: SplitMix64
+    /// The Graph side of the tenant (`GraphTenant`), its per-app limits and pending truncated listings.
+    var graph: GraphTenant
+    var graphLimiter: SlidingWindowLimiter
+    var graphThrottleRetryAfter = true
+    var graphTruncations: [GraphTruncation] = []
 
     init(tenant: Tenant, configuration: SimulatorConfiguration) {
         self.tenant = tenant
+        graph = GraphTenant(machines: tenant.machines, seed: configuration.seed, now: tenant.now)
+        graphLimiter = SlidingWindowLimiter(limits: configuration.graphRateLimits)
         limiter = SlidingWindowLimiter(limits: configuration.rateLimits)
         faults = configuration.faults
         faultRNG = Self.faultRNG(seed: configuration.seed)
