@@ -25,7 +25,7 @@ package struct RequestTimedOut: Error, CustomStringConvertible {
 }
 
 /// A response body larger than `RetryPolicy.maxResponseBytes`; not retried (the server would send it again).
-package struct ResponseTooLarge: Error, CustomStringConvertible {
+package struct ResponseTooLarge: PermanentTransportError {
     package var limit: Int
     package var description: String {
         "the response body is larger than \(limit / 1_048_576) MB (the limit); "

@@ -95,7 +95,8 @@ public final class MDEHTTPClient: Sendable {
     }
 }
 
-/// A transport failure that retrying cannot fix; the calls report it at once.
+/// A transport failure that retrying cannot fix (a proxy's refusal, an untrusted certificate, a body over the size
+/// limit); the calls report it at once.
 package protocol PermanentTransportError: Error, CustomStringConvertible {}
 
 /// A request the proxy would not carry: it wants credentials, or refused the tunnel. Not retried.

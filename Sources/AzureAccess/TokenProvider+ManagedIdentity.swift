@@ -14,8 +14,6 @@ extension TokenProvider {
             do {
                 response = try await transport.execute(
                     method: "GET", url: request.url, headers: request.headers, body: nil, direct: true)
-            } catch let error as ResponseTooLarge {
-                throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch let error as any PermanentTransportError {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {

@@ -71,8 +71,6 @@ package actor TokenProvider {
                 response = try await transport.execute(
                     method: "POST", url: endpoints.url.absoluteString,
                     headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(form.utf8))
-            } catch let error as ResponseTooLarge {
-                throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch let error as any PermanentTransportError {
                 throw MDETokenError(status: nil, error: nil, errorDescription: error.description, hint: nil)
             } catch {

@@ -59,8 +59,6 @@ extension MDEClient {
             let response: RawResponse
             do {
                 response = try sent.get()
-            } catch let error as ResponseTooLarge {
-                throw failure(nil, error.description, hint: nil)
             } catch let error as any PermanentTransportError {
                 throw failure(nil, error.description, hint: nil)
             } catch {
