@@ -161,8 +161,14 @@ struct GraphTenant: Sendable {
             var skuIds: [String] = []
             let draw = rng.unit()
             let wanted: Sku? =
-                draw < 0.6 ? licences[0] : draw < 0.85 ? licences[1] : draw < 0.9 ? licences[2] : draw < 0.93
-                ? licences[3] : nil
+                draw < 0.6
+                ? licences[0]
+                : draw < 0.85
+                    ? licences[1]
+                    : draw < 0.9
+                        ? licences[2]
+                        : draw < 0.93
+                            ? licences[3] : nil
             if let wanted, assigned[wanted.skuId, default: 0] < wanted.prepaidEnabled {
                 skuIds.append(wanted.skuId)
                 assigned[wanted.skuId, default: 0] += 1
@@ -187,8 +193,10 @@ struct GraphTenant: Sendable {
         default: os = "macOS"
         }
         let osVersion =
-            windows ? "10.0.\(machine.osBuild ?? 19045).\(1000 + rng.below(4000))" : machine.osVersion ?? machine.version
-            ?? "1.0"
+            windows
+            ? "10.0.\(machine.osBuild ?? 19045).\(1000 + rng.below(4000))"
+            : machine.osVersion ?? machine.version
+                ?? "1.0"
         let mobile = os == "iOS" || os == "Android"
         var action: IntuneAction?
         // About one device in ten is retired, wiped or deleted in Intune, from 45 days before the start to 240
@@ -204,10 +212,13 @@ struct GraphTenant: Sendable {
         return IntuneDevice(
             id: rng.guid(), machineId: machine.id, deviceName: windows ? label.uppercased() : label,
             azureADDeviceId: machine.aadDeviceId, operatingSystem: os, osVersion: osVersion,
-            enrolled: machine.firstSeen - SimTime.days(rng.unit() * 2), syncTimeOfDay: Int64(rng.below(Int(SimTime.ticksPerDay))),
+            enrolled: machine.firstSeen - SimTime.days(rng.unit() * 2),
+            syncTimeOfDay: Int64(rng.below(Int(SimTime.ticksPerDay))),
             syncsUntil: machine.silentFrom, user: hasUser ? rng.below(users.count) : nil,
             ownerType: mobile && rng.chance(0.4) ? "personal" : "company",
-            complianceState: rng.weighted([("compliant", 85), ("noncompliant", 10), ("inGracePeriod", 3), ("unknown", 2)]),
+            complianceState: rng.weighted([
+                ("compliant", 85), ("noncompliant", 10), ("inGracePeriod", 3), ("unknown", 2),
+            ]),
             action: action)
     }
 

@@ -149,7 +149,9 @@ extension MDESimulator {
     }
 
     /// An authorised Graph call: the app's Graph limit, then a random fault, then the listing.
-    func answerGraph(_ route: SimulatorRoute, _ graph: GraphRoute, beta: Bool, _ request: SimRequest, client: String, target: String)
+    func answerGraph(
+        _ route: SimulatorRoute, _ graph: GraphRoute, beta: Bool, _ request: SimRequest, client: String, target: String
+    )
         async -> SimReply
     {
         let (wait, fault, withRetryAfter) = state.withLock { state -> (Int?, InjectedFault?, Bool) in
@@ -194,11 +196,12 @@ extension MDESimulator {
             }
             guard let parsed = Self.auditFilter(filter) else {
                 return bad(
-                    "Invalid filter clause '\(filter)'; use activityDateTime gt|ge|lt|le <time> and category eq 'Device'.")
+                    "Invalid filter clause '\(filter)'; use activityDateTime gt|ge|lt|le <time> and category eq 'Device'."
+                )
             }
             predicate = parsed
         }
-        let (items, now, truncation) = state.withLock { state -> ([[(String, GraphValue)]], SimTime, Int?) in
+        let (items, truncation) = state.withLock { state -> ([[(String, GraphValue)]], Int?) in
             let now = state.tenant.now
             let graph = state.graph
             let items: [[(String, GraphValue)]]
@@ -223,9 +226,8 @@ extension MDESimulator {
                 truncation = state.graphTruncations[index].after
                 state.graphTruncations.remove(at: index)
             }
-            return (items, now, truncation)
+            return (items, truncation)
         }
-        _ = now
         let total = items.count
         // `$skip` does not page Graph's Intune collections: an empty page (graph-and-identity.md §1.1).
         let skipped = request.queryValue("$skip") != nil && route == .managedDevices
@@ -287,7 +289,8 @@ extension MDESimulator {
             let words = clause.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             guard words.count == 3 else { return nil }
             let (name, op, value) = (words[0].lowercased(), words[1].lowercased(), words[2])
-            let unquoted = value.hasPrefix("'") && value.hasSuffix("'") && value.count >= 2
+            let unquoted =
+                value.hasPrefix("'") && value.hasSuffix("'") && value.count >= 2
                 ? String(value.dropFirst().dropLast()) : value
             switch (name, op) {
             case ("category", "eq"):

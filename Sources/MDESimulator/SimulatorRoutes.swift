@@ -108,7 +108,11 @@ enum SimulatorRoute: Equatable {
         case 2 where lower == ["_sim", "rate-limit"]: (route, allowed) = (.rateLimit, ["GET", "POST", "DELETE"])
         case 2 where lower == ["_sim", "graph-truncate"]: (route, allowed) = (.graphTruncate, ["POST", "DELETE"])
         case 2...3 where lower[0] == "v1.0" || lower[0] == "beta":
-            if let graph = GraphRoute(lower) { route = .graph(graph, beta: lower[0] == "beta") } else { route = .notFound }
+            if let graph = GraphRoute(lower) {
+                route = .graph(graph, beta: lower[0] == "beta")
+            } else {
+                route = .notFound
+            }
         default: route = .notFound
         }
         self = route == .notFound || allowed.contains(method) ? route : .methodNotAllowed
