@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "mde-ledger", targets: ["mde-ledger"]),
         .library(name: "AzureAccess", targets: ["AzureAccess"]),
         .library(name: "MDEAPI", targets: ["MDEAPI"]),
+        .library(name: "GraphAPI", targets: ["GraphAPI"]),
         .library(name: "MDELedger", targets: ["MDELedger"]),
         .library(name: "MDESimulator", targets: ["MDESimulator"]),
     ],
@@ -50,6 +51,14 @@ let package = Package(
             dependencies: [
                 "AzureAccess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Microsoft Graph client: Intune managed devices, Entra devices, Intune audit events, licences, users.
+        .target(
+            name: "GraphAPI",
+            dependencies: [
+                "AzureAccess",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -104,6 +113,10 @@ let package = Package(
                 "AzureAccess", "MDEAPI", "MDESimulator", "MDETestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        .testTarget(
+            name: "GraphAPITests",
+            dependencies: ["GraphAPI", "MDESimulator", "MDETestSupport"]
         ),
         .testTarget(
             name: "MDESimulatorTests",

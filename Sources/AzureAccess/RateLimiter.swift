@@ -42,13 +42,14 @@ package actor RateLimiter {
 
     /// The limiter for one app on one API host; created on first use. The port is part of the host, so two
     /// simulators on different ports are different services.
-    /// A client on another clock (`APIClock.immediate()`) gets its own limiter on that clock.
-    package static func shared(tokenURL: URL, clientId: String, apiBaseURL: URL, clock: APIClock = .system)
-        -> RateLimiter
-    {
+    /// A client on another clock (`APIClock.immediate()`) gets its own limiter on that clock. `service` keeps
+    /// two APIs served from one host apart (Graph and MDE on the simulator).
+    package static func shared(
+        tokenURL: URL, clientId: String, apiBaseURL: URL, service: String = "", clock: APIClock = .system
+    ) -> RateLimiter {
         guard clock.isSystem else { return RateLimiter(clock: clock) }
         let host = (apiBaseURL.host ?? "").lowercased() + (apiBaseURL.port.map { ":\($0)" } ?? "")
-        let key = [tokenURL.absoluteString, clientId, host].joined(separator: "\n")
+        let key = [tokenURL.absoluteString, clientId, host, service].joined(separator: "\n")
         return registry.withLock { limiters in
             if let limiter = limiters[key] { return limiter }
             let limiter = RateLimiter()

@@ -58,7 +58,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The backoff before retry number `retry` (1-based): `baseDelay·2^(retry-1)` capped, then between half and
     /// all of it, so clients that failed together do not retry together.
-    func backoff(retry: Int) -> Double {
+    package func backoff(retry: Int) -> Double {
         let full = min(maxDelay, baseDelay * pow(2, Double(max(0, retry - 1))))
         return full / 2 + Double.random(in: 0...(full / 2))
     }
