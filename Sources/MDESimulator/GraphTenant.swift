@@ -205,7 +205,7 @@ struct GraphTenant: Sendable {
         if reporting, rng.chance(0.1) {
             let kind = rng.weighted([(ActionKind.retire, 7), (.wipe, 2), (.delete, 1)])
             action = IntuneAction(
-                kind: kind, at: now + SimTime.days(-45 + rng.unit() * 285), actor: rng.below(3),
+                kind: kind, at: Self.wholeSecond(now + SimTime.days(-45 + rng.unit() * 285)), actor: rng.below(3),
                 leavesAfterDays: 3 + rng.below(12), fails: kind != .delete && rng.chance(0.1), auditEventId: rng.guid())
         }
         let hasUser = !rng.chance(mobile ? 0.02 : 0.12)
@@ -220,6 +220,11 @@ struct GraphTenant: Sendable {
                 ("compliant", 85), ("noncompliant", 10), ("inGracePeriod", 3), ("unknown", 2),
             ]),
             action: action)
+    }
+
+    /// Graph prints whole seconds; keeping them whole makes `activityDateTime gt <a printed time>` exact.
+    static func wholeSecond(_ t: SimTime) -> SimTime {
+        SimTime(ticks: t.ticks - ((t.ticks % SimTime.ticksPerSecond) + SimTime.ticksPerSecond) % SimTime.ticksPerSecond)
     }
 
     private func makeEntraDevice(
