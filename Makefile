@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/mde-ledger
 
-.PHONY: build test release demo docs bench bench-year lint format embed check-embed clean golden
+.PHONY: build test release dist install demo docs bench bench-year lint format embed check-embed clean golden
 # make bench / bench-year: scripts/bench and scripts/bench-year read these (docs/performance.md).
 DEVICES ?= 100000
 PAGE ?= 10000
@@ -10,14 +10,19 @@ RUNS ?= 3
 SEED ?= 1
 DAYS ?= 365
 BENCH_BIN ?= .build/release/mde-ledger
+# make install: where the binary goes ($(DESTDIR)$(PREFIX)/bin/mde-ledger).
+PREFIX ?= /usr/local
+DESTDIR ?=
 
 build:
 	$(SWIFT) build
 
-## Runs every test (Swift Testing). The CLI tests run the built binary, so build it first.
+## Runs every test (Swift Testing). The CLI tests run the built binary, so build it first. Then scripts/check-dist
+## builds the release tarball of HEAD (make dist) and checks it: no Swift library linked, --version, checksums.
 test: check-embed
 	$(SWIFT) build --product mde-ledger
 	$(SWIFT) test
+	SWIFT=$(SWIFT) scripts/check-dist
 
 ## Re-records Tests/Golden/reports/ from the fixed report scenario (review the diff before committing).
 golden:
@@ -48,6 +53,17 @@ bench-year:
 release:
 	$(SWIFT) build -c release --product mde-ledger
 
+## Release build of the committed tree (HEAD), Swift runtime linked in, stripped, recording its commit:
+## dist/mde-ledger-VERSION-linux-ARCH.tar.gz and dist/SHA256SUMS (scripts/dist, docs/operations.md#install).
+dist:
+	SWIFT=$(SWIFT) scripts/dist
+
+## Installs that binary as $(DESTDIR)$(PREFIX)/bin/mde-ledger (PREFIX=/usr/local), building it unless built from HEAD.
+install:
+	SWIFT=$(SWIFT) scripts/dist --build-only --if-needed
+	install -d "$(DESTDIR)$(PREFIX)/bin"
+	install -m 0755 .build-dist/bin/mde-ledger "$(DESTDIR)$(PREFIX)/bin/mde-ledger"
+
 ## Re-generates Sources/MDELedger/Generated/EmbeddedSQL.swift from migrations/ and reports/.
 embed:
 	python3 scripts/embed-sql
@@ -65,4 +81,4 @@ format:
 	$(SWIFT) format --in-place --parallel $(SWIFT_FILES)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist

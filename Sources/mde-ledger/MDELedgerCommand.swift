@@ -21,7 +21,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
             (nothing was changed), 75 another run holds the ledger's lock (nothing was done; run again later), \
             130 interrupted.
             """,
-        version: "mde-ledger \(MDELedgerVersion.number)",
+        version: MDELedgerVersion.line,
         subcommands: [
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
             ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self, ReportCommand.self,

@@ -28,18 +28,23 @@ import Testing
                 == Set(names), "\(names)")
     }
 
-    /// `--version` names the tool and its version; every report names the same version, and the root help lists
-    /// the exit codes a job scheduler acts on (75: another run holds the lock).
+    /// `--version` names the tool, its version and the commit (or that a development build records none); every
+    /// report names the same version (`0.9.0-dev+COMMIT` when recorded), and the root help lists the exit codes a
+    /// job scheduler acts on (75: another run holds the lock). `scripts/check-dist` checks a `make dist` build.
     @Test func versionAndExitCodes() async throws {
         let version = try await CLIRunner.run(["--version"])
         #expect(version.status == 0)
         let line = version.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(line.wholeMatch(of: /mde-ledger \d+\.\d+\.\d+(-dev)?/) != nil, "\(line)")
+        let pattern = /mde-ledger (?<number>\d+\.\d+\.\d+(-dev)?) \(commit ((?<commit>[0-9a-f]{12})|not recorded: .+)\)/
+        let match = try #require(line.wholeMatch(of: pattern), "\(line)")
+        let text = match.commit.map { "\(match.number)+\($0)" } ?? String(match.number)
         let folder = try TemporaryFolder()
         _ = try await CLIRunner.run(["tenant", "add", "--db", folder.path("l.sqlite"), "contoso"])
         let report = try await CLIRunner.run(
             ["report", "sync-health", "--db", folder.path("l.sqlite"), "--format", "md", "--as-of", "2026-01-01"])
-        #expect(report.stdout.contains("by \(line) from ledger schema"), "\(report.stdout)\(report.stderr)")
+        #expect(
+            report.stdout.contains("by mde-ledger \(text) from ledger schema"),
+            "\(report.stdout)\(report.stderr)")
         let help = try await CLIRunner.run(["--help"])
         let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(words.contains("75 another run holds the ledger's lock"), "\(words)")
