@@ -91,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "mde-ledger",
             dependencies: [
-                "MDEAPI", "MDELedger", "MDESimulator",
+                "MDEAPI", "GraphAPI", "MDELedger", "MDESimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["MDETestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MDETestSupport", "GraphAPI", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -36,6 +36,14 @@ struct SyncCommand: AsyncParsableCommand {
         help: "Commit even if more than the tenant's max_removal_percent (default 10) of devices would be removed.")
     var allowMassRemoval = false
 
+    @Flag(
+        name: .customLong("graph"), inversion: .prefixedNo,
+        help: ArgumentHelp(
+            "After the MDE snapshot, read Intune's managed devices (and audit events) through Microsoft Graph and "
+                + "record the devices retired, wiped or deleted in Intune as retirements (docs/graph.md). Off unless "
+                + "given, for now."))
+    var graph = false
+
     @Option(
         name: .customLong("max-response-mb"),
         help: ArgumentHelp(
@@ -93,9 +101,20 @@ struct SyncCommand: AsyncParsableCommand {
             throw error
         }
         progress.finish()
-        try? await httpClient.shutdown()
         print(summary.text)
         for warning in summary.warnings { printError("warning: \(warning)") }
+        if graph {
+            do {
+                let notes = try await Self.syncIntuneRetirements(
+                    ledger: opened, tenant: summary.tenant, connection: connection, httpClient: httpClient,
+                    retryPolicy: retryPolicy, env: ProcessInfo.processInfo.environment, lock: lock)
+                for note in notes { printError("warning: \(note)") }
+            } catch {
+                try? await httpClient.shutdown()
+                throw error
+            }
+        }
+        try? await httpClient.shutdown()
     }
 }
 

@@ -15,6 +15,7 @@ import MDELedger
 struct TenantConnection {
     var credentials: ClientCredentials
     var endpoints: MDEEndpoints
+    var cloud: MicrosoftCloud = .public
 
     /// - Parameters:
     ///   - ledger: the ledger if it exists already (a first sync has no tenants to read).
@@ -58,7 +59,8 @@ struct TenantConnection {
             try checkStoredBaseURL(stored, tenant: record?.name ?? "?")
         }
         return TenantConnection(
-            credentials: credentials, endpoints: try MDEEndpoints(baseURL: base, tokenURL: token, scope: scope))
+            credentials: credentials, endpoints: try MDEEndpoints(baseURL: base, tokenURL: token, scope: scope),
+            cloud: cloud)
     }
 
     /// The run's cloud: `--cloud` and the tenant's stored cloud must not disagree (a gcc-high tenant's secret

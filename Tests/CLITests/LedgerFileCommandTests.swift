@@ -26,7 +26,7 @@ import Testing
         let scratch = try TemporaryFolder()
         #expect(chmod(scratch.url.path, 0o755) == 0)
         let csv = scratch.path("ok.csv")
-        try "Device ID,Device Name\n\(String(repeating: "1", count: 40)),ws-1\n".write(
+        try "Device ID,Device Name,Last seen\n\(String(repeating: "1", count: 40)),ws-1,2026-05-01\n".write(
             toFile: csv, atomically: true, encoding: .utf8)
         #expect(chmod(csv, 0o644) == 0)
         let path = scratch.path("l.sqlite")

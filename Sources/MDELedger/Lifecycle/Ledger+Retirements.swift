@@ -2,6 +2,13 @@ import Foundation
 import GRDB
 import MDEAPI
 
+/// What a retirement run read: a list file, or a source system's answer (its canonical JSON), by name and digest.
+struct RetirementSource {
+    var name: String
+    var sha256: String
+    var bytes: Int
+}
+
 /// What `import retired` recorded.
 public struct RetirementImportSummary: Sendable, Hashable {
     public var run: Int64
@@ -55,15 +62,18 @@ extension Ledger {
             }
             let merged = RetirementList.merged(matches, id: \.id, problems: &problems)
             if !problems.isEmpty { throw RetirementImportError(description: RetirementList.message(file, problems)) }
-            return try recordRetirements(db, tenant: tenant, file: input, name: file, matches: merged)
+            return try recordRetirements(
+                db, tenant: tenant, list: RetirementSource(name: file, sha256: input.sha256, bytes: input.bytes),
+                matches: merged)
         }
     }
 
-    private func recordRetirements(
-        _ db: Database, tenant: TenantRecord, file input: ImportFile, name file: String,
-        matches: [(RetirementRow, DeviceCandidate)]
+    /// Records matched retirements as one retirement run: a row per fact, a `device_retired` event each, the
+    /// lifecycle transitions they cause, and `run_committed` with the source's digest.
+    func recordRetirements(
+        _ db: Database, tenant: TenantRecord, list: RetirementSource, matches: [(RetirementRow, DeviceCandidate)]
     ) throws -> RetirementImportSummary {
-        let sha256 = input.sha256
+        let (file, sha256) = (list.name, list.sha256)
         let now = self.clock.nowText()
         // observed_at stays NULL: a retirement list says nothing about what MDE showed, so it must not move
         // the "latest snapshot" time that answers default to.
@@ -99,12 +109,12 @@ extension Ledger {
                     """,
                 arguments: [
                     tenant.id, device.id, row.retiredAt, row.note, row.device, device.matchedBy,
-                    "\(file):\(row.line)", run, now, sha256,
+                    row.reference ?? "\(file):\(row.line)", run, now, sha256,
                 ])
             recorded += 1
             var payload: [String: JSONValue] = [
                 "retired_at": .string(row.retiredAt), "device_input": .string(row.device),
-                "matched_by": .string(device.matchedBy), "source": .string("\(file):\(row.line)"),
+                "matched_by": .string(device.matchedBy), "source": .string(row.reference ?? "\(file):\(row.line)"),
                 "list_sha256": .string(sha256),
             ]
             if let note = row.note { payload["note"] = .string(note) }
@@ -120,7 +130,7 @@ extension Ledger {
             payload: .object([
                 "kind": .string("import"), "source": .string("retired: \(file)"),
                 "retirements": .int(Int64(recorded)),
-                "list_sha256": .string(sha256), "list_bytes": .int(Int64(input.bytes)),
+                "list_sha256": .string(sha256), "list_bytes": .int(Int64(list.bytes)),
                 "digest_version": .int(Int64(RunDigest.currentVersion)),
                 "observations_sha256": .string(try RunDigest.compute(db, run: run)),
             ]))

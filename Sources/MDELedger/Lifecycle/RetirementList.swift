@@ -7,6 +7,8 @@ struct RetirementRow: Sendable {
     var device: String
     var retiredAt: String
     var note: String?
+    /// Where the fact comes from when not a list's line, e.g. `intune:<managed device id>`.
+    var reference: String? = nil
 }
 
 /// Bad input in a retirement list; lists every bad row so the user can fix the file in one go.
