@@ -32,4 +32,33 @@ public enum Loopback {
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)
     }
+
+    /// An endpoint URL as every client takes it: absolute, no user or password, no query or fragment, a trailing
+    /// slash dropped; https, or plain http only to a literal loopback host (the token and the secret would
+    /// otherwise travel in clear text). Pure: never connects.
+    /// - Throws: `MDEConfigurationError` naming the URL and the fix (`example` is a URL that would do).
+    public static func validatedURL(_ text: String, name: String, example: String) throws -> URL {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), let host = url.host,
+            !host.isEmpty
+        else {
+            throw MDEConfigurationError("\(name) '\(text)' is not an absolute URL; use e.g. \(example)")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw MDEConfigurationError("\(name) must not contain a user name or password; remove them")
+        }
+        guard url.query == nil, url.fragment == nil else {
+            throw MDEConfigurationError("\(name) '\(text)' must not have a query or fragment; remove it")
+        }
+        switch scheme {
+        case "https": return url
+        case "http" where isLiteral(host: host): return url
+        case "http":
+            throw MDEConfigurationError(
+                "\(name) '\(text)' uses plain http to a non-loopback host; "
+                    + "use https (plain http is only for loopback hosts such as 127.0.0.1)")
+        default:
+            throw MDEConfigurationError("\(name) '\(text)' has scheme '\(scheme)'; use https")
+        }
+    }
 }

@@ -43,28 +43,7 @@ public struct GraphEndpoints: Sendable, Hashable {
     }
 
     static func validated(_ text: String, name: String) throws -> URL {
-        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
-        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), let host = url.host,
-            !host.isEmpty
-        else {
-            throw MDEConfigurationError("\(name) '\(text)' is not an absolute URL; use e.g. \(host(.public))")
-        }
-        guard url.user == nil, url.password == nil else {
-            throw MDEConfigurationError("\(name) must not contain a user name or password; remove them")
-        }
-        guard url.query == nil, url.fragment == nil else {
-            throw MDEConfigurationError("\(name) '\(text)' must not have a query or fragment; remove it")
-        }
-        switch scheme {
-        case "https": return url
-        case "http" where Loopback.isLiteral(host: host): return url
-        case "http":
-            throw MDEConfigurationError(
-                "\(name) '\(text)' uses plain http to a non-loopback host; "
-                    + "use https (plain http is only for loopback hosts such as 127.0.0.1)")
-        default:
-            throw MDEConfigurationError("\(name) '\(text)' has scheme '\(scheme)'; use https")
-        }
+        try Loopback.validatedURL(text, name: name, example: host(.public))
     }
 }
 
