@@ -10,8 +10,11 @@ struct ImportRetiredCommand: ParsableCommand {
             The device column may hold an MDE device id, an Entra aadDeviceId, or an exact DNS or host name; ids \
             are preferred. A name that matches several devices is refused with the candidate ids listed, because \
             offboarding the wrong device by a name match is the worst mistake such a list can cause. Dates are \
-            YYYY-MM-DD (00:00 UTC) or ISO-8601 times. The file is all or nothing: any bad row is reported with its \
-            line number and nothing is imported. Re-importing the same list records nothing new.
+            YYYY-MM-DD or YYYY/MM/DD (00:00 UTC) or ISO-8601 times. In Intune's device export the join key is its \
+            'Azure AD Device ID' column (its 'Device ID' is Intune's own id), which is used when present. A bad row \
+            (no date, an unreadable date, a name matching several devices) refuses the whole file with its line \
+            number; a row that matches no device is recorded as unmatched and reported, and the rest is imported. \
+            Re-importing the same list records nothing new.
             """
     )
 
@@ -32,6 +35,8 @@ struct ImportRetiredCommand: ParsableCommand {
         print(
             "import run \(summary.run) for tenant \(summary.tenant): \(summary.rows) retirements read, "
                 + "\(summary.recorded) recorded, \(summary.unchanged) unchanged; "
-                + "lifecycle: \(summary.lifecycleTransitions) transitions")
+                + "lifecycle: \(summary.lifecycleTransitions) transitions"
+                + (summary.unmatched.isEmpty ? "" : "; \(summary.unmatched.count) unmatched (recorded, not retired)"))
+        for line in summary.unmatched { printError("warning: \(file) \(line)") }
     }
 }

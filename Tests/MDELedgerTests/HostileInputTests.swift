@@ -218,8 +218,10 @@ import Testing
         let folder = try TemporaryFolder()
         let ledger = try await ledger(folder)
         let text = "device,retired_on,note\n\(a),2026-10-01,\"two\nlines\"\nnobody,2026-10-01,x\n"
-        let error = try failure(ledger, folder, Data(text.utf8))
-        #expect(error.contains("line 4: no device matches 'nobody'"), "\(error)")
+        let path = folder.path("retired.csv")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let summary = try ledger.importRetirements(path: path, tenant: TenantSelection())
+        #expect(summary.unmatched == ["line 4: no device matches 'nobody'"])
     }
 
     @Test func conflictingDatesForOneDeviceNameBothLines() async throws {
@@ -240,7 +242,12 @@ import Testing
     @Test func controlCharactersInCellsAreEscapedInMessages() async throws {
         let folder = try TemporaryFolder()
         let ledger = try await ledger(folder)
-        let error = try failure(ledger, folder, Data("device,retired_on\n\u{1B}[2Jevil,2026-10-01\n".utf8))
-        #expect(!error.contains("\u{1B}") && error.contains("\\u{1b}[2Jevil"), "\(error)")
+        let error = try failure(ledger, folder, Data("device,retired_on\n\(a),\u{1B}[2J2026-10-01\n".utf8))
+        #expect(!error.contains("\u{1B}") && error.contains("\\u{1b}[2J2026-10-01"), "\(error)")
+        // A row that matches no device is reported, not refused: its report is escaped too.
+        let path = folder.path("unmatched.csv")
+        try Data("device,retired_on\n\u{1B}[2Jevil,2026-10-01\n".utf8).write(to: URL(fileURLWithPath: path))
+        let unmatched = try ledger.importRetirements(path: path, tenant: TenantSelection()).unmatched
+        #expect(unmatched == ["line 2: no device matches '\\u{1b}[2Jevil'"], "\(unmatched)")
     }
 }

@@ -77,7 +77,6 @@ import Testing
     }
 
     @Test(arguments: [
-        ("device,retired_on\nnobody,2026-10-01\n", "line 2: no device matches 'nobody'"),
         ("device,retired_on\nsrv-01,10/01/2026\n", "line 2: '10/01/2026' is not a date"),
         ("device,retired_on\nsrv-01,\n", "line 2: no retirement date"),
         ("host,when\nsrv-01,2026-10-01\n", "the header must name a device column"),
@@ -95,6 +94,33 @@ import Testing
             #expect("\(error)".contains(message), "\(error)")
         }
         #expect(try ledgerDump(ledger.path, excluding: ["sync_runs"]) == before)
+    }
+
+    /// Issue 20: Intune's export (its "Device ID" is Intune's own id; "Azure AD Device ID" is the join key), year-first
+    /// slashed dates, and a row that matches no device, which is recorded and reported instead of refusing the list.
+    @Test func anIntuneExportWithAnUnmatchedRowIsImportedAndTheRowRecorded() async throws {
+        let folder = try TemporaryFolder()
+        let ledger = try await ledger(folder)
+        let file = try write(
+            folder,
+            "Device name,Device ID,Azure AD Device ID,retired_on\n"
+                + "srv-01,11111111-2222-3333-4444-555555555555,80fe8ff8-2624-418e-9591-41f0491218f9,2026/10/01\n"
+                + "kiosk-7,99999999-2222-3333-4444-555555555555,0b0b0b0b-2624-418e-9591-41f0491218f9,2026/10/02\n")
+        let summary = try ledger.importRetirements(path: file, tenant: TenantSelection())
+        #expect(summary.recorded == 1 && summary.rows == 2)
+        #expect(summary.unmatched == ["line 3: no device matches '0b0b0b0b-2624-418e-9591-41f0491218f9'"])
+        let (retired, unmatched) = try await ledger.dbQueue.read { db in
+            (
+                try Row.fetchOne(db, sql: "SELECT machine_id, retired_at, matched_by FROM retirements"),
+                try String.fetchAll(
+                    db, sql: "SELECT payload ->> '$.source' FROM events WHERE kind = 'retirement_unmatched'")
+            )
+        }
+        #expect(retired?["machine_id"] == c)
+        #expect(retired?["retired_at"] == "2026-10-01T00:00:00Z")
+        #expect(retired?["matched_by"] == "aad_device_id")
+        #expect(unmatched == ["retired.csv:3"])
+        #expect(try ledger.verify().ok)
     }
 
     @Test func retirementMakesAFindingAndAnEvent() async throws {

@@ -18,12 +18,16 @@ public struct RetirementImportSummary: Sendable, Hashable {
     /// Rows identical to the device's current retirement (a re-imported list).
     public var unchanged: Int
     public var lifecycleTransitions: Int
+    /// Rows that match no device, each as `line N: why`; recorded as `retirement_unmatched` events.
+    public var unmatched: [String] = []
 }
 
 extension Ledger {
-    /// Imports a retirement list, all or nothing: every row must name exactly one known device (by id,
-    /// aadDeviceId, or an unambiguous exact name) and carry an ISO date; otherwise nothing is imported and the
-    /// error lists every bad row with its line number and, for ambiguous names, the candidate ids.
+    /// Imports a retirement list. Every row must carry a date (`YYYY-MM-DD`, `YYYY/MM/DD` or an ISO time) and may
+    /// not name several devices (by id, aadDeviceId, or an exact name); otherwise nothing is imported and the error
+    /// lists every bad row with its line number and, for ambiguous names, the candidate ids. A row that matches no
+    /// device (an asset the MDE tenant never had, a name first seen after the date) is not a reason to refuse the
+    /// list: it is recorded as unmatched, with why, and reported.
     public func importRetirements(
         path: String, tenant selection: TenantSelection, limits: InputLimits = .default
     ) throws -> RetirementImportSummary {
@@ -36,6 +40,7 @@ extension Ledger {
         return try dbQueue.write { db in
             let tenant = try Self.resolveTenant(db, selection)
             var matches: [(RetirementRow, DeviceCandidate)] = []
+            var unmatched: [(RetirementRow, String)] = []
             var problems: [String] = []
             for row in rows {
                 var found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
@@ -48,11 +53,14 @@ extension Ledger {
                 case 1: matches.append((row, found[0]))
                 case 0 where !later.isEmpty:
                     let ids = later.map { "\($0.id) (first seen \($0.firstSeen ?? "-"))" }.joined(separator: ", ")
-                    problems.append(
-                        "line \(row.line): unmatched: the name \(ErrorText.quoted(row.device)) belongs only to "
-                            + "\(ids), first seen after the retirement date \(row.retiredAt) (names are reused); give "
-                            + "the retired device's id or Entra device id")
-                case 0: problems.append("line \(row.line): no device matches \(ErrorText.quoted(row.device))")
+                    unmatched.append(
+                        (
+                            row,
+                            "the name \(ErrorText.quoted(row.device)) belongs only to \(ids), first seen after the "
+                                + "retirement date \(row.retiredAt) (names are reused); give the retired device's id or "
+                                + "Entra device id"
+                        ))
+                case 0: unmatched.append((row, "no device matches \(ErrorText.quoted(row.device))"))
                 default:
                     let ids = found.map { "\($0.id) (\($0.computerDnsName ?? "-"), lastSeen \($0.lastSeen ?? "-"))" }
                     problems.append(
@@ -64,14 +72,15 @@ extension Ledger {
             if !problems.isEmpty { throw RetirementImportError(description: RetirementList.message(file, problems)) }
             return try recordRetirements(
                 db, tenant: tenant, list: RetirementSource(name: file, sha256: input.sha256, bytes: input.bytes),
-                matches: merged)
+                matches: merged, unmatched: unmatched)
         }
     }
 
     /// Records matched retirements as one retirement run: a row per fact, a `device_retired` event each, the
     /// lifecycle transitions they cause, and `run_committed` with the source's digest.
     func recordRetirements(
-        _ db: Database, tenant: TenantRecord, list: RetirementSource, matches: [(RetirementRow, DeviceCandidate)]
+        _ db: Database, tenant: TenantRecord, list: RetirementSource, matches: [(RetirementRow, DeviceCandidate)],
+        unmatched: [(RetirementRow, String)] = []
     ) throws -> RetirementImportSummary {
         let (file, sha256) = (list.name, list.sha256)
         let now = self.clock.nowText()
@@ -122,6 +131,18 @@ extension Ledger {
                 kind: "device_retired", subject: device.id, tenant: tenant.id, run: run, occurredAt: row.retiredAt,
                 payload: .object(payload))
         }
+        // The rows that matched no device stay on record too: an auditor can see what the list asked for.
+        for (row, reason) in unmatched {
+            var payload: [String: JSONValue] = [
+                "device_input": .string(row.device), "retired_at": .string(row.retiredAt),
+                "reason": .string(reason), "source": .string(row.reference ?? "\(file):\(row.line)"),
+                "list_sha256": .string(sha256),
+            ]
+            if let note = row.note { payload["note"] = .string(note) }
+            try events.append(
+                kind: "retirement_unmatched", subject: "list:\(sha256)", tenant: tenant.id, run: run, occurredAt: now,
+                payload: .object(payload))
+        }
         let transitions = try LifecycleTransitions.apply(db, tenant: tenant.id, run: run, events: events)
         // Like every run it ends with run_committed; its "retirements" count marks it as no device snapshot, so
         // it never becomes the time answers default to.
@@ -129,7 +150,7 @@ extension Ledger {
             kind: "run_committed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: now,
             payload: .object([
                 "kind": .string("import"), "source": .string("retired: \(file)"),
-                "retirements": .int(Int64(recorded)),
+                "retirements": .int(Int64(recorded)), "unmatched": .int(Int64(unmatched.count)),
                 "list_sha256": .string(sha256), "list_bytes": .int(Int64(list.bytes)),
                 "digest_version": .int(Int64(RunDigest.currentVersion)),
                 "observations_sha256": .string(try RunDigest.compute(db, run: run)),
@@ -138,7 +159,8 @@ extension Ledger {
             sql: "UPDATE sync_runs SET events_written = ?, observations_written = ? WHERE id = ?",
             arguments: [events.written, recorded, run])
         return RetirementImportSummary(
-            run: run, tenant: tenant.name, rows: matches.count, recorded: recorded,
-            unchanged: matches.count - recorded, lifecycleTransitions: transitions)
+            run: run, tenant: tenant.name, rows: matches.count + unmatched.count, recorded: recorded,
+            unchanged: matches.count - recorded, lifecycleTransitions: transitions,
+            unmatched: unmatched.map { "line \($0.0.line): \($0.1)" })
     }
 }

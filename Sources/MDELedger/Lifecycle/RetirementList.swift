@@ -22,6 +22,11 @@ enum RetirementList {
         "device", "device_id", "deviceid", "device id", "device name", "devicename", "name",
         "machine_id", "machine id", "id", "aad_device_id", "aaddeviceid", "computerdnsname",
     ]
+    /// The Entra device id columns of Intune's and Entra's exports: preferred over any other device column,
+    /// because Intune's own "Device ID" is Intune's id, which no MDE device carries.
+    static let entraHeaders = [
+        "azure ad device id", "microsoft entra device id", "entra device id", "aad device id", "azureaddeviceid",
+    ]
     static let dateHeaders = ["retired_on", "retired on", "retired", "retirement_date", "retirement date", "date"]
     static let noteHeaders = ["note", "notes", "comment", "reason"]
 
@@ -32,7 +37,8 @@ enum RetirementList {
             $0.trimmingCharacters(in: CharacterSet.whitespaces.union(["\u{FEFF}"])).lowercased()
         }
         func column(_ names: [String]) -> Int? { header.firstIndex(where: names.contains) }
-        guard let deviceColumn = column(deviceHeaders), let dateColumn = column(dateHeaders) else {
+        guard let deviceColumn = column(entraHeaders) ?? column(deviceHeaders), let dateColumn = column(dateHeaders)
+        else {
             throw RetirementImportError(
                 description: "\(name): the header must name a device column (device, device id, device name…) and a "
                     + "date column (retired_on, retirement date…); found: "
@@ -52,14 +58,15 @@ enum RetirementList {
                 problems.append("line \(line): the device cell is empty")
                 continue
             }
-            guard let dateText = cell(dateColumn) else {
+            guard let written = cell(dateColumn) else {
                 problems.append("line \(line): no retirement date for \(ErrorText.quoted(device))")
                 continue
             }
+            let dateText = yearFirst(written)
             guard isISO(dateText), let date = UTCTime.parse(dateText) else {
                 problems.append(
-                    "line \(line): \(ErrorText.quoted(dateText)) is not a date; write it as YYYY-MM-DD (or an ISO-8601 "
-                        + "time)")
+                    "line \(line): \(ErrorText.quoted(written)) is not a date; write it as YYYY-MM-DD or YYYY/MM/DD (or an "
+                        + "ISO-8601 time)")
                 continue
             }
             let retiredAt = UTCTime.format(date)
@@ -76,12 +83,20 @@ enum RetirementList {
         return rows
     }
 
-    /// Only unambiguous ISO forms: "03/04/2026" means different days in different countries.
+    /// Only year-first forms, which no country reads differently: `YYYY-MM-DD` (or an ISO time) and `YYYY/MM/DD`,
+    /// as Japanese spreadsheets write dates. "03/04/2026" means different days in different countries.
     private static func isISO(_ text: String) -> Bool {
         text.count >= 10
             && text.prefix(10).enumerated().allSatisfy { index, char in
                 index == 4 || index == 7 ? char == "-" : char.isASCII && char.isNumber
             }
+    }
+
+    /// `YYYY/MM/DD` (alone) as `YYYY-MM-DD`; anything else unchanged.
+    static func yearFirst(_ text: String) -> String {
+        let chars = Array(text)
+        guard chars.count == 10, chars[4] == "/", chars[7] == "/" else { return text }
+        return text.replacingOccurrences(of: "/", with: "-")
     }
 
     /// Rows that name the same device: an identical repeat is dropped, a different date or note is a problem
