@@ -7,15 +7,17 @@ import MDELedger
 /// app may read audit events. A device that merely left the Intune list is never taken as retired: cleanup rules
 /// hide devices that did not check in, too.
 enum IntuneRetirements {
-    static let retiredStates: Set<String> = [
-        "retirepending", "retireissued", "wipepending", "wipeissued", "deletepending",
+    /// The `managementState`s that show a retire, wipe or delete, by the kind of retirement they are.
+    static let retiredStates: [String: RetirementSourceRule] = [
+        "retirepending": .intuneRetire, "retireissued": .intuneRetire, "wipepending": .intuneWipe,
+        "wipeissued": .intuneWipe, "deletepending": .intuneDelete,
     ]
 
     static func facts(
         devices: [IntuneManagedDevice], events: [IntuneAuditEvent], answeredAt: Date
     ) -> [SourceRetirement] {
         devices.compactMap { device in
-            guard let state = device.managementState, retiredStates.contains(state.lowercased()),
+            guard let state = device.managementState, let rule = retiredStates[state.lowercased()],
                 let aad = device.azureADDeviceId
             else { return nil }
             // The latest retire, wipe or delete of this device in the audit log.
@@ -37,7 +39,7 @@ enum IntuneRetirements {
             }
             return SourceRetirement(
                 aadDeviceId: aad, retiredAt: eventTime ?? UTCTime.format(answeredAt), reference: "intune:\(device.id)",
-                evidence: evidence)
+                evidence: evidence, rule: rule)
         }
     }
 }

@@ -39,10 +39,10 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(
         name: .customLong("graph"), inversion: .prefixedNo,
         help: ArgumentHelp(
-            "After the MDE snapshot, read Intune's managed devices (and audit events) through Microsoft Graph and "
-                + "record the devices retired, wiped or deleted in Intune as retirements (docs/graph.md). Off unless "
-                + "given, for now."))
-    var graph = false
+            "After the MDE snapshot, read Intune and Entra devices, licences and users through Microsoft Graph, keep "
+                + "them as history and record the devices retired, wiped or deleted there as retirements "
+                + "(docs/graph.md). Default: on, skipping quietly what the app may not read; --graph warns about it."))
+    var graph: Bool?
 
     @Option(
         name: .customLong("max-response-mb"),
@@ -103,12 +103,14 @@ struct SyncCommand: AsyncParsableCommand {
         progress.finish()
         print(summary.text)
         for warning in summary.warnings { printError("warning: \(warning)") }
-        if graph {
+        if graph ?? true {
             do {
-                let notes = try await Self.syncIntuneRetirements(
+                let skipped = try await Self.syncGraph(
                     ledger: opened, tenant: summary.tenant, connection: connection, httpClient: httpClient,
                     retryPolicy: retryPolicy, env: ProcessInfo.processInfo.environment, lock: lock)
-                for note in notes { printError("warning: \(note)") }
+                // Asked for: a part that could not be read is a warning. By default: a note (apps without Graph
+                // permissions are normal).
+                for line in skipped { printError(graph == true ? "warning: graph: \(line)" : "graph: \(line)") }
             } catch {
                 try? await httpClient.shutdown()
                 throw error

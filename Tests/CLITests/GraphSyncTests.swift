@@ -73,7 +73,7 @@ import Testing
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("sync run 1 committed"))
             #expect(
-                result.stderr.contains("warning: Intune retirements skipped:")
+                result.stderr.contains("warning: graph: Intune managed devices not read:")
                     && result.stderr.contains("DeviceManagementManagedDevices.Read.All"), "\(result.stderr)")
         }
     }

@@ -24,6 +24,8 @@ enum DocumentCheck {
                 sql: """
                     SELECT (SELECT count(*) FROM machine_observations o
                             WHERE o.document IS NOT NULL AND NOT EXISTS (SELECT 1 FROM raw_documents d WHERE d.id = o.document))
+                         + (SELECT count(*) FROM source_observations o
+                            WHERE o.document IS NOT NULL AND NOT EXISTS (SELECT 1 FROM raw_documents d WHERE d.id = o.document))
                          + (SELECT count(*) FROM device_sightings s
                             WHERE NOT EXISTS (SELECT 1 FROM device_keys k WHERE k.key = s.device))
                     """) ?? 0

@@ -95,41 +95,11 @@ extension Ledger {
         let events = try EventAppender(db, clock: self.clock)
         var recorded = 0
         for (row, device) in matches {
-            let current = try Row.fetchOne(
-                db,
-                sql:
-                    """
-                    SELECT r.retired_at, r.note, EXISTS (
-                        SELECT 1 FROM retirement_withdrawals w
-                        WHERE w.tenant = r.tenant AND w.machine_id = r.machine_id AND w.retirement >= r.seq)
-                    FROM retirements r WHERE r.tenant = ? AND r.machine_id = ? ORDER BY r.seq DESC LIMIT 1
-                    """,
-                arguments: [tenant.id, device.id])
-            // The same retirement again changes nothing, unless it was withdrawn: then importing it retires anew.
-            if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note,
-                !(current[2] as Bool)
+            if try Self.appendRetirement(
+                db, tenant: tenant.id, run: run, now: now, row: row, device: device, list: list, events: events)
             {
-                continue
+                recorded += 1
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO retirements (tenant, machine_id, retired_at, note, device_input, matched_by, source, run,
-                        imported_at, list_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    tenant.id, device.id, row.retiredAt, row.note, row.device, device.matchedBy,
-                    row.reference ?? "\(file):\(row.line)", run, now, sha256,
-                ])
-            recorded += 1
-            var payload: [String: JSONValue] = [
-                "retired_at": .string(row.retiredAt), "device_input": .string(row.device),
-                "matched_by": .string(device.matchedBy), "source": .string(row.reference ?? "\(file):\(row.line)"),
-                "list_sha256": .string(sha256),
-            ]
-            if let note = row.note { payload["note"] = .string(note) }
-            try events.append(
-                kind: "device_retired", subject: device.id, tenant: tenant.id, run: run, occurredAt: row.retiredAt,
-                payload: .object(payload))
         }
         // The rows that matched no device stay on record too: an auditor can see what the list asked for.
         for (row, reason) in unmatched {
@@ -162,5 +132,49 @@ extension Ledger {
             run: run, tenant: tenant.name, rows: matches.count + unmatched.count, recorded: recorded,
             unchanged: matches.count - recorded, lifecycleTransitions: transitions,
             unmatched: unmatched.map { "line \($0.0.line): \($0.1)" })
+    }
+
+    /// Records one machine's retirement (a `retirements` row and its `device_retired` event) unless its current
+    /// retirement is this one already; the same retirement again changes nothing, unless it was withdrawn: then
+    /// recording it retires anew.
+    /// - Returns: whether anything was recorded.
+    static func appendRetirement(
+        _ db: Database, tenant: Int64, run: Int64, now: String, row: RetirementRow, device: DeviceCandidate,
+        list: RetirementSource, events: EventAppender
+    ) throws -> Bool {
+        let current = try Row.fetchOne(
+            db,
+            sql:
+                """
+                SELECT r.retired_at, r.note, EXISTS (
+                    SELECT 1 FROM retirement_withdrawals w
+                    WHERE w.tenant = r.tenant AND w.machine_id = r.machine_id AND w.retirement >= r.seq)
+                FROM retirements r WHERE r.tenant = ? AND r.machine_id = ? ORDER BY r.seq DESC LIMIT 1
+                """,
+            arguments: [tenant, device.id])
+        if let current, current[0] as String == row.retiredAt, current[1] as String? == row.note,
+            !(current[2] as Bool)
+        {
+            return false
+        }
+        let source = row.reference ?? "\(list.name):\(row.line)"
+        try db.execute(
+            sql: """
+                INSERT INTO retirements (tenant, machine_id, retired_at, note, device_input, matched_by, source, run,
+                    imported_at, list_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                tenant, device.id, row.retiredAt, row.note, row.device, device.matchedBy, source, run, now,
+                list.sha256,
+            ])
+        var payload: [String: JSONValue] = [
+            "retired_at": .string(row.retiredAt), "device_input": .string(row.device),
+            "matched_by": .string(device.matchedBy), "source": .string(source), "list_sha256": .string(list.sha256),
+        ]
+        if let note = row.note { payload["note"] = .string(note) }
+        try events.append(
+            kind: "device_retired", subject: device.id, tenant: tenant, run: run, occurredAt: row.retiredAt,
+            payload: .object(payload))
+        return true
     }
 }

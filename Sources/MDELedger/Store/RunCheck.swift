@@ -8,7 +8,7 @@ enum RunCheck {
     /// The tables whose rows each carry the run that wrote them.
     static let historyTables = [
         "machine_observations", "device_sightings", "machine_action_observations", "retirements",
-        "retirement_withdrawals",
+        "retirement_withdrawals", "source_observations",
     ]
 
     static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
@@ -31,7 +31,8 @@ enum RunCheck {
                     (SELECT count(*) FROM events e WHERE e.run = r.id AND e.kind <> 'run_failed') AS events,
                     (SELECT count(*) FROM machine_observations o WHERE o.run = r.id)
                     + (SELECT count(*) FROM device_sightings s WHERE s.run = r.id)
-                    + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id) AS observations,
+                    + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id)
+                    + (SELECT count(*) FROM source_observations o WHERE o.run = r.id) AS observations,
                     (SELECT count(*) FROM retirements x WHERE x.run = r.id)
                     + (SELECT count(*) FROM retirement_withdrawals w WHERE w.run = r.id) AS retirements
                 , kind, complete, machines_seen, actions_seen

@@ -10,7 +10,7 @@ import GRDB
 /// later `ALTER TABLE … ADD COLUMN` never changes the digest of an older run.
 enum RunDigest {
     /// The digest format of new runs (recorded as `digest_version` in `run_committed`).
-    static let currentVersion = 4
+    static let currentVersion = 5
 
     /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them. Each
     /// version's lists are literals, never today's `MachineColumns`: tracking one more API field must not change
@@ -53,6 +53,20 @@ enum RunDigest {
 
     /// The queries of one version: a name and a SELECT taking the run id, in digest order.
     private static func parts(_ version: Int) -> [(name: String, sql: String)] {
+        // Version 5 (migration 0010): what Microsoft Graph showed, each row naming its document by SHA-256.
+        if version >= 5 {
+            return parts(4) + [
+                (
+                    "source_observations",
+                    """
+                    SELECT o.seq, o.tenant, o.source, o.object_id, o.join_key, o.run, o.observed_at, o.present,
+                        o.activity_at, lower(hex(d.sha256)) AS document
+                    FROM source_observations o LEFT JOIN raw_documents d ON d.id = o.document
+                    WHERE o.run = ? ORDER BY o.seq
+                    """
+                )
+            ]
+        }
         if version >= 4 {
             var parts = parts(3)
             parts[2] = (v2[2].table, plainSQL(v2[2].table, v2[2].columns + ["list_sha256"]))

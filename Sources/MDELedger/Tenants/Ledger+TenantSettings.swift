@@ -6,7 +6,7 @@ extension Ledger {
     /// Keys `tenant set NAME KEY VALUE` accepts: the connection settings, then `LifecyclePolicy.keys`.
     public static let tenantKeys =
         ["tenant_id", "client_id", "region", "base_url", "token_url"] + TenantAPISettings.settingKeys
-        + LifecyclePolicy.keys + LicenceSettings.keys + OffboardSettings.keys
+        + LifecyclePolicy.keys + LicenceSettings.keys + OffboardSettings.keys + [RetirementSourceRule.key]
 
     /// A tenant's lifecycle thresholds: its `tenant_settings`, the documented defaults for keys not set.
     public func policy(for tenant: TenantRecord) throws -> LifecyclePolicy {
@@ -96,6 +96,9 @@ extension Ledger {
                 old = try Self.replaceSetting(db, tenant: tenant.id, key: key, value: new)
             } else if LicenceSettings.keys.contains(key) {
                 new = clear ? nil : String(try LicenceSettings.checked(key, value))
+                old = try Self.replaceSetting(db, tenant: tenant.id, key: key, value: new)
+            } else if key == RetirementSourceRule.key {
+                new = clear ? nil : RetirementSourceRule.text(try RetirementSourceRule.parse(value))
                 old = try Self.replaceSetting(db, tenant: tenant.id, key: key, value: new)
             } else if OffboardSettings.keys.contains(key) {
                 new = clear ? nil : String(try OffboardSettings.checked(key, value))

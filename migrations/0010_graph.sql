@@ -1,0 +1,48 @@
+-- 0010_graph: what Microsoft Graph showed (issue 20): Intune managed devices, Entra devices, licences (subscribed
+-- SKUs) and users, as append-only history beside the MDE observations.
+--
+-- * A row is written when an object first appears, when its document changes, and when it leaves a complete
+--   listing (present = 0). A listing shorter than Graph's own @odata.count never gets this far, so "gone" means
+--   gone from a listing that was whole. Intune's cleanup rules hide devices that stopped checking in, so an Intune
+--   device leaving the list proves nothing; an Entra device leaving /devices was deleted.
+-- * The document is the object as Graph sent it, canonical JSON, minus the one field that moves several times a
+--   day (Intune lastSyncDateTime, kept in activity_at of the row that was written anyway): a daily sync of an
+--   unchanged tenant writes nothing. Documents are content-addressed in raw_documents, shared with MDE's.
+-- * Each Graph run is a sync_runs row (kind 'import', source 'graph: …', observed_at NULL: it is no MDE
+--   snapshot, so it never becomes the time answers default to) ending with run_committed; its digest (version 5)
+--   covers these rows, so `verify` sees an edited, deleted or inserted row.
+-- * source_states answers "what Graph showed" as of the lifecycle's T and known-at S: the latest row at or before
+--   T — or, for answers at the latest run (no as-of time given), the latest row, because the Graph step runs just
+--   after the MDE snapshot it belongs to.
+
+CREATE TABLE source_observations (
+    seq          INTEGER PRIMARY KEY,
+    tenant       INTEGER NOT NULL REFERENCES tenants(id),
+    source       TEXT NOT NULL CHECK (source IN ('intune', 'entra', 'sku', 'user')),
+    object_id    TEXT NOT NULL,   -- Intune managed device id, Entra object id, skuId, user id
+    join_key     TEXT,            -- a device's Entra device id (Intune azureADDeviceId, Entra deviceId)
+    run          INTEGER NOT NULL REFERENCES sync_runs(id),
+    observed_at  TEXT NOT NULL,   -- Graph's Date header
+    present      INTEGER NOT NULL CHECK (present IN (0, 1)),
+    activity_at  TEXT,            -- Intune lastSyncDateTime when the row was written
+    document     INTEGER REFERENCES raw_documents(id)   -- NULL when present = 0
+) STRICT;
+CREATE INDEX source_observations_by_object ON source_observations (tenant, source, object_id, seq);
+CREATE INDEX source_observations_by_key ON source_observations (tenant, join_key) WHERE join_key IS NOT NULL;
+CREATE INDEX source_observations_by_run ON source_observations (run);
+CREATE TRIGGER source_observations_no_update BEFORE UPDATE ON source_observations
+BEGIN SELECT RAISE(ABORT, 'source_observations are append-only'); END;
+CREATE TRIGGER source_observations_no_delete BEFORE DELETE ON source_observations
+BEGIN SELECT RAISE(ABORT, 'source_observations are append-only'); END;
+
+CREATE VIEW source_states AS
+SELECT p.tenant, p.as_of, o.seq, o.source, o.object_id, o.join_key, o.run, o.observed_at, o.present,
+    o.activity_at, d.body AS document
+FROM lifecycle_params p
+JOIN source_observations o ON o.seq = (
+    SELECT max(x.seq) FROM source_observations x
+    WHERE x.tenant = p.tenant AND x.source = o.source AND x.object_id = o.object_id AND x.run <= p.known_run
+      AND (x.observed_at <= p.as_of OR NOT EXISTS (SELECT 1 FROM lifecycle_as_of)))
+LEFT JOIN raw_documents d ON d.id = o.document
+WHERE o.tenant = p.tenant AND o.run <= p.known_run
+  AND (o.observed_at <= p.as_of OR NOT EXISTS (SELECT 1 FROM lifecycle_as_of));
