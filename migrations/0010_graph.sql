@@ -46,3 +46,45 @@ JOIN source_observations o ON o.seq = (
 LEFT JOIN raw_documents d ON d.id = o.document
 WHERE o.tenant = p.tenant AND o.run <= p.known_run
   AND (o.observed_at <= p.as_of OR NOT EXISTS (SELECT 1 FROM lifecycle_as_of));
+
+-- Licences. Microsoft licenses Defender for Endpoint P1/P2 and Defender for Business per user, and servers per
+-- server. A subscribed SKU carries Defender for Endpoint when one of its service plans is one of these (names as in
+-- Microsoft's "Product names and service plan identifiers for licensing" list); a SKU that applies to the company
+-- rather than to users (Defender for Endpoint Server) counts servers.
+CREATE VIEW defender_service_plans (service_plan, product) AS
+VALUES ('WINDEFATP', 'Defender for Endpoint P2'), ('MDE_LITE', 'Defender for Endpoint P1'),
+       ('MDE_SMB', 'Defender for Business');
+
+-- The SKUs Graph showed at T that carry a Defender plan: bought (prepaidUnits.enabled) and assigned (consumedUnits).
+CREATE VIEW defender_skus AS
+SELECT s.tenant, s.as_of, s.object_id AS sku_id, s.document ->> '$.skuPartNumber' AS sku_part_number,
+    CASE lower(s.document ->> '$.appliesTo') WHEN 'company' THEN 'server' ELSE 'user' END AS licensed_per,
+    (SELECT group_concat(p.service_plan, ' ') FROM json_each(s.document, '$.servicePlans') j
+     JOIN defender_service_plans p ON upper(j.value ->> '$.servicePlanName') = p.service_plan) AS plans,
+    CAST(s.document ->> '$.prepaidUnits.enabled' AS INTEGER) AS enabled,
+    CAST(s.document ->> '$.consumedUnits' AS INTEGER) AS consumed
+FROM source_states s
+WHERE s.source = 'sku' AND s.present = 1
+  AND EXISTS (SELECT 1 FROM json_each(s.document, '$.servicePlans') j
+              JOIN defender_service_plans p ON upper(j.value ->> '$.servicePlanName') = p.service_plan);
+
+-- Users Graph showed at T with a per-user Defender licence assigned.
+CREATE VIEW licensed_users AS
+SELECT u.tenant, u.as_of, u.object_id AS user_id, u.document ->> '$.userPrincipalName' AS user_principal_name,
+    group_concat(k.sku_part_number, ' ') AS licences
+FROM source_states u
+JOIN json_each(u.document, '$.assignedLicenses') a
+JOIN defender_skus k ON k.tenant = u.tenant AND k.as_of = u.as_of AND k.sku_id = a.value ->> '$.skuId'
+    AND k.licensed_per = 'user'
+WHERE u.source = 'user' AND u.present = 1
+GROUP BY u.tenant, u.as_of, u.object_id;
+
+-- Each Entra device id's primary user at T, as Intune names it (the newest Intune record of that device).
+CREATE VIEW device_users AS
+SELECT i.tenant, i.as_of, i.join_key AS aad_device_id, i.document ->> '$.userId' AS user_id,
+    i.document ->> '$.userPrincipalName' AS user_principal_name, i.object_id AS intune_device_id
+FROM source_states i
+WHERE i.source = 'intune' AND i.present = 1 AND i.join_key IS NOT NULL
+  AND i.seq = (SELECT max(x.seq) FROM source_states x
+               WHERE x.tenant = i.tenant AND x.as_of = i.as_of AND x.source = 'intune' AND x.present = 1
+                 AND x.join_key = i.join_key);

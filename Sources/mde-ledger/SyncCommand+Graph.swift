@@ -53,7 +53,7 @@ extension SyncCommand {
         let read = GraphRead(
             baseURL: client.endpoints.baseURL.absoluteString, observedAt: UTCTime.format(now), listings: listings,
             retirements: IntuneRetirements.facts(devices: intune?.items ?? [], events: events, answeredAt: now),
-            answer: .array(answer))
+            answer: .array(answer), credential: client.credentialKind.rawValue)
         let summary = try ledger.recordGraphRead(read, tenant: TenantSelection(name: tenant), holding: lock)
         print(summary.text)
         return skipped

@@ -104,13 +104,24 @@ struct SyncCommand: AsyncParsableCommand {
         print(summary.text)
         for warning in summary.warnings { printError("warning: \(warning)") }
         if graph ?? true {
+            // Asked for with --graph: what could not be read is a warning and a failure fails the sync. By default
+            // (apps without Graph permissions are normal) a part not read is a note and a failure a warning: the MDE
+            // run stands either way.
+            let asked = graph == true
             do {
                 let skipped = try await Self.syncGraph(
                     ledger: opened, tenant: summary.tenant, connection: connection, httpClient: httpClient,
                     retryPolicy: retryPolicy, env: ProcessInfo.processInfo.environment, lock: lock)
-                // Asked for: a part that could not be read is a warning. By default: a note (apps without Graph
-                // permissions are normal).
-                for line in skipped { printError(graph == true ? "warning: graph: \(line)" : "graph: \(line)") }
+                for line in skipped { printError(Main.printable((asked ? "warning: " : "") + "graph: \(line)")) }
+            } catch let error as MDETokenError where !asked {
+                printError(
+                    Main.printable(
+                        "graph: not read, no Graph token (\(error)); grant the app Graph permissions "
+                            + "(docs/graph.md) or turn the Graph step off with --no-graph"))
+            } catch  where !asked {
+                printError(
+                    Main.printable(
+                        "warning: graph: nothing recorded from Graph: \(error); the MDE run stands (docs/graph.md)"))
             } catch {
                 try? await httpClient.shutdown()
                 throw error

@@ -137,12 +137,20 @@ import Testing
             let first = try await CLIRunner.run(["sync", "--no-progress", "--db", db], environment: sim.environment)
             #expect(first.status == 0, "\(first.stderr)")
             let rows = try count(db, "SELECT count(*) FROM source_observations")
+            // By default a failed Graph step is a warning: the MDE run stands and the exit status is its own.
             sim.simulator.truncateNextGraphListing(path: "/devices", after: 10)
             let short = try await CLIRunner.run(["sync", "--no-progress", "--db", db], environment: sim.environment)
-            #expect(short.status == 1)
+            #expect(short.status == 0, "\(short.stderr)")
+            #expect(short.stderr.contains("warning: graph: nothing recorded from Graph:"), "\(short.stderr)")
             #expect(short.stderr.contains("@odata.count"), "\(short.stderr)")
-            // The MDE run stands; Graph recorded nothing, least of all 90 deletions.
             #expect(short.stdout.contains("sync run 3 committed"), "\(short.stdout)")
+            // Asked for with --graph, it fails the sync (exit 1), after the MDE run committed.
+            sim.simulator.truncateNextGraphListing(path: "/devices", after: 10)
+            let asked = try await CLIRunner.run(
+                ["sync", "--no-progress", "--graph", "--db", db], environment: sim.environment)
+            #expect(asked.status == 1)
+            #expect(asked.stdout.contains("sync run 4 committed"), "\(asked.stdout)")
+            // Graph recorded nothing either time, least of all 90 deletions.
             #expect(try count(db, "SELECT count(*) FROM source_observations") == rows)
             #expect(try count(db, "SELECT count(*) FROM source_observations WHERE present = 0") == 0)
         }

@@ -56,7 +56,7 @@ import Testing
     @Test func killedSyncsLeaveTheLastCommittedRun() async throws {
         let scratch = try TemporaryFolder()
         let db = scratch.path("l.sqlite")
-        let sync = ["sync", "--db", db, "--page-size", "100"]
+        let sync = ["sync", "--no-graph", "--db", db, "--page-size", "100"]
         try await withSimulator(.init(devices: 2_500, rateLimits: .unlimited)) { sim in
             var committed = ""
             var runs: [String] = []
@@ -153,10 +153,10 @@ import Testing
             var held = sim.environment
             held["MDE_LEDGER_TEST_PAUSE_AT"] = "locked"
             held["MDE_LEDGER_TEST_PAUSE_FILE"] = go
-            let first = Task { try await CLIRunner.run(["sync", "--db", db], environment: held) }
+            let first = Task { try await CLIRunner.run(["sync", "--no-graph", "--db", db], environment: held) }
             let holding = try await Self.awaitFile(go + ".reached")
             try #require(holding, "the first sync never reached its lock (within two minutes)")
-            let second = try await CLIRunner.run(["sync", "--db", db], environment: sim.environment)
+            let second = try await CLIRunner.run(["sync", "--no-graph", "--db", db], environment: sim.environment)
             _ = FileManager.default.createFile(atPath: go, contents: Data())
             #expect(second.status == 75, "EX_TEMPFAIL: another run holds the lock")
             #expect(second.stderr.hasPrefix("error: another mde-ledger run is writing \(db)"), "\(second.stderr)")
@@ -167,7 +167,7 @@ import Testing
             #expect(done.status == 0, "\(done.stderr)")
             #expect(sim.simulator.requestCount(Self.tokenRoute) == 1, "the refused run never called the service")
             #expect(try Self.runStatuses(db) == ["committed"], "the refused run left no row")
-            let after = try await CLIRunner.run(["sync", "--db", db], environment: sim.environment)
+            let after = try await CLIRunner.run(["sync", "--no-graph", "--db", db], environment: sim.environment)
             #expect(after.status == 0, "the lock is gone with the run that held it: \(after.stderr)")
         }
     }
@@ -179,7 +179,7 @@ import Testing
         try await withSimulator(.init(devices: 50)) { sim in
             // One call in 3 s: the second call (the actions page) waits about 4 s, the limiter's second included.
             let result = try await CLIRunner.run(
-                ["sync", "--db", scratch.path("l.sqlite"), "--rate-limit", "1/3s"] + flags,
+                ["sync", "--no-graph", "--db", scratch.path("l.sqlite"), "--rate-limit", "1/3s"] + flags,
                 environment: sim.environment)
             #expect(result.status == 0, "\(result.stderr)")
             let waits = result.stderr.split(separator: "\n").filter { $0.contains("waiting") }

@@ -53,16 +53,18 @@ extension Ledger {
                     now: now, list: list, events: events, summary: &summary)
                 _ = try LifecycleTransitions.apply(db, tenant: tenant.id, run: run, events: events)
                 // Its "retirements" count marks it, like a retirement list's run, as no MDE snapshot.
+                var payload: [String: JSONValue] = [
+                    "kind": .string("graph"), "source": .string("graph: \(read.baseURL)"),
+                    "graph_observed_at": .string(read.observedAt), "observations": .int(Int64(rows)),
+                    "retirements": .int(Int64(summary.recorded)), "unmatched": .int(Int64(summary.unmatched)),
+                    "list_sha256": .string(list.sha256), "list_bytes": .int(Int64(list.bytes)),
+                    "digest_version": .int(Int64(RunDigest.currentVersion)),
+                    "observations_sha256": .string(try RunDigest.compute(db, run: run)),
+                ]
+                if let credential = read.credential { payload["credential"] = .string(credential) }
                 try events.append(
                     kind: "run_committed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: now,
-                    payload: .object([
-                        "kind": .string("graph"), "source": .string("graph: \(read.baseURL)"),
-                        "graph_observed_at": .string(read.observedAt), "observations": .int(Int64(rows)),
-                        "retirements": .int(Int64(summary.recorded)), "unmatched": .int(Int64(summary.unmatched)),
-                        "list_sha256": .string(list.sha256), "list_bytes": .int(Int64(list.bytes)),
-                        "digest_version": .int(Int64(RunDigest.currentVersion)),
-                        "observations_sha256": .string(try RunDigest.compute(db, run: run)),
-                    ]))
+                    payload: .object(payload))
                 try db.execute(
                     sql: "UPDATE sync_runs SET events_written = ?, observations_written = ? WHERE id = ?",
                     arguments: [events.written, rows + summary.recorded, run])

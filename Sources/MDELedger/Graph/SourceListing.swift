@@ -57,11 +57,14 @@ public struct GraphRead: Sendable {
     public var retirements: [SourceRetirement]
     /// Everything Graph sent, whose canonical JSON's SHA-256 the run records as its `list_sha256`.
     public var answer: JSONValue
+    /// The kind of credential the Graph token came from (recorded like a sync's; never the material).
+    public var credential: String?
 
     public init(
         baseURL: String, observedAt: String, listings: [SourceListing], retirements: [SourceRetirement],
-        answer: JSONValue
+        answer: JSONValue, credential: String? = nil
     ) {
+        self.credential = credential
         self.baseURL = baseURL
         self.observedAt = observedAt
         self.listings = listings

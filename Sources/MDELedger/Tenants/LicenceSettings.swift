@@ -10,16 +10,26 @@ public struct LicenceSettings: Sendable, Hashable {
     public var servers: Int?
     /// A device counts against a licence while onboarded and seen within this many days (30 by default).
     public var windowDays = 30
+    /// The devices one licensed user may use (Microsoft licenses Defender for Endpoint per user, for up to five
+    /// concurrent devices); a user with more counted devices is reported.
+    public var devicesPerUser = 5
 
     public init() {}
 
     /// The settings keys, as `tenant set NAME KEY VALUE` and `tenant_settings.key` spell them.
-    public static let keys = ["licenses.clients", "licenses.servers", "license_window_days"]
+    public static let keys = [
+        "licenses.clients", "licenses.servers", "license_window_days", "license_devices_per_user",
+    ]
 
     /// Checks a value for a key and returns it as stored.
     /// - Throws: `LedgerError` naming the allowed range.
     public static func checked(_ key: String, _ text: String) throws -> Int {
-        let range = key == "license_window_days" ? 1...3650 : 0...100_000_000
+        let range =
+            switch key {
+            case "license_window_days": 1...3650
+            case "license_devices_per_user": 1...1000
+            default: 0...100_000_000
+            }
         guard let value = Int(text), range.contains(value) else {
             throw LedgerError(
                 "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
@@ -44,6 +54,7 @@ public struct LicenceSettings: Sendable, Hashable {
             switch key {
             case "licenses.clients": settings.clients = value
             case "licenses.servers": settings.servers = value
+            case "license_devices_per_user": settings.devicesPerUser = value
             default: settings.windowDays = value
             }
         }
