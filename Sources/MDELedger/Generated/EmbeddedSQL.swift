@@ -1173,7 +1173,7 @@ WHERE i.source = 'intune' AND i.present = 1 AND i.join_key IS NOT NULL
             "license-compliance",
             #"""
 -- title: Licence compliance
--- description: Devices by lifecycle state and OS class, licences in use against the tenant's entitlements, and every finding with its evidence.
+-- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server) against the tenant's entitlements, and every finding with its evidence; the counted devices and users in an appendix.
 -- params: as_of, tenant
 -- chart: section=by-state x=item value=devices
 WITH d AS MATERIALIZED (
@@ -1201,60 +1201,144 @@ licence AS (
         (SELECT h.value FROM tenant_settings_history h
          WHERE h.tenant = t.id AND h.key = 'licenses.servers' AND h.effective_at <= :as_of
                     AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
-         ORDER BY h.seq DESC LIMIT 1) AS servers
+         ORDER BY h.seq DESC LIMIT 1) AS servers,
+        COALESCE((SELECT h.value FROM tenant_settings_history h
+                  WHERE h.tenant = t.id AND h.key = 'license_devices_per_user' AND h.effective_at <= :as_of
+                    AND h.seq <= (SELECT known_seq FROM lifecycle_knowledge)
+                  ORDER BY h.seq DESC LIMIT 1), 5) AS devices_per_user,
+        -- What Graph's subscribedSkus showed at T: licences bought per user and per server.
+        (SELECT sum(k.enabled) FROM defender_skus k WHERE k.tenant = t.id AND k.licensed_per = 'user') AS graph_users,
+        (SELECT sum(k.enabled) FROM defender_skus k WHERE k.tenant = t.id AND k.licensed_per = 'server')
+            AS graph_servers,
+        EXISTS (SELECT 1 FROM source_states u WHERE u.tenant = t.id AND u.source = 'intune') AS has_users
     FROM tenants t
     WHERE t.name IN (SELECT tenant_name FROM d)
 ),
--- A device uses a licence while onboarded and seen within the window, unless offboarded or gone.
-used AS (
-    SELECT d.tenant_name, d.os_class, count(*) AS devices
+-- A device uses a licence while onboarded and seen within the window, unless offboarded or gone. A client's user is
+-- its primary user in Intune (joined by Entra device id); a user holds a licence when Graph shows a per-user
+-- Defender SKU assigned to them.
+counted AS (
+    SELECT d.*, du.user_id, du.user_principal_name, lu.licences
     FROM d JOIN licence l ON l.tenant_name = d.tenant_name
+    LEFT JOIN device_users du ON du.tenant = d.tenant AND du.aad_device_id = lower(d.aad_device_id)
+    LEFT JOIN licensed_users lu ON lu.tenant = d.tenant AND lu.user_id = du.user_id
     WHERE lower(d.onboarding_status) = 'onboarded'
       AND d.state NOT IN ('offboarded', 'removed', 'retention-expired')
+      AND d.os_class IN ('client', 'server')
       AND CAST(strftime('%s', :as_of) AS INTEGER) - CAST(strftime('%s', d.last_seen) AS INTEGER)
           <= l.window_days * 86400
-    GROUP BY d.tenant_name, d.os_class
 ),
+users AS (
+    SELECT c.tenant_name, c.user_id, max(c.user_principal_name) AS user_principal_name, count(*) AS devices,
+        max(c.licences) AS licences
+    FROM counted c WHERE c.os_class = 'client' AND c.user_id IS NOT NULL
+    GROUP BY c.tenant_name, c.user_id
+),
+used AS (
+    SELECT c.tenant_name, c.os_class, count(*) AS devices,
+        (SELECT count(*) FROM users u WHERE u.tenant_name = c.tenant_name) AS users
+    FROM counted c
+    GROUP BY c.tenant_name, c.os_class
+),
+-- Clients are licensed per user when Graph shows who uses them, else (no Intune data) per device; servers per
+-- server. A typed entitlement (tenant set … licenses.clients / licenses.servers) wins over Graph's figure.
 licences AS (
     SELECT l.tenant_name, c.os_class || 's' AS item, COALESCE(u.devices, 0) AS devices,
-        CASE c.os_class WHEN 'client' THEN l.clients ELSE l.servers END AS entitled,
+        CASE WHEN c.os_class = 'client' AND l.has_users THEN COALESCE(u.users, 0) END AS users,
+        CASE c.os_class WHEN 'client' THEN COALESCE(l.clients, l.graph_users)
+            ELSE COALESCE(l.servers, l.graph_servers) END AS entitled,
+        CASE
+            WHEN (CASE c.os_class WHEN 'client' THEN l.clients ELSE l.servers END) IS NOT NULL
+                THEN 'tenant setting licenses.' || c.os_class || 's'
+            WHEN (CASE c.os_class WHEN 'client' THEN l.graph_users ELSE l.graph_servers END) IS NOT NULL
+                THEN 'Graph subscribedSkus'
+        END AS entitled_from,
+        CASE WHEN c.os_class = 'server' THEN 'per server' WHEN l.has_users THEN 'per user' ELSE 'per device' END
+            AS basis,
         l.window_days
     FROM licence l
     CROSS JOIN (SELECT 'client' AS os_class UNION ALL SELECT 'server') c
     LEFT JOIN used u ON u.tenant_name = l.tenant_name AND u.os_class = c.os_class
 ),
 rows AS (
-    SELECT 1 AS part, 'by-state' AS section, tenant_name, state AS item, count(*) AS devices,
-        NULL AS entitled, NULL AS difference, NULL AS verdict, NULL AS window_days, NULL AS state, NULL AS finding,
-        NULL AS machine_id, NULL AS computer_dns_name, NULL AS os_platform, NULL AS last_seen, NULL AS retired_at,
+    SELECT 1 AS part, 'by-state' AS section, tenant_name, state AS item, count(*) AS devices, NULL AS users,
+        NULL AS basis, NULL AS entitled, NULL AS entitled_from, NULL AS difference, NULL AS verdict,
+        NULL AS window_days, NULL AS state, NULL AS finding, NULL AS machine_id, NULL AS computer_dns_name,
+        NULL AS os_platform, NULL AS last_seen, NULL AS user_principal_name, NULL AS licences, NULL AS retired_at,
         NULL AS retirement_note, NULL AS offboard_action, NULL AS offboard_requested_at,
         NULL AS offboard_requestor, NULL AS offboard_comment, NULL AS offboard_status
     FROM d GROUP BY tenant_name, state
     UNION ALL
     SELECT 2, 'by-os', tenant_name, os_class, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM d GROUP BY tenant_name, os_class
     UNION ALL
-    SELECT 3, 'licences', tenant_name, item, devices, entitled, devices - entitled,
+    SELECT 3, 'licences', tenant_name, item, devices, users, basis, entitled, entitled_from,
+        COALESCE(users, devices) - entitled,
         CASE
             WHEN entitled IS NULL THEN 'no entitlement set'
-            WHEN devices > entitled THEN 'over by ' || (devices - entitled)
-            WHEN devices < entitled THEN 'under by ' || (entitled - devices)
+            WHEN COALESCE(users, devices) > entitled THEN 'over by ' || (COALESCE(users, devices) - entitled)
+            WHEN COALESCE(users, devices) < entitled THEN 'under by ' || (entitled - COALESCE(users, devices))
             ELSE 'exactly used'
         END,
-        window_days, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        window_days, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM licences
     UNION ALL
-    SELECT 4, 'findings', tenant_name, NULL, NULL, NULL, NULL, NULL, NULL, state, finding, machine_id,
-        computer_dns_name, os_platform, last_seen, retired_at, retirement_note, offboard_action,
-        offboard_requested_at, offboard_requestor, offboard_comment, offboard_status
+    -- Per-user licensing, client by client: only when Graph shows Intune's primary users.
+    SELECT 4 + k.rank / 10.0, 'users', l.tenant_name, k.item,
+        CASE k.item
+            WHEN 'licensed users with reporting devices' THEN NULL
+            WHEN 'devices without a primary user' THEN
+                (SELECT count(*) FROM counted c WHERE c.tenant_name = l.tenant_name AND c.os_class = 'client'
+                   AND c.user_id IS NULL)
+            WHEN 'users over the device allowance' THEN
+                (SELECT COALESCE(sum(u.devices), 0) FROM users u WHERE u.tenant_name = l.tenant_name
+                   AND u.devices > l.devices_per_user)
+            ELSE (SELECT count(*) FROM counted c WHERE c.tenant_name = l.tenant_name AND c.os_class = 'client'
+                    AND c.user_id IS NOT NULL AND c.licences IS NULL)
+        END,
+        CASE k.item
+            WHEN 'licensed users with reporting devices' THEN
+                (SELECT count(*) FROM users u WHERE u.tenant_name = l.tenant_name AND u.licences IS NOT NULL)
+            WHEN 'users over the device allowance' THEN
+                (SELECT count(*) FROM users u WHERE u.tenant_name = l.tenant_name AND u.devices > l.devices_per_user)
+            WHEN 'devices whose user holds no licence' THEN
+                (SELECT count(*) FROM users u WHERE u.tenant_name = l.tenant_name AND u.licences IS NULL)
+        END,
+        CASE k.item WHEN 'users over the device allowance' THEN l.devices_per_user || ' devices per user' END,
+        NULL, NULL, NULL, NULL, l.window_days, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL
+    FROM licence l
+    CROSS JOIN (SELECT 1 AS rank, 'licensed users with reporting devices' AS item
+                UNION ALL SELECT 2, 'devices without a primary user'
+                UNION ALL SELECT 3, 'users over the device allowance'
+                UNION ALL SELECT 4, 'devices whose user holds no licence') k
+    WHERE l.has_users
+    UNION ALL
+    SELECT 5, 'findings', tenant_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, state, finding,
+        machine_id, computer_dns_name, os_platform, last_seen, NULL, NULL, retired_at, retirement_note,
+        offboard_action, offboard_requested_at, offboard_requestor, offboard_comment, offboard_status
     FROM d WHERE finding = 1
+    UNION ALL
+    -- Appendix: every counted device, then every user with counted clients.
+    SELECT 6, 'counted-devices', c.tenant_name, c.os_class, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        c.state, NULL, c.machine_id, c.computer_dns_name, c.os_platform, c.last_seen, c.user_principal_name,
+        c.licences, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM counted c
+    UNION ALL
+    SELECT 7, 'counted-users', u.tenant_name,
+        CASE WHEN u.licences IS NULL THEN 'no licence' WHEN u.devices > l.devices_per_user THEN 'over the allowance'
+            ELSE 'licensed' END,
+        u.devices, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        u.user_principal_name, u.licences, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM users u JOIN licence l ON l.tenant_name = u.tenant_name
 )
-SELECT section, tenant_name, item, devices, entitled, difference, verdict, window_days, state, finding, machine_id,
-    computer_dns_name, os_platform, last_seen, retired_at, retirement_note, offboard_action, offboard_requested_at,
-    offboard_requestor, offboard_comment, offboard_status
+SELECT section, tenant_name, item, devices, users, basis, entitled, entitled_from, difference, verdict, window_days,
+    state, finding, machine_id, computer_dns_name, os_platform, last_seen, user_principal_name, licences,
+    retired_at, retirement_note, offboard_action, offboard_requested_at, offboard_requestor, offboard_comment,
+    offboard_status
 FROM rows
-ORDER BY part, tenant_name, item, state, computer_dns_name, machine_id;
+ORDER BY part, tenant_name, item, state, computer_dns_name, user_principal_name, machine_id;
 """#
         ),
         (

@@ -20,6 +20,7 @@ extension Ledger {
             values.append(("license_window_days", .integer(Int64(licences.windowDays))))
             values.append(("licenses.clients", licences.clients.map { .integer(Int64($0)) } ?? .null))
             values.append(("licenses.servers", licences.servers.map { .integer(Int64($0)) } ?? .null))
+            values.append(("license_devices_per_user", .integer(Int64(licences.devicesPerUser))))
             return .init(tenant: tenant.name, values: values)
         }
     }
