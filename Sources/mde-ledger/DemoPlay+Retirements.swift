@@ -2,11 +2,12 @@ import Foundation
 import MDEAPI
 import MDELedger
 
-/// The two retirement lists: the first is offboarded at once, the second waits for its change window.
+/// Two retirements: the first in Intune, seen by the sync's Graph step and offboarded at once; the second a list from
+/// the asset system, which waits for its change window.
 extension DemoPlay {
-    /// Retires about 4% of the active devices, imports the list, then offboards them: a dry run, then for real.
+    /// Retires about 4% of the active devices in Intune, syncs (the Graph step records the retirements with
+    /// Intune's evidence), then offboards them: a dry run, then for real.
     func firstRetirementList() async throws {
-        let now = simulator.now()
         let retired = try activeDevices().filter { cast.picks($0.id, "retired", perMille: 40) }
         for device in retired {
             // An Intune profile re-onboards some: they keep reporting after a successful offboard. Others sit
@@ -17,8 +18,12 @@ extension DemoPlay {
                 simulator.retireDeviceSilently(device.id)
             }
         }
-        let path = try writeList(retired, name: "retired-1.csv", on: now.addingTimeInterval(-5 * 86_400))
-        try importList(path)
+        // Intune manages the clients; a server or a re-imaged twin it does not know stays active.
+        let inIntune = retired.filter { simulator.retireInIntune($0.id) }
+        print(
+            "            retired in Intune: \(inIntune.count) devices (\(retired.count - inIntune.count) of the "
+                + "\(retired.count) picked are not managed by Intune)")
+        try await sync(" (Intune's retirements, through Graph)")
         let request = OutboxRequest(
             kind: .offboard, selection: .retired, comment: "Retired per CHG-1001 (mde-ledger demo)",
             requestedBy: "demo", clientId: credentials.clientId, apiBaseURL: endpoints.baseURL.absoluteString)
@@ -35,7 +40,8 @@ extension DemoPlay {
                 .joined(separator: "\n"))
     }
 
-    /// Retires about 1.5% more; half of them are switched off. Nobody offboards them within the demo.
+    /// The asset system's list retires about 1.5% more; half of them are switched off. Nobody offboards them within
+    /// the demo.
     func secondRetirementList() throws {
         let retired = try activeDevices().filter { $0.retiredAt == nil && cast.picks($0.id, "retired-2", perMille: 15) }
         for device in retired where cast.picks(device.id, "stock", perMille: 500) {
@@ -43,7 +49,7 @@ extension DemoPlay {
         }
         // Retired as of now, so the switched-off half last reported before its retirement: not offboarded, but
         // silent; the other half keeps reporting after its retirement.
-        let path = try writeList(retired, name: "retired-2.csv", on: simulator.now(), time: true)
+        let path = try writeList(retired, name: "retired-2.csv", on: simulator.now())
         try importList(path)
         print("            this list waits for its change window: its devices are never offboarded in the demo")
     }
@@ -53,10 +59,8 @@ extension DemoPlay {
     }
 
     /// The list as the asset system would export it: device id, retirement date, a note.
-    private func writeList(_ devices: [DeviceStateRow], name: String, on date: Date, time: Bool = false) throws
-        -> String
-    {
-        let day = time ? UTCTime.format(date) : DemoPlay.day(date)
+    private func writeList(_ devices: [DeviceStateRow], name: String, on date: Date) throws -> String {
+        let day = UTCTime.format(date)
         let rows = devices.map { "\($0.id),\(day),returned to IT" }
         let path = folder.file(name)
         try (["device,retired_on,note"] + rows).joined(separator: "\n").appending("\n")

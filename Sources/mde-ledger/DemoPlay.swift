@@ -1,4 +1,5 @@
 import Foundation
+import GraphAPI
 import MDEAPI
 import MDELedger
 import MDESimulator
@@ -93,11 +94,25 @@ struct DemoPlay {
             tenant: TenantSelection(entraTenantId: credentials.tenantId, clientId: credentials.clientId),
             source: endpoints.baseURL.absoluteString)
         let s = try await engine.run()
+        let graph = try await graphStep(tenant: s.tenant)
+        let retired = graph.map { $0.recorded > 0 ? "; Graph: \($0.recorded) retired in Intune or Entra" : "" } ?? ""
         print(
             "\(s.observedAt.prefix(10))  sync run \(s.run): \(s.machinesSeen) machines (\(s.discovered) new, "
                 + "\(s.changed) changed, \(s.removed) removed), \(s.actionsNew) new actions, "
-                + "\(s.actionStatusChanges) action updates, \(s.lifecycleTransitions) lifecycle transitions\(note)")
+                + "\(s.actionStatusChanges) action updates, \(s.lifecycleTransitions) lifecycle transitions"
+                + "\(retired)\(note)")
         return s
+    }
+
+    /// The Graph step of the sync, as `sync` runs it: Intune, Entra, licences and users as history, and the
+    /// retirements they show.
+    private func graphStep(tenant: String) async throws -> GraphRunSummary? {
+        let lock = try LedgerLock.acquire(ledgerPath: folder.ledger, purpose: "demo")
+        let client = GraphClient(
+            endpoints: try GraphEndpoints(
+                baseURL: endpoints.baseURL.absoluteString, tokenURL: endpoints.tokenURL.absoluteString),
+            credentials: credentials, rateLimit: RateLimitPolicy(windows: []))
+        return try await SyncCommand.recordGraph(ledger: ledger, tenant: tenant, client: client, lock: lock).0
     }
 
     static func day(_ date: Date) -> String { String(UTCTime.format(date).prefix(10)) }

@@ -39,7 +39,7 @@ struct DemoSummary {
         lines.append("\n== files in \(folder.shown) ==")
         lines.append("  \(relative.count) reports, the last month's:")
         lines += relative.suffix(3).map { "    \($0)" }
-        lines.append("  retirement lists: retired-1.csv, retired-2.csv")
+        lines.append("  retirement list (the asset system's): retired-2.csv; the first retirements came from Intune")
         lines.append("  ledger: mde-ledger.sqlite")
         let verified = try ledger.verify()
         lines.append(

@@ -16,6 +16,16 @@ extension SyncCommand {
         let client = GraphClient(
             endpoints: try graphEndpoints(connection: connection, env: env), credentials: connection.credentials,
             httpClient: httpClient, retryPolicy: retryPolicy)
+        let (summary, skipped) = try await recordGraph(ledger: ledger, tenant: tenant, client: client, lock: lock)
+        if let summary { print(summary.text) }
+        return skipped
+    }
+
+    /// Reads what `client` may read and records it (`Ledger.recordGraphRead`); nil when nothing could be read.
+    /// - Returns: the run's summary, and a line for each part not read.
+    static func recordGraph(
+        ledger: Ledger, tenant: String, client: GraphClient, lock: LedgerLock
+    ) async throws -> (GraphRunSummary?, [String]) {
         var skipped: [String] = []
         func read<Item>(_ what: String, _ call: () async throws -> GraphListing<Item>) async throws -> GraphListing<
             Item
@@ -43,7 +53,7 @@ extension SyncCommand {
         if let entra { listings.append(GraphSources.entra(entra.items)) }
         if let skus { listings.append(GraphSources.skus(skus.items)) }
         if let users { listings.append(GraphSources.users(users.items)) }
-        guard !listings.isEmpty else { return skipped }
+        guard !listings.isEmpty else { return (nil, skipped) }
         var answer: [JSONValue] = []
         answer += intune?.items.map(\.raw) ?? []
         answer += events.map(\.raw)
@@ -54,9 +64,7 @@ extension SyncCommand {
             baseURL: client.endpoints.baseURL.absoluteString, observedAt: UTCTime.format(now), listings: listings,
             retirements: IntuneRetirements.facts(devices: intune?.items ?? [], events: events, answeredAt: now),
             answer: .array(answer), credential: client.credentialKind.rawValue)
-        let summary = try ledger.recordGraphRead(read, tenant: TenantSelection(name: tenant), holding: lock)
-        print(summary.text)
-        return skipped
+        return (try ledger.recordGraphRead(read, tenant: TenantSelection(name: tenant), holding: lock), skipped)
     }
 
     /// Graph's base URL: `MDE_GRAPH_BASE_URL`, else the MDE endpoint itself when that is loopback (the simulator

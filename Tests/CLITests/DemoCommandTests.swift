@@ -18,7 +18,13 @@ import Testing
                 #expect(FileManager.default.fileExists(atPath: path), "\(path)")
             }
         }
-        #expect(FileManager.default.fileExists(atPath: "\(out)/retired-1.csv"))
+        // The first retirements come from Intune, through the sync's Graph step; the asset system's list stays a CSV.
+        #expect(FileManager.default.fileExists(atPath: "\(out)/retired-2.csv"))
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/retired-1.csv"))
+        #expect(first.stdout.contains("retired in Intune: "), "\(first.stdout)")
+        #expect(first.stdout.contains("retired in Intune or Entra (Intune's retirements, through Graph)"))
+        let licences = try String(contentsOfFile: "\(out)/reports/license-compliance-2026-12.md", encoding: .utf8)
+        #expect(licences.contains("| per user |") && licences.contains("licensed users with reporting devices"))
         #expect(first.stdout.contains("offboard --retired --dry-run:"))
         #expect(first.stdout.contains("== summary: findings as of 2026-12-31T23:59:59Z"))
         #expect(first.stdout.contains("still-reporting") && first.stdout.contains("  finding"))
