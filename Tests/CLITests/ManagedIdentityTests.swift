@@ -39,7 +39,11 @@ import Testing
         }
         let kinds = try await DatabaseQueue(path: db).read {
             try String?.fetchAll(
-                $0, sql: "SELECT payload ->> '$.credential' FROM events WHERE kind = 'run_committed' AND payload ->> '$.kind' IS NOT 'graph' ORDER BY seq")
+                $0,
+                sql: """
+                    SELECT payload ->> '$.credential' FROM events
+                    WHERE kind = 'run_committed' AND payload ->> '$.kind' IS NOT 'graph' ORDER BY seq
+                    """)
         }
         #expect(kinds == ["managed-identity"])
     }

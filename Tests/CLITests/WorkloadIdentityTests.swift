@@ -10,7 +10,11 @@ import Testing
     static func credentialKinds(_ db: String) async throws -> [String?] {
         try await DatabaseQueue(path: db).read {
             try String?.fetchAll(
-                $0, sql: "SELECT payload ->> '$.credential' FROM events WHERE kind = 'run_committed' AND payload ->> '$.kind' IS NOT 'graph' ORDER BY seq")
+                $0,
+                sql: """
+                    SELECT payload ->> '$.credential' FROM events
+                    WHERE kind = 'run_committed' AND payload ->> '$.kind' IS NOT 'graph' ORDER BY seq
+                    """)
         }
     }
 
