@@ -23,20 +23,24 @@ public struct RetirementImportSummary: Sendable, Hashable {
 }
 
 extension Ledger {
-    /// Imports a retirement list. Every row must carry a date (`YYYY-MM-DD`, `YYYY/MM/DD` or an ISO time) and may
-    /// not name several devices (by id, aadDeviceId, or an exact name); otherwise nothing is imported and the error
-    /// lists every bad row with its line number and, for ambiguous names, the candidate ids. A row that matches no
-    /// device (an asset the MDE tenant never had, a name first seen after the date) is not a reason to refuse the
-    /// list: it is recorded as unmatched, with why, and reported.
+    /// Imports a retirement list. Every row must carry a date (`YYYY-MM-DD`, `YYYY/MM/DD` or an ISO time), or the
+    /// file has no date column and `retiredOn` gives one for all rows; a row may not name several devices (by id,
+    /// aadDeviceId, or an exact name); otherwise nothing is imported and the error lists every bad row with its
+    /// line number and, for ambiguous names, the candidate ids. Which columns are read is ``RetirementHeaders``'
+    /// table: Intune's and Entra's exports join on their Entra device id column, never on Intune's own id or
+    /// Entra's object id, and an Entra export is refused unless every device on it is disabled. A row that matches
+    /// no device (an asset the MDE tenant never had, a name first seen after the date) is not a reason to refuse
+    /// the list: it is recorded as unmatched, with why, and reported.
     public func importRetirements(
-        path: String, tenant selection: TenantSelection, limits: InputLimits = .default
+        path: String, tenant selection: TenantSelection, limits: InputLimits = .default, retiredOn: String? = nil
     ) throws -> RetirementImportSummary {
         let lock = try LedgerLock.acquire(ledgerPath: self.path, purpose: "import retired")
         defer { withExtendedLifetime(lock) {} }
         let file = URL(fileURLWithPath: path).lastPathComponent
+        let retiredAt = try retiredOn.map { try Self.retirementDate($0).get() }
         // ImportFile refuses invalid UTF-8 rather than replacing it, and enforces the size limits while reading.
         let input = try ImportFile.read(path, limits: limits)
-        let rows = try RetirementList.parse(input, name: file)
+        let rows = try RetirementList.parse(input, name: file, retiredOn: retiredAt)
         return try dbQueue.write { db in
             let tenant = try Self.resolveTenant(db, selection)
             var matches: [(RetirementRow, DeviceCandidate)] = []
@@ -44,6 +48,8 @@ extension Ledger {
             var problems: [String] = []
             for row in rows {
                 var found = try DeviceLookup.candidates(db, query: row.device, tenant: tenant.id)
+                // An Entra device id column names a device by its Entra id only: never by an MDE id or a name.
+                if row.byEntraDeviceId { found.removeAll { $0.matchedBy != "aad_device_id" } }
                 // Names are reused: a device first seen after the retirement date cannot be the one retired.
                 let later = found.filter {
                     $0.matchedBy == "name" && ($0.firstSeen.flatMap(UTCTime.canonical) ?? "") > row.retiredAt
@@ -73,6 +79,14 @@ extension Ledger {
             return try recordRetirements(
                 db, tenant: tenant, list: RetirementSource(name: file, sha256: input.sha256, bytes: input.bytes),
                 matches: merged, unmatched: unmatched)
+        }
+    }
+
+    /// A retirement date as `import retired` reads it (`YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY年M月D日` or an ISO-8601
+    /// time; a day means 00:00 UTC) as a canonical UTC time, or why it is not one.
+    public static func retirementDate(_ text: String) -> Result<String, RetirementImportError> {
+        RetirementList.date(text.trimmingCharacters(in: .whitespaces)).mapError {
+            RetirementImportError(description: "--retired-on: \($0.description)")
         }
     }
 
