@@ -1,16 +1,26 @@
 -- title: Licence compliance
--- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server) against the tenant's entitlements, and every finding with its evidence; the counted devices and users in an appendix.
+-- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server; a re-imaged device counted once) against the tenant's entitlements, the MDE ids folded into one physical device, and every finding with its evidence; the counted devices and users in an appendix.
 -- params: as_of, tenant
 -- chart: section=by-state x=item value=devices
+-- Every MDE id known at T with its lifecycle state and its physical device (physical_devices: ids tied by a merge
+-- chain or a shared Entra device id are one device). by-state, by-os and findings count MDE ids; licences count
+-- physical devices.
 WITH d AS MATERIALIZED (
-    SELECT s.*,
+    SELECT s.tenant, s.tenant_name, s.machine_id, s.as_of, s.state, s.finding, s.computer_dns_name, s.aad_device_id,
+        s.os_platform, s.onboarding_status, s.last_seen, s.offboard_action, s.offboard_requested_at,
+        s.offboard_requestor, s.offboard_comment, s.offboard_status, s.retired_at, s.retirement_note,
+        s.physical_id, s.ids,
+        -- Read from the document only where it can matter: an id alone that may use a licence.
+        CASE WHEN s.ids = 1 AND lower(s.onboarding_status) = 'onboarded'
+                  AND s.state NOT IN ('offboarded', 'removed', 'retention-expired')
+             THEN s.potential_duplicate ELSE 0 END AS potential_duplicate,
         CASE
             WHEN s.os_platform LIKE 'Windows%Server%' OR s.os_platform = 'Linux' THEN 'server'
             WHEN s.os_platform LIKE 'Windows%' OR s.os_platform = 'macOS' THEN 'client'
             WHEN s.os_platform IN ('iOS', 'iPadOS', 'Android') THEN 'mobile'
             ELSE 'other'
         END AS os_class
-    FROM device_states s
+    FROM physical_devices s
     WHERE :tenant IS NULL OR s.tenant_name = :tenant
 ),
 -- Licence settings in force at T, from the settings history in the hash chain: unset means no entitlement.
@@ -40,11 +50,14 @@ licence AS (
     FROM tenants t
     WHERE t.name IN (SELECT tenant_name FROM d)
 ),
--- A device uses a licence while onboarded and seen within the window, unless offboarded or gone. A client's user is
--- its primary user in Intune (joined by Entra device id); a user holds a licence when Graph shows a per-user
+-- An MDE id uses a licence while onboarded and seen within the window, unless offboarded or gone. A client's user
+-- is its primary user in Intune (joined by Entra device id); a user holds a licence when Graph shows a per-user
 -- Defender SKU assigned to them.
-counted AS (
-    SELECT d.*, du.user_id, du.user_principal_name, lu.licences
+qualifying AS (
+    SELECT d.*, du.user_id, du.user_principal_name, lu.licences,
+        count(*) OVER (PARTITION BY d.tenant, d.physical_id) AS counted_ids,
+        row_number() OVER (PARTITION BY d.tenant, d.physical_id
+                           ORDER BY CAST(strftime('%s', d.last_seen) AS INTEGER) DESC, d.machine_id DESC) AS pick
     FROM d JOIN licence l ON l.tenant_name = d.tenant_name
     LEFT JOIN device_users du ON du.tenant = d.tenant AND du.aad_device_id = lower(d.aad_device_id)
     LEFT JOIN licensed_users lu ON lu.tenant = d.tenant AND lu.user_id = du.user_id
@@ -54,6 +67,10 @@ counted AS (
       AND CAST(strftime('%s', :as_of) AS INTEGER) - CAST(strftime('%s', d.last_seen) AS INTEGER)
           <= l.window_days * 86400
 ),
+-- A physical device is counted once, as its most recently seen qualifying id (its OS class, its user).
+counted AS (
+    SELECT * FROM qualifying WHERE pick = 1
+),
 users AS (
     SELECT c.tenant_name, c.user_id, max(c.user_principal_name) AS user_principal_name, count(*) AS devices,
         max(c.licences) AS licences
@@ -61,7 +78,7 @@ users AS (
     GROUP BY c.tenant_name, c.user_id
 ),
 used AS (
-    SELECT c.tenant_name, c.os_class, count(*) AS devices,
+    SELECT c.tenant_name, c.os_class, count(*) AS devices, sum(c.counted_ids) AS ids,
         (SELECT count(*) FROM users u WHERE u.tenant_name = c.tenant_name) AS users
     FROM counted c
     GROUP BY c.tenant_name, c.os_class
@@ -69,7 +86,7 @@ used AS (
 -- Clients are licensed per user when Graph shows who uses them, else (no Intune data) per device; servers per
 -- server. A typed entitlement (tenant set … licenses.clients / licenses.servers) wins over Graph's figure.
 licences AS (
-    SELECT l.tenant_name, c.os_class || 's' AS item, COALESCE(u.devices, 0) AS devices,
+    SELECT l.tenant_name, c.os_class || 's' AS item, COALESCE(u.devices, 0) AS devices, COALESCE(u.ids, 0) AS ids,
         CASE WHEN c.os_class = 'client' AND l.has_users THEN COALESCE(u.users, 0) END AS users,
         CASE c.os_class WHEN 'client' THEN COALESCE(l.clients, l.graph_users)
             ELSE COALESCE(l.servers, l.graph_servers) END AS entitled,
@@ -87,7 +104,8 @@ licences AS (
     LEFT JOIN used u ON u.tenant_name = l.tenant_name AND u.os_class = c.os_class
 ),
 rows AS (
-    SELECT 1 AS part, 'by-state' AS section, tenant_name, state AS item, count(*) AS devices, NULL AS users,
+    SELECT 1 AS part, 'by-state' AS section, tenant_name, state AS item, count(*) AS devices, NULL AS ids,
+        NULL AS users,
         NULL AS basis, NULL AS entitled, NULL AS entitled_from, NULL AS difference, NULL AS verdict,
         NULL AS window_days, NULL AS state, NULL AS finding, NULL AS machine_id, NULL AS computer_dns_name,
         NULL AS os_platform, NULL AS last_seen, NULL AS user_principal_name, NULL AS licences, NULL AS retired_at,
@@ -96,10 +114,10 @@ rows AS (
     FROM d GROUP BY tenant_name, state
     UNION ALL
     SELECT 2, 'by-os', tenant_name, os_class, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM d GROUP BY tenant_name, os_class
     UNION ALL
-    SELECT 3, 'licences', tenant_name, item, devices, users, basis, entitled, entitled_from,
+    SELECT 3, 'licences', tenant_name, item, devices, ids, users, basis, entitled, entitled_from,
         COALESCE(users, devices) - entitled,
         CASE
             WHEN entitled IS NULL THEN 'no entitlement set'
@@ -109,6 +127,30 @@ rows AS (
         END,
         window_days, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM licences
+    UNION ALL
+    -- What was folded: MDE ids of one physical device known at T, those of them the licence count folded, and the
+    -- ids counted alone that MDE flags isPotentialDuplication (nothing names their other id: not folded).
+    SELECT 3.5 + k.rank / 10.0, 'duplicates', l.tenant_name, k.item,
+        CASE k.rank
+            WHEN 1 THEN (SELECT count(DISTINCT x.physical_id) FROM d x WHERE x.tenant_name = l.tenant_name AND x.ids > 1)
+            WHEN 2 THEN (SELECT count(*) FROM counted c WHERE c.tenant_name = l.tenant_name AND c.counted_ids > 1)
+            ELSE (SELECT count(*) FROM counted c WHERE c.tenant_name = l.tenant_name AND c.potential_duplicate = 1)
+        END,
+        CASE k.rank
+            WHEN 1 THEN (SELECT count(*) FROM d x WHERE x.tenant_name = l.tenant_name AND x.ids > 1)
+            WHEN 2 THEN (SELECT COALESCE(sum(c.counted_ids), 0) FROM counted c
+                         WHERE c.tenant_name = l.tenant_name AND c.counted_ids > 1)
+            ELSE (SELECT count(*) FROM counted c WHERE c.tenant_name = l.tenant_name AND c.potential_duplicate = 1)
+        END,
+        NULL, NULL, NULL, NULL, NULL, k.verdict, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL
+    FROM licence l
+    CROSS JOIN (SELECT 1 AS rank, 'duplicates folded' AS item,
+                    'MDE ids into physical devices (merge chain or shared Entra device id)' AS verdict
+                UNION ALL SELECT 2, 'duplicates folded in the licence count',
+                    'counted MDE ids into the physical devices counted'
+                UNION ALL SELECT 3, 'potential duplicates not folded',
+                    'counted ids MDE flags isPotentialDuplication: nothing names their other id') k
     UNION ALL
     -- Per-user licensing, client by client: only when Graph shows Intune's primary users.
     SELECT 4 + k.rank / 10.0, 'users', l.tenant_name, k.item,
@@ -123,6 +165,7 @@ rows AS (
             ELSE (SELECT count(*) FROM counted c WHERE c.tenant_name = l.tenant_name AND c.os_class = 'client'
                     AND c.user_id IS NOT NULL AND c.licences IS NULL)
         END,
+        NULL,
         CASE k.item
             WHEN 'licensed users with reporting devices' THEN
                 (SELECT count(*) FROM users u WHERE u.tenant_name = l.tenant_name AND u.licences IS NOT NULL)
@@ -141,13 +184,14 @@ rows AS (
                 UNION ALL SELECT 4, 'devices whose user holds no licence') k
     WHERE l.has_users
     UNION ALL
-    SELECT 5, 'findings', tenant_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, state, finding,
+    SELECT 5, 'findings', tenant_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, state, finding,
         machine_id, computer_dns_name, os_platform, last_seen, NULL, NULL, retired_at, retirement_note,
         offboard_action, offboard_requested_at, offboard_requestor, offboard_comment, offboard_status
     FROM d WHERE finding = 1
     UNION ALL
     -- Appendix: every counted device, then every user with counted clients.
-    SELECT 6, 'counted-devices', c.tenant_name, c.os_class, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    SELECT 6, 'counted-devices', c.tenant_name, c.os_class, NULL, c.counted_ids, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL,
         c.state, NULL, c.machine_id, c.computer_dns_name, c.os_platform, c.last_seen, c.user_principal_name,
         c.licences, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM counted c
@@ -155,11 +199,11 @@ rows AS (
     SELECT 7, 'counted-users', u.tenant_name,
         CASE WHEN u.licences IS NULL THEN 'no licence' WHEN u.devices > l.devices_per_user THEN 'over the allowance'
             ELSE 'licensed' END,
-        u.devices, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        u.devices, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
         u.user_principal_name, u.licences, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM users u JOIN licence l ON l.tenant_name = u.tenant_name
 )
-SELECT section, tenant_name, item, devices, users, basis, entitled, entitled_from, difference, verdict, window_days,
+SELECT section, tenant_name, item, devices, ids, users, basis, entitled, entitled_from, difference, verdict, window_days,
     state, finding, machine_id, computer_dns_name, os_platform, last_seen, user_principal_name, licences,
     retired_at, retirement_note, offboard_action, offboard_requested_at, offboard_requestor, offboard_comment,
     offboard_status

@@ -3,8 +3,10 @@ import GRDB
 
 /// Gathers the dated history of one device up to a time, for `status`.
 enum DeviceEvidence {
-    static func collect(_ db: Database, tenant: Int64, machine: String, asOf: String) throws -> [DeviceStatus.Evidence]
-    {
+    /// - Parameter retiredVia: the earlier id whose retirement the device inherits (`DeviceStateRow.retiredVia`).
+    static func collect(
+        _ db: Database, tenant: Int64, machine: String, asOf: String, retiredVia: String? = nil
+    ) throws -> [DeviceStatus.Evidence] {
         var out: [DeviceStatus.Evidence] = []
         try observations(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try actions(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
@@ -23,6 +25,25 @@ enum DeviceEvidence {
                     detail:
                         "retired per \(row[2] as String) (imported \(row[3] as String), matched by \(row[4] as String))"
                         + (note.map { ": \($0)" } ?? "")))
+        }
+        // A successor's retirement is its earlier id's: the row the lifecycle views take (the latest known).
+        if let origin = retiredVia,
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT retired_at, note, source, imported_at, matched_by FROM retirements
+                    WHERE tenant = ? AND machine_id = ? AND run <= (SELECT known_run FROM lifecycle_knowledge)
+                    ORDER BY seq DESC LIMIT 1
+                    """, arguments: [tenant, origin])
+        {
+            let note: String? = row[1]
+            out.append(
+                .init(
+                    time: row[0], kind: "retired",
+                    detail:
+                        "retired as its earlier id \(origin) per \(row[2] as String) (imported \(row[3] as String), "
+                        + "matched by \(row[4] as String)); a retirement covers the id's successors (merged into, or "
+                        + "first seen later with the same Entra device id)" + (note.map { ": \($0)" } ?? "")))
         }
         for row in try Row.fetchAll(
             db,

@@ -21,6 +21,11 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
     public var offboardRequestor: String?
     public var offboardStatus: String?
     public var retiredAt: String?
+    /// The earlier id of the same physical device whose retirement this device inherits, when it has none of its
+    /// own (it is that id's successor: merged from it, or first seen later with its Entra device id).
+    public var retiredVia: String?
+    /// The id MDE merged this one into (`mergedIntoMachineId`), if any.
+    public var mergedIntoMachineId: String?
     /// The thresholds in force at `asOf` that the state was judged by.
     public var policy: LifecyclePolicy
 
@@ -28,7 +33,8 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         SELECT tenant_name, machine_id, computer_dns_name, aad_device_id, os_platform, onboarding_status,
                health_status, state, finding, last_seen, as_of, offboard_action, offboard_requested_at,
                offboard_requestor, offboard_status, retired_at,
-               offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days
+               offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days, retired_via,
+               merged_into_machine_id
         FROM device_states
         """
 
@@ -61,5 +67,7 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         policy.inactiveDays = row[18]
         policy.retentionDays = row[19]
         policy.removalDays = row[20]
+        retiredVia = row[21]
+        mergedIntoMachineId = row[22]
     }
 }

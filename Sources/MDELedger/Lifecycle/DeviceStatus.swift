@@ -21,6 +21,8 @@ public struct DeviceStatus: Sendable, Codable {
     public var document: String?
     /// The ledger's chain head (`seq:hash`) the answer was computed from; `verify --head` proves it later.
     public var head: String
+    /// The other MDE ids of the same physical device (re-imaged or re-onboarded), or nil when it has none.
+    public var physicalDevice: PhysicalDevice?
     /// Facts about this device recorded after the first head at which its as-of time had passed that change
     /// its verdict, or none.
     public var corrections = ReportCorrections(base: nil, items: [])
@@ -71,7 +73,9 @@ extension Ledger {
             }
             let device = DeviceStateRow(row: row)
             let policy = try LifecyclePolicy.inForce(db, tenant: match.tenant) ?? LifecyclePolicy()
-            let evidence = try DeviceEvidence.collect(db, tenant: match.tenant, machine: match.id, asOf: device.asOf)
+            let evidence = try DeviceEvidence.collect(
+                db, tenant: match.tenant, machine: match.id, asOf: device.asOf, retiredVia: device.retiredVia)
+            let physical = try PhysicalDevice.of(db, tenant: match.tenant, device: device)
             let document = try String.fetchOne(
                 db,
                 sql: """
@@ -82,7 +86,8 @@ extension Ledger {
                     """, arguments: [match.tenant, match.id, device.asOf])
             return DeviceStatus(
                 device: device, verdict: VerdictText.sentence(device, policy: policy), policy: policy,
-                evidence: evidence, document: document, head: try knownAt?.head ?? Self.chainHead(db))
+                evidence: evidence, document: document, head: try knownAt?.head ?? Self.chainHead(db),
+                physicalDevice: physical)
         }
     }
 }

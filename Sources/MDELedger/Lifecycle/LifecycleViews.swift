@@ -50,6 +50,15 @@ enum LifecycleViews {
                 .replacingOccurrences(of: "WITH f AS MATERIALIZED (", with: "WITH f AS NOT MATERIALIZED (")
             try db.execute(sql: one)
         }
+        // The physical device of one device, over the same one-device states.
+        if let physical = bundled.first(where: { $0.name == "physical_devices" }) {
+            let one = physical.sql
+                .replacingOccurrences(
+                    of: "CREATE VIEW physical_devices AS", with: "CREATE TEMP VIEW physical_device_of_one AS"
+                )
+                .replacingOccurrences(of: "FROM device_states s", with: "FROM device_state_of_one s")
+            try db.execute(sql: one)
+        }
     }
 
     /// Sets the times the views answer for (empty: each tenant's latest committed run), and what they may know:

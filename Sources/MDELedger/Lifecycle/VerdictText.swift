@@ -16,11 +16,10 @@ public enum VerdictText {
         case .notOnboarded:
             return "not onboarded: onboardingStatus \(d.onboardingStatus ?? "-") (discovered, counts no licence)"
         case .retiredNotOffboarded:
-            return "retired \(day(d.retiredAt)) but never offboarded: it reports again whenever it is powered on;"
+            return "\(retired(d)) but never offboarded: it reports again whenever it is powered on;"
                 + " lastSeen \(lastSeen)"
         case .retiredStillReporting:
-            return
-                "still sending telemetry: retired \(day(d.retiredAt)), not offboarded, lastSeen advanced to \(lastSeen)"
+            return "still sending telemetry: \(retired(d)), not offboarded, lastSeen advanced to \(lastSeen)"
         case .offboardedStillReporting:
             return "still sending telemetry: \(requested), lastSeen advanced to \(lastSeen)"
         case .offboardConfirming:
@@ -39,6 +38,11 @@ public enum VerdictText {
         case .removed:
             return "removed: no longer listed by MDE although its retention had not expired; lastSeen \(lastSeen)"
         }
+    }
+
+    /// "retired DATE", naming the earlier id whose retirement a successor inherits.
+    static func retired(_ d: DeviceStateRow) -> String {
+        "retired \(day(d.retiredAt))" + (d.retiredVia.map { " (as its earlier id \($0))" } ?? "")
     }
 
     /// The date part of a canonical time, for sentences.

@@ -27,7 +27,9 @@ extension Ledger {
                 // offboarding failed, was cancelled or is under way, is not "retired and not offboarded".
                 for row in rows {
                     guard let retiredAt = row.retiredAt else { continue }
-                    let entry = retirements[row.id]
+                    // A successor's retirement is its earlier id's (the lifecycle views' retired_via): that row's
+                    // list and withdrawal decide.
+                    let entry = retirements[row.retiredVia ?? row.id]
                     if let list = request.retiredList, let entry, !entry.isFrom(list: list) { continue }
                     func skip(_ reason: String) {
                         skipped.append(
@@ -40,7 +42,10 @@ extension Ledger {
                             "retirement withdrawn by \(entry.withdrawnBy ?? "-") at \(entry.withdrawnAt ?? "-"): "
                                 + (entry.withdrawalReason ?? ""))
                     } else if row.state == .retiredNotOffboarded || row.state == .retiredStillReporting {
-                        var device = Self.planned(row, reason: "\(row.state.rawValue), retired \(retiredAt)")
+                        var device = Self.planned(
+                            row,
+                            reason: "\(row.state.rawValue), retired \(retiredAt)"
+                                + (row.retiredVia.map { " as its earlier id \($0)" } ?? ""))
                         if let entry {
                             (device.matchedBy, device.source, device.note) = (entry.matchedBy, entry.source, entry.note)
                         }
