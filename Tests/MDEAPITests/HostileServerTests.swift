@@ -82,11 +82,14 @@ import Testing
             var policy = fastRetries
             policy.maxRetries = 2
             policy.requestTimeout = .seconds(3)
-            let error = await #expect(throws: MDEAPIError.self) {
+            // On a loaded machine the token request itself can meet the timeout first: a TokenError then, with the
+            // same cause. Either way the drip ends at the timeout rather than hanging.
+            let error = await #expect(throws: (any Error).self) {
                 _ = try await collect(Self.client(server, policy: policy).machines())
             }
-            #expect(error?.status == nil, "\(String(describing: error))")
-            #expect(error?.description.contains("no complete response within") == true)
+            if let api = error as? MDEAPIError { #expect(api.status == nil, "\(api)") }
+            #expect(
+                "\(String(describing: error))".contains("no complete response within"), "\(String(describing: error))")
         }
     }
 
