@@ -59,6 +59,12 @@ import Testing
             let machine = rows.first.map { $0["machine_id"] as String } ?? ""
             let status = try await CLIRunner.run(["status", machine, "--db", db])
             #expect(status.stdout.contains("intune:\(device.id)"), "\(status.stdout)")
+            // Intune's own history of the device, from the ledger's Graph history: first read, then the retirement.
+            #expect(
+                status.stdout.contains("Intune managed device \(device.id) first read from Graph"), "\(status.stdout)")
+            #expect(
+                status.stdout.contains("Intune managed device \(device.id): managementState ")
+                    && status.stdout.contains(" → \(device.managementState!)"), "\(status.stdout)")
         }
     }
 

@@ -3,11 +3,15 @@ import GRDB
 
 /// Gathers the dated history of one device up to a time, for `status`.
 enum DeviceEvidence {
-    /// - Parameter retiredVia: the earlier id whose retirement the device inherits (`DeviceStateRow.retiredVia`).
+    /// - Parameters:
+    ///   - retiredVia: the earlier id whose retirement the device inherits (`DeviceStateRow.retiredVia`).
+    ///   - aadDeviceId: the device's Entra device id, to show what Intune and Entra said about it.
     static func collect(
-        _ db: Database, tenant: Int64, machine: String, asOf: String, retiredVia: String? = nil
+        _ db: Database, tenant: Int64, machine: String, asOf: String, retiredVia: String? = nil,
+        aadDeviceId: String? = nil
     ) throws -> [DeviceStatus.Evidence] {
         var out: [DeviceStatus.Evidence] = []
+        try SourceEvidence.collect(db, tenant: tenant, aadDeviceId: aadDeviceId, asOf: asOf, into: &out)
         try observations(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try actions(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try OutboxEvidence.collect(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)

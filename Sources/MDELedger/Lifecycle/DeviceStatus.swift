@@ -74,7 +74,8 @@ extension Ledger {
             let device = DeviceStateRow(row: row)
             let policy = try LifecyclePolicy.inForce(db, tenant: match.tenant) ?? LifecyclePolicy()
             let evidence = try DeviceEvidence.collect(
-                db, tenant: match.tenant, machine: match.id, asOf: device.asOf, retiredVia: device.retiredVia)
+                db, tenant: match.tenant, machine: match.id, asOf: device.asOf, retiredVia: device.retiredVia,
+                aadDeviceId: device.aadDeviceId)
             let physical = try PhysicalDevice.of(db, tenant: match.tenant, device: device)
             let document = try String.fetchOne(
                 db,
