@@ -13,7 +13,9 @@ struct ReportCommand: ParsableCommand {
             the latest committed sync or import by default, --as-of a date or time, or --month YYYY-MM (the last \
             second of that month, UTC). Every format states the as-of time, the thresholds in force, the tool \
             version and the ledger's chain head (event seq and hash). Producing a report again as of the same \
-            time gives the same bytes apart from the generation line. --reports DIR adds your own NAME.sql \
+            time gives the same bytes apart from the generation line. A time after a tenant's last run is refused \
+            (exit 64): the ledger has not seen those days; --allow-partial answers anyway, marked partial. \
+            --reports DIR adds your own NAME.sql \
             files; one with a built-in report's name replaces it. Exits 2 with --fail-on-findings when the \
             report lists a finding.
             """
@@ -54,6 +56,13 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Start CSV with a byte-order mark so Excel reads UTF-8.")
     var excel = false
 
+    @Flag(
+        name: .customLong("allow-partial"),
+        help: ArgumentHelp(
+            "Answer an --as-of or --month time after a tenant's last run with what is known, marked partial in every "
+                + "format, naming the last run; without it such a time is refused (exit 64)."))
+    var allowPartial = false
+
     @Flag(name: .customLong("fail-on-findings"), help: "Exit 2 when the report lists a finding.")
     var failOnFindings = false
 
@@ -90,9 +99,14 @@ struct ReportCommand: ParsableCommand {
         if report.replacesBuiltIn { printError("note: \(report.path) replaces the built-in report \(report.name)") }
         let opened = try ledger.openForQuestions()
         let time = try month.flatMap(ReportTime.monthEnd) ?? parseAsOf(asOf)
-        let result = try opened.runReport(
-            report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion,
-            knownAt: try knownAt.map(opened.knownAt))
+        let result: ReportResult
+        do {
+            result = try opened.runReport(
+                report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion,
+                knownAt: try knownAt.map(opened.knownAt), allowPartial: allowPartial)
+        } catch let error as ReportError where error.isUsage {
+            throw CLIFailure(message: error.description, code: 64)
+        }
         let text = try result.render(format, excel: excel)
         if let out {
             try ReportFileWriter.write(text, to: out)

@@ -59,6 +59,14 @@ enum ReportScenario {
         "monthly-trend", "sync-health",
     ]
 
+    /// The scenario's last run: `sync-health` answers as of now without `--as-of`, so it is given this time.
+    static let lastRun = "2026-10-27T09:00:00Z"
+
+    /// The arguments that pin a report to the scenario's last run when its default is another time.
+    static func pinned(_ report: String) -> [String] {
+        report == "sync-health" ? ["--as-of", lastRun] : []
+    }
+
     /// Replaces what differs between runs of the same story: the tool's version, and event hashes — each sync
     /// records the simulator's URL, whose port is new every time (`EventReproducibilityTests` pins the hashes of
     /// a story without one). Times are pinned: the ledger's clock is `clock`, the simulator's is virtual.
@@ -82,7 +90,8 @@ enum ReportScenario {
             for report in ReportScenario.reports {
                 for format in ["csv", "md", "json", "html"] {
                     let result = try await CLIRunner.run(
-                        ["report", report, "--db", db, "--format", format], environment: ReportScenario.clock)
+                        ["report", report, "--db", db, "--format", format] + ReportScenario.pinned(report),
+                        environment: ReportScenario.clock)
                     #expect(result.status == 0, "\(report) \(format): \(result.stderr)")
                     let golden = Self.folder.appendingPathComponent("\(report).\(format)")
                     let text = ReportScenario.masked(result.stdout)

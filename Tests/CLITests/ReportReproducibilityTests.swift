@@ -13,7 +13,8 @@ import Testing
             var asOf = ""
             for report in ReportScenario.reports {
                 for format in ["csv", "md", "json", "html"] {
-                    let result = try await CLIRunner.run(["report", report, "--db", db, "--format", format])
+                    let result = try await CLIRunner.run(
+                        ["report", report, "--db", db, "--format", format] + ReportScenario.pinned(report))
                     #expect(result.status == 0, "\(result.stderr)")
                     first["\(report).\(format)"] = result.stdout
                     if format == "md" { asOf = String(result.stdout.firstMatch(of: /- as of: (\S+)/)?.1 ?? "") }

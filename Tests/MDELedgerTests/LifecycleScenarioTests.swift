@@ -23,7 +23,8 @@ import Testing
             let picks = try ledger.deviceStates(tenant: nil, asOf: nil, state: .active)
                 .filter { ($0.osPlatform ?? "").hasPrefix("Windows") && $0.offboardActionId == nil }
                 .map(\.id)
-            try #require(picks.count >= 5)
+            try #require(picks.count >= 6)
+            let retiredThenSilent = picks[5]
             let (offboarded, reonboarded, timedOut, retiredLoud, retiredQuiet) =
                 (picks[0], picks[1], picks[2], picks[3], picks[4])
             sim.simulator.setKeepsReporting(reonboarded)
@@ -37,11 +38,14 @@ import Testing
             device,retired_on,note
             \(retiredLoud),\(UTCTime.format(start).prefix(10)),returned to vendor
             \(retiredQuiet),\(UTCTime.format(start).prefix(10)),in storage
+            \(retiredThenSilent),\(UTCTime.format(start).prefix(10)),lost
             """.write(toFile: list, atomically: true, encoding: .utf8)
             _ = try ledger.importRetirements(path: list, tenant: TenantSelection())
 
             var syncTimes: [String] = []
-            for _ in 0..<40 {
+            for round in 0..<40 {
+                // Reports after its retirement for three weeks, then falls silent.
+                if round == 4 { sim.simulator.retireDeviceSilently(retiredThenSilent) }
                 sim.simulator.advanceClock(by: 5 * Self.day)
                 syncTimes.append(try await engine.run().observedAt)
             }
@@ -66,6 +70,21 @@ import Testing
             let retired = try state(retiredLoud, day30)
             #expect(retired.device.state == .retiredStillReporting && retired.device.finding)
             #expect(retired.evidence.contains { $0.kind == "retired" && $0.detail.contains("returned to vendor") })
+
+            #expect(retired.verdict.hasPrefix("still sending telemetry: retired"), "\(retired.verdict)")
+
+            // Reported after its retirement, then silent: said as it is, not "still sending telemetry".
+            let day90 = UTCTime.format(start.addingTimeInterval(90 * Self.day))
+            let silent = try state(retiredThenSilent, day90)
+            #expect(silent.device.state == .retiredStillReporting && silent.device.finding)
+            let lastSeen = try #require(silent.device.lastSeen.flatMap(UTCTime.parse))
+            let days = Int(start.addingTimeInterval(90 * Self.day).timeIntervalSince(lastSeen) / Self.day)
+            #expect(days > 30)
+            #expect(
+                silent.verdict.hasPrefix(
+                    "reported after retirement (last on \(silent.device.lastSeen!.prefix(10))), silent for \(days) days"
+                ),
+                "\(silent.verdict)")
 
             let quiet = try state(retiredQuiet, day30)
             #expect(quiet.device.state == .retiredNotOffboarded && quiet.device.finding)

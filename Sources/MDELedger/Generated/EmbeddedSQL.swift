@@ -1788,6 +1788,7 @@ ORDER BY tenant_name, state, computer_dns_name, machine_id;
 -- title: Sync health
 -- description: Syncs and imports of the 30 days up to the as-of time: API calls, 429 answers, retries, failures and their errors.
 -- params: as_of, tenant
+-- default-as-of: now
 -- chart: x=status
 SELECT t.name AS tenant_name, r.id AS run, r.kind, r.status,
     CASE WHEN r.status = 'failed' THEN 1 ELSE 0 END AS finding,

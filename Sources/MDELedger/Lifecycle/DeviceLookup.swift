@@ -43,11 +43,31 @@ enum DeviceLookup {
         if !byId.isEmpty { return byId }
         let byAad = try fetch(" lower(m.aad_device_id) = lower(?2)", [text], "aad_device_id")
         if !byAad.isEmpty { return byAad }
-        return try fetch(
+        let byName = try fetch(
             """
              (lower(m.computer_dns_name) = lower(?2)
               OR lower(substr(m.computer_dns_name, 1, instr(m.computer_dns_name || '.', '.') - 1)) = lower(?2))
             """, [text], "name")
+        if !byName.isEmpty { return byName }
+        // Names typed or exported in another Unicode form (full-width letters, half-width katakana, compatibility
+        // characters, non-ASCII case): compared after NFKC and case folding. A scan, so only when the index found
+        // nothing; the stored name is shown as it is.
+        return try fetch(
+            """
+             (mde_fold(m.computer_dns_name) = mde_fold(?2)
+              OR mde_fold(substr(m.computer_dns_name, 1, instr(m.computer_dns_name || '.', '.') - 1)) = mde_fold(?2))
+            """, [text], "name")
+    }
+
+    /// NFKC, then case folding, then NFKC again (folding can leave a string that is not NFKC): the form two names
+    /// are compared in.
+    static func fold(_ text: String) -> String {
+        text.precomposedStringWithCompatibilityMapping.lowercased().precomposedStringWithCompatibilityMapping
+    }
+
+    /// `mde_fold(text)` for SQL, registered on every connection of a ledger.
+    static let foldFunction = DatabaseFunction("mde_fold", argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0]).map(fold)
     }
 
     /// Exactly one machine, or an error that lists the candidates.

@@ -19,8 +19,16 @@ public enum VerdictText {
             return "\(retired(d)) but never offboarded: it reports again whenever it is powered on;"
                 + " lastSeen \(lastSeen)"
         case .retiredStillReporting:
+            if let days = silentDays(d, policy: policy) {
+                return
+                    "reported after retirement (last on \(day(d.lastSeen))), silent for \(days) days: \(retired(d)), "
+                    + "not offboarded"
+            }
             return "still sending telemetry: \(retired(d)), not offboarded, lastSeen advanced to \(lastSeen)"
         case .offboardedStillReporting:
+            if let days = silentDays(d, policy: policy) {
+                return "reported after offboarding (last on \(day(d.lastSeen))), silent for \(days) days: \(requested)"
+            }
             return "still sending telemetry: \(requested), lastSeen advanced to \(lastSeen)"
         case .offboardConfirming:
             return "offboarding: \(requested) succeeded; silence is confirmed \(policy.offboardGraceHours) h after the"
@@ -38,6 +46,14 @@ public enum VerdictText {
         case .removed:
             return "removed: no longer listed by MDE although its retention had not expired; lastSeen \(lastSeen)"
         }
+    }
+
+    /// Whole days since lastSeen when it is older than the stale threshold at the as-of time, else nil: "still
+    /// sending telemetry" is said only while the telemetry is recent.
+    static func silentDays(_ d: DeviceStateRow, policy: LifecyclePolicy) -> Int? {
+        guard let seen = d.lastSeen.flatMap(UTCTime.parse), let asOf = UTCTime.parse(d.asOf) else { return nil }
+        let silent = asOf.timeIntervalSince(seen)
+        return silent > Double(policy.staleHours) * 3600 ? Int(silent / 86_400) : nil
     }
 
     /// "retired DATE", naming the earlier id whose retirement a successor inherits.

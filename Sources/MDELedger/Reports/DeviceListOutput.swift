@@ -53,10 +53,11 @@ public enum TextTable {
         // Control characters in attacker-controlled names would otherwise move the cursor or recolour the terminal.
         let clean = ([header] + rows).map { $0.map(sanitize) }
         var widths = Array(repeating: 0, count: header.count)
-        for row in clean { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        // Columns on a terminal, not characters: a Japanese name is twice as wide as its character count.
+        for row in clean { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) } }
         return clean.map { row in
             row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i == row.count - 1 ? cell : DisplayWidth.pad(cell, to: widths[i])
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }

@@ -1,25 +1,39 @@
 import Foundation
 import GRDB
+import MDEAPI
 
 extension Ledger {
     /// Runs a report as of a time and gathers what every format states about it.
     /// - Parameters:
     ///   - tenant: one tenant, or nil for all tenants (bound as `:tenant`, the tenant's name, or NULL).
-    ///   - asOf: canonical UTC text; nil means the latest committed sync or import of the tenants in scope.
+    ///   - asOf: canonical UTC text; nil means the latest committed sync or import of the tenants in scope (now, for
+    ///     a report with `-- default-as-of: now`).
     ///   - toolVersion: the version the output names; `generatedAt` the time it names (default now).
     /// - Throws: `ReportError` naming the report file and SQLite's message when its query fails.
     ///   - knownAt: answer with only what was recorded at or before this head; the report then names that head,
     ///     so it is byte for byte the report the ledger gave when the head was its latest.
+    ///   - allowPartial: answer a time after a tenant's last run anyway, marked partial in every format; without
+    ///     it such a time is refused (`ReportError.isUsage`), because the answer would extrapolate.
     public func runReport(
         _ report: ReportDefinition, tenant: TenantRecord?, asOf: String?, toolVersion: String,
-        generatedAt: String? = nil, knownAt: KnownAt? = nil
+        generatedAt: String? = nil, knownAt: KnownAt? = nil, allowPartial: Bool = false
     ) throws -> ReportResult {
         let scope = try tenant.map { [$0] } ?? tenants()
-        let latest = try dbQueue.read { db in
-            try scope.compactMap { try Self.latestSnapshotTime(db, tenant: $0.id, knownSeq: knownAt?.seq) }.max()
+        let lastRuns = try dbQueue.read { db in
+            try scope.compactMap { t in
+                try Self.latestSnapshotTime(db, tenant: t.id, knownSeq: knownAt?.seq).map { (t.name, $0) }
+            }
         }
-        guard let time = asOf ?? latest else {
+        guard let time = asOf ?? (report.defaultsToNow ? clock.nowText() : lastRuns.map(\.1).max()) else {
             throw ReportError("the ledger holds no committed sync or import yet; run 'mde-ledger sync' first")
+        }
+        // A named time after a tenant's last run asks about days the ledger has not seen: refused, or marked.
+        let uncovered = asOf == nil ? [] : lastRuns.filter { Self.isAfter(time, $0.1) }
+        let partial = uncovered.isEmpty ? nil : Self.partialText(time, uncovered)
+        if let partial, !allowPartial {
+            throw ReportError(
+                "\(partial). Run 'mde-ledger sync' first, ask about an earlier time, or pass --allow-partial to "
+                    + "report what is known, marked partial", isUsage: true)
         }
         var result = ReportResult(
             report: report, asOf: time, asOfTimes: [], tenants: scope.map(\.name), settings: [],
@@ -32,6 +46,7 @@ extension Ledger {
         }
         (result.asOfTimes, result.columns, result.rows) = try answer(
             report, at: time, scope: scope, tenant: tenant, knownSeq: knownAt?.seq)
+        result.partial = partial
         result.corrections = try corrections(
             report, result, scope: scope, tenant: tenant, knownSeq: knownAt?.seq ?? result.ledger.headSeq ?? 0)
         return result
@@ -112,5 +127,19 @@ extension Ledger {
         if let knownAt { return .init(schemaVersion: schemaVersion, headSeq: knownAt.seq, headHash: knownAt.hash) }
         let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
         return .init(schemaVersion: schemaVersion, headSeq: head?["seq"], headHash: head?["hash"])
+    }
+
+    /// True when `time` is later than `last` (canonical or ISO-8601 UTC texts).
+    static func isAfter(_ time: String, _ last: String) -> Bool {
+        guard let t = UTCTime.parse(time), let l = UTCTime.parse(last) else { return time > last }
+        return t > l
+    }
+
+    /// "partial: T is after the last run of tenant X (Y)…", naming every tenant whose last run is before T.
+    static func partialText(_ time: String, _ uncovered: [(String, String)]) -> String {
+        let runs = uncovered.map { "tenant \($0.0) last ran \(UTCTime.canonical($0.1) ?? $0.1)" }
+        return
+            "partial: \(time) is after the last run (\(runs.joined(separator: "; "))); what happened since is unknown"
+            + " to the ledger"
     }
 }

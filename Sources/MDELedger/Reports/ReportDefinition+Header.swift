@@ -24,11 +24,18 @@ extension ReportDefinition {
         let params = (header["params"] ?? "as_of").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
-        return ReportDefinition(
+        var report = ReportDefinition(
             name: name, title: title, description: header["description"] ?? "", params: params,
             chart: try header["chart"].map { try parseChart($0, path: path) },
             asOfMode: try header["as-of"].map { try parseAsOfMode($0, path: path) } ?? .single,
             sql: sql, source: source)
+        switch header["default-as-of"] {
+        case nil, "latest-run": break
+        case "now": report.defaultsToNow = true
+        case let other?:
+            throw ReportError("\(path): default-as-of '\(other)' is not understood; use 'now' or 'latest-run'")
+        }
+        return report
     }
 
     static func parseChart(_ text: String, path: String) throws -> Chart {

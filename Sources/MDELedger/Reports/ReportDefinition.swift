@@ -52,6 +52,9 @@ public struct ReportDefinition: Sendable, Hashable {
     public var source: Source
     /// A user file that has the name of a built-in report and replaces it.
     public var replacesBuiltIn = false
+    /// `-- default-as-of: now`: without `--as-of` the report answers as of now rather than the latest run (a
+    /// report about runs must show the failures after the last committed one).
+    public var defaultsToNow = false
 
     /// The file path for messages: the user's path, or `reports/NAME.sql` for a built-in.
     public var path: String {

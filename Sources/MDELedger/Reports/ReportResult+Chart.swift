@@ -34,10 +34,17 @@ extension ReportResult {
         let label = 230.0
         let plot = 620.0
         let barHeight = 22.0
-        let legend = data.series.count > 1 ? Double((data.series.count + 3) / 4) * 20 + 10 : 0
+        let width = label + plot + 80
+        // Legend entries in columns as wide as the longest name (about 7.5 px a character at 12 px, wide
+        // characters twice that), as many as fit: a long state name is never cut at the edge.
+        let entry = (data.series.map { Double(DisplayWidth.of($0)) * 7.5 }.max() ?? 0) + 30
+        let perRow = max(1, Int((width - 10) / entry))
+        let legendRows = (data.series.count + perRow - 1) / perRow
+        let legend = data.series.count > 1 ? Double(legendRows) * 20 + 10 : 0
         let height = Double(data.bars.count) * (barHeight + 6) + legend + 10
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(label + plot + 80))\" "
-        svg += "height=\"\(Int(height))\" aria-label=\"\(Self.htmlEscape(report.title)) chart\">\n"
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(width))\" "
+        svg += "height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
+        svg += "aria-label=\"\(Self.htmlEscape(report.title)) chart\">\n"
         for (index, bar) in data.bars.enumerated() {
             let y = Double(index) * (barHeight + 6) + 5
             svg += "<text x=\"\(Int(label - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">"
@@ -46,20 +53,20 @@ extension ReportResult {
             for part in data.series {
                 let amount = data.values[bar]?[part] ?? 0
                 guard amount > 0 else { continue }
-                let width = max(1, (amount / data.maximum * plot).rounded())
-                svg += "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"\(Int(width))\" height=\"\(Int(barHeight))\" "
+                let length = max(1, (amount / data.maximum * plot).rounded())
+                svg += "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"\(Int(length))\" height=\"\(Int(barHeight))\" "
                 svg += "fill=\"\(Self.colour(part, in: data.series, bar: bar))\"><title>"
                 svg +=
                     "\(Self.htmlEscape(bar + (part.isEmpty ? "" : " " + part))): \(Self.number(amount))</title></rect>\n"
-                x += width
+                x += length
             }
             let total = data.values[bar]?.values.reduce(0, +) ?? 0
             svg += "<text x=\"\(Int(x + 6))\" y=\"\(Int(y + 15))\">\(Self.number(total))</text>\n"
         }
         if data.series.count > 1 {
             for (index, part) in data.series.enumerated() {
-                let x = Double(index % 4) * 220 + label
-                let y = Double(data.bars.count) * (barHeight + 6) + 15 + Double(index / 4) * 20
+                let x = Double(index % perRow) * entry + 10
+                let y = Double(data.bars.count) * (barHeight + 6) + 15 + Double(index / perRow) * 20
                 svg += "<rect x=\"\(Int(x))\" y=\"\(Int(y))\" width=\"12\" height=\"12\" "
                 svg += "fill=\"\(Self.colour(part, in: data.series, bar: ""))\"/>"
                 svg += "<text x=\"\(Int(x + 18))\" y=\"\(Int(y + 11))\">\(Self.htmlEscape(part))</text>\n"

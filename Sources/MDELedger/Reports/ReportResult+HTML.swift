@@ -21,6 +21,7 @@ extension ReportResult {
             <dt>As of</dt><dd>\(asOf)</dd>
 
             """
+        if let partial { page += "<dt>Partial</dt><dd class=\"partial\">\(Self.htmlEscape(partial))</dd>\n" }
         if !asOfTimes.isEmpty { page += "<dt>Month ends</dt><dd>\(asOfTimes.joined(separator: ", "))</dd>\n" }
         page += "<dt>Tenants</dt><dd>\(Self.htmlEscape(tenants.joined(separator: ", ")))</dd>\n"
         for line in settingsLines { page += "<dt>Settings</dt><dd>\(Self.htmlEscape(line))</dd>\n" }
@@ -36,7 +37,8 @@ extension ReportResult {
                 page += "<p>No rows.</p>\n"
                 continue
             }
-            page += "<table>\n<thead><tr>"
+            // A wide table scrolls inside its own box on screen instead of running off the page.
+            page += "<div class=\"wide\"><table>\n<thead><tr>"
             page += section.columns.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
             for row in section.rows {
                 page +=
@@ -46,7 +48,7 @@ extension ReportResult {
                         return (numeric ? "<td class=\"n\">" : "<td>") + Self.htmlEscape(cell.text) + "</td>"
                     }.joined() + "</tr>\n"
             }
-            page += "</tbody>\n</table>\n"
+            page += "</tbody>\n</table></div>\n"
         }
         page += "<footer>\(Self.htmlEscape(generationLine))</footer>\n</body>\n</html>\n"
         return page
@@ -83,6 +85,11 @@ extension ReportResult {
         table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}\
         th,td{border:1px solid #d0d7de;padding:3px 6px;text-align:left;vertical-align:top}\
         th{background:#f6f8fa}td.n{text-align:right}footer{color:#57606a;font-size:12px;margin-top:2em}\
-        svg text{font-size:12px;fill:#1b1f24}
+        svg text{font-size:12px;fill:#1b1f24}svg{max-width:100%;height:auto}\
+        .wide{max-width:100%;overflow-x:auto}td{overflow-wrap:anywhere;max-width:40em}\
+        dd.partial{color:#cf222e;font-weight:600}\
+        @media print{@page{size:A4 landscape;margin:10mm}body{margin:0;font-size:10px}\
+        .wide{overflow:visible}table{width:100%;font-size:8px;table-layout:auto}\
+        th,td{padding:1px 3px;max-width:none}tr{break-inside:avoid}h2{break-after:avoid}}
         """
 }

@@ -31,6 +31,7 @@ extension ReportResult {
                     // A user query may repeat a column name; the first one wins, as in `columns`.
                     .object(Dictionary(zip(columns, row.map(\.json)), uniquingKeysWith: { first, _ in first }))
                 }),
+            "partial": partial.map(JSONValue.string) ?? .null,
             "findings": findingCount.map { .int(Int64($0)) } ?? .null,
             "corrections": .object([
                 "base": corrections.base.map(JSONValue.string) ?? .null,

@@ -34,6 +34,8 @@ public struct ReportResult: Sendable {
     /// Facts recorded after the first head at which `asOf` had passed that change these rows (every format
     /// states them, or that there are none).
     public var corrections = ReportCorrections(base: nil, items: [])
+    /// Set when the time is after a tenant's last run (`--allow-partial`): the sentence every format states.
+    public var partial: String?
 
     /// Rows whose `finding` column holds 1; nil when the report has no such column.
     public var findingCount: Int? {

@@ -54,6 +54,7 @@ public final class Ledger: Sendable {
         configuration.prepareDatabase { db in
             // A file that is not SQLite fails here with a clear message rather than mid-command.
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            db.add(function: DeviceLookup.foldFunction)
         }
         let queue: DatabaseQueue
         do {
