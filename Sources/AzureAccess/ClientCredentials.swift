@@ -111,11 +111,13 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
             }
             return ClientCredentials(
                 tenantId: tenantId, clientId: clientId,
-                certificate: try ClientCertificate(pemFile: certificate, algorithm: algorithm))
+                certificate: try ClientCertificate(
+                    file: certificate, password: certificatePassword(env), algorithm: algorithm))
         case .auto where secret == nil && secretFile == nil && certificate != nil:
             return ClientCredentials(
                 tenantId: tenantId, clientId: clientId,
-                certificate: try ClientCertificate(pemFile: certificate!, algorithm: algorithm))
+                certificate: try ClientCertificate(
+                    file: certificate!, password: certificatePassword(env), algorithm: algorithm))
         case .workloadIdentity:
             guard let federated else {
                 throw MDEConfigurationError(
@@ -148,23 +150,38 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
     /// Reads the secret file, checking the file actually opened (`fstat` on the descriptor, so nothing can be
     /// swapped in between): a regular file readable by its owner only. A symbolic link is followed to its target,
     /// which is what is checked: Kubernetes mounts secrets as links to owner-only files.
-    static func readSecret(at path: String) throws -> String {
+    /// The certificate file's password: `AZURE_CLIENT_CERTIFICATE_PASSWORD` (Azure Identity's variable), or a file
+    /// named by `AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE` (owner-only), never both; registered for redaction.
+    static func certificatePassword(_ env: [String: String]) throws -> String? {
+        let value = env["AZURE_CLIENT_CERTIFICATE_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let file = env["AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if value != nil && file != nil {
+            throw MDEConfigurationError(
+                "both AZURE_CLIENT_CERTIFICATE_PASSWORD and AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE are set; unset one")
+        }
+        let password =
+            try value ?? file.map { try readSecret(at: $0, variable: "AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE") }
+        password.map(Secrets.register)
+        return password
+    }
+
+    static func readSecret(at path: String, variable: String = "AZURE_CLIENT_SECRET_FILE") throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw MDEConfigurationError(
-                "AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read (\(String(cString: strerror(errno)))); check the path"
+                "\(variable) '\(path)' cannot be read (\(String(cString: strerror(errno)))); check the path"
             )
         }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' is not a regular file; point it at a file")
+            throw MDEConfigurationError("\(variable) '\(path)' is not a regular file; point it at a file")
         }
         let mode = Int(info.st_mode & 0o777)
         // A secret other users can read is already leaked; refuse rather than use it quietly.
         guard mode & 0o077 == 0 else {
             throw MDEConfigurationError(
-                "AZURE_CLIENT_SECRET_FILE '\(path)' is readable by group or others (mode \(String(mode, radix: 8))); "
+                "\(variable) '\(path)' is readable by group or others (mode \(String(mode, radix: 8))); "
                     + "run chmod 600 on the file (for a link, on its target)")
         }
         var data = Data()
@@ -172,21 +189,21 @@ public struct ClientCredentials: Sendable, CustomStringConvertible, CustomDebugS
         while data.count <= maxSecretFileBytes {
             let count = read(fd, &buffer, buffer.count)
             guard count >= 0 else {
-                throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read; check the file")
+                throw MDEConfigurationError("\(variable) '\(path)' cannot be read; check the file")
             }
             if count == 0 { break }
             data.append(contentsOf: buffer[0..<count])
         }
         guard data.count <= maxSecretFileBytes else {
             throw MDEConfigurationError(
-                "AZURE_CLIENT_SECRET_FILE '\(path)' is larger than 64 KB; it must hold only the client secret")
+                "\(variable) '\(path)' is larger than 64 KB; it must hold only the client secret")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' cannot be read as UTF-8 text")
+            throw MDEConfigurationError("\(variable) '\(path)' cannot be read as UTF-8 text")
         }
         let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !secret.isEmpty else {
-            throw MDEConfigurationError("AZURE_CLIENT_SECRET_FILE '\(path)' is empty; write the client secret to it")
+            throw MDEConfigurationError("\(variable) '\(path)' is empty; write the client secret to it")
         }
         return secret
     }

@@ -13,7 +13,8 @@ struct SyncCommand: AsyncParsableCommand {
             last committed run left it. An unchanged tenant writes no history. The ledger is created on first use.
 
             Credentials (--credential, docs/credentials.md): AZURE_TENANT_ID and AZURE_CLIENT_ID with \
-            AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE), AZURE_CLIENT_CERTIFICATE_PATH or \
+            AZURE_CLIENT_SECRET (or AZURE_CLIENT_SECRET_FILE), AZURE_CLIENT_CERTIFICATE_PATH (a .pfx or PEM file; its \
+            password in AZURE_CLIENT_CERTIFICATE_PASSWORD or AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE) or \
             AZURE_FEDERATED_TOKEN_FILE; or the host's managed identity (IMDS, App Service, Azure Arc). \
             Endpoints: --cloud (public, gcc, gcc-high, dod; default the tenant's 'cloud' setting, else public) picks \
             the API host, the login host and the token scope; --base-url / MDE_API_BASE_URL and --token-url / \

@@ -67,6 +67,48 @@ import Testing
         }
     }
 
+    /// A .pfx exported by openssl, its password in an owner-only file: the sync runs on it, and the password
+    /// reaches neither the output nor the ledger.
+    @Test func aSyncWithAPFXAndItsPasswordFile() async throws {
+        let folder = try TemporaryFolder()
+        let app = try TestCertificate()
+        try app.write(to: folder.path("app.pem"))
+        let password = "Zertifikat-Passwort-9876"
+        let pfx = folder.path("app.pfx")
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = [
+            "openssl", "pkcs12", "-export", "-in", folder.path("app.pem"), "-out", pfx, "-passout", "pass:\(password)",
+        ]
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0)
+        chmod(pfx, 0o600)
+        let passwordFile = folder.path("pfx-password")
+        FileManager.default.createFile(
+            atPath: passwordFile, contents: Data((password + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        var configuration = SimulatorConfiguration(devices: 5, rateLimits: .unlimited)
+        configuration.certificates = [app.certificatePEM]
+        configuration.allowsClientSecret = false
+        let db = folder.path("l.sqlite")
+        try await withSimulator(configuration) { sim in
+            let env = sim.environment.merging([
+                "AZURE_CLIENT_SECRET": "", "AZURE_CLIENT_CERTIFICATE_PATH": pfx,
+                "AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE": passwordFile,
+            ]) { _, new in new }
+            let sync = try await CLIRunner.run(["sync", "--no-progress", "--no-graph", "--db", db], environment: env)
+            #expect(sync.status == 0, "\(sync.stderr)")
+            #expect(!(sync.stdout + sync.stderr).contains(password))
+            let bothSet = try await CLIRunner.run(
+                ["sync", "--no-progress", "--no-graph", "--db", db],
+                environment: env.merging(["AZURE_CLIENT_CERTIFICATE_PASSWORD": password]) { _, new in new })
+            #expect(bothSet.status == 1)
+            #expect(bothSet.stderr.contains("unset one"), "\(bothSet.stderr)")
+        }
+        let ledger = try Data(contentsOf: URL(fileURLWithPath: db))
+        #expect(ledger.range(of: Data(password.utf8)) == nil)
+    }
+
     @Test func unusableCertificateFilesAreNamedWithTheFix() async throws {
         let folder = try TemporaryFolder()
         let app = try TestCertificate()

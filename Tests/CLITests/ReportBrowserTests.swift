@@ -4,7 +4,8 @@ import Testing
 
 /// The HTML report in a real browser: headless Chromium builds the page and its DOM holds the chart's bars and
 /// the table rows, with the hostile name as text (no script element). Skipped when Chromium is not installed.
-@Suite struct ReportBrowserTests {
+// One Chromium at a time: each takes most of a core, and the suite shares two with every other test.
+@Suite(.serialized) struct ReportBrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }

@@ -20,34 +20,11 @@ import Testing
         return (Int(response.status.code), String(buffer: body))
     }
 
-    /// A real PKCS#12 file, made by openssl from a test certificate, is named as such with the conversion command.
-    @Test func aPKCS12FileIsRefusedWithTheConversion() throws {
-        let folder = try TemporaryFolder()
-        let app = try TestCertificate()
-        try app.write(to: folder.path("app.pem"))
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = [
-            "openssl", "pkcs12", "-export", "-in", folder.path("app.pem"), "-out", folder.path("app.pfx"),
-            "-passout", "pass:",
-        ]
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0)
-        chmod(folder.path("app.pfx"), 0o600)
-        let error = #expect(throws: MDEConfigurationError.self) {
-            try ClientCertificate(pemFile: folder.path("app.pfx"))
-        }
-        #expect(
-            error?.message.contains("a PKCS#12 .pfx file is not supported yet") == true, "\(String(describing: error))")
-        #expect(error?.message.contains("openssl pkcs12 -in FILE.pfx -nodes -out FILE.pem") == true)
-    }
-
     @Test func anAssertionIsAcceptedOnceForItsEndpointAndTime() async throws {
         let folder = try TemporaryFolder()
         let app = try TestCertificate()
         try app.write(to: folder.path("app.pem"))
-        let certificate = try ClientCertificate(pemFile: folder.path("app.pem"))
+        let certificate = try ClientCertificate(file: folder.path("app.pem"))
         var configuration = SimulatorConfiguration(devices: 1, rateLimits: .unlimited)
         configuration.certificates = [app.certificatePEM]
         try await withSimulator(configuration) { sim in

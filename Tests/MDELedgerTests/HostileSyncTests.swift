@@ -60,8 +60,12 @@ import Testing
                 credentials: ClientCredentials(tenantId: "t", clientId: "c", clientSecret: "s"),
                 retryPolicy: misbehaviour.policy)
             let engine = SyncEngine(ledger: ledger, client: client, tenant: TenantSelection())
-            let error = await #expect(throws: MDEAPIError.self) { _ = try await engine.run() }
-            #expect(error?.description.contains(misbehaviour.message) == true, "\(String(describing: error))")
+            let error = await #expect(throws: (any Error).self) { _ = try await engine.run() }
+            let text = String(describing: error)
+            #expect(text.contains(misbehaviour.message), "\(text)")
+            // On a loaded machine the drip's short timeout can be met by the token request first: the same cause,
+            // a token error. Every other misbehaviour is the API's.
+            if misbehaviour != .slowDrip { #expect(error is MDEAPIError, "\(text)") }
         }
         var after = try LedgerFixtures.historyCounts(ledger.path)
         #expect(after["sync_runs"] == before["sync_runs"]! + 1)

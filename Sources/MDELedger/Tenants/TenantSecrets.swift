@@ -63,6 +63,8 @@ public enum TenantSecrets {
         result["AZURE_CLIENT_SECRET_FILE"] = value("AZURE_CLIENT_SECRET_FILE")
         result["AZURE_FEDERATED_TOKEN_FILE"] = value("AZURE_FEDERATED_TOKEN_FILE")
         result["AZURE_CLIENT_CERTIFICATE_PATH"] = value("AZURE_CLIENT_CERTIFICATE_PATH")
+        result["AZURE_CLIENT_CERTIFICATE_PASSWORD"] = value("AZURE_CLIENT_CERTIFICATE_PASSWORD")
+        result["AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE"] = value("AZURE_CLIENT_CERTIFICATE_PASSWORD_FILE")
         for name in managedIdentityVariables { result[name] = value(name) }
         // The plain secret belongs to the app AZURE_CLIENT_ID names: with another app pinned for this tenant, the
         // token request would pair one app's id with another's secret (or the operator meant another app).
