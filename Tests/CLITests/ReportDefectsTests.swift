@@ -61,6 +61,20 @@ import Testing
         }
     }
 
+    /// The legend names the states the report shows, each with its rule and the tenant's thresholds.
+    @Test func theLegendExplainsTheStatesShownWithTheThresholdsInForce() async throws {
+        let folder = try TemporaryFolder()
+        let db = try await Self.importedLedger(folder)
+        for format in ["md", "html"] {
+            let report = try await CLIRunner.run(["report", "license-compliance", "--db", db, "--format", format])
+            #expect(report.status == 0, "\(report.stderr)")
+            #expect(report.stdout.contains("not-onboarded: discovered, not onboarded: uses no licence"))
+            #expect(!report.stdout.contains("retired-still-reporting: retired"), "only the states shown")
+        }
+        let backlog = try await CLIRunner.run(["report", "still-reporting", "--db", db])
+        #expect(!backlog.stdout.contains("## legend"), "no state shown, no legend: \(backlog.stdout)")
+    }
+
     @Test func syncHealthReadsUpToNowAndShowsFailuresAfterTheLastCommittedRun() async throws {
         let folder = try TemporaryFolder()
         let db = folder.path("l.sqlite")

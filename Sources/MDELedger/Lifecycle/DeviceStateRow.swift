@@ -26,6 +26,10 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
     public var retiredVia: String?
     /// The id MDE merged this one into (`mergedIntoMachineId`), if any.
     public var mergedIntoMachineId: String?
+    /// How the device is offboarded: `api` (Windows), `script` (macOS, Linux), `mobile`, `other`.
+    public var offboardRoute: String?
+    /// For a finding, what to do next on that route (the view's `next_step`); nil otherwise.
+    public var nextStep: String?
     /// The thresholds in force at `asOf` that the state was judged by.
     public var policy: LifecyclePolicy
 
@@ -34,7 +38,7 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
                health_status, state, finding, last_seen, as_of, offboard_action, offboard_requested_at,
                offboard_requestor, offboard_status, retired_at,
                offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days, retired_via,
-               merged_into_machine_id
+               merged_into_machine_id, offboard_route, next_step
         FROM device_states
         """
 
@@ -69,5 +73,7 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         policy.removalDays = row[20]
         retiredVia = row[21]
         mergedIntoMachineId = row[22]
+        offboardRoute = row[23]
+        nextStep = row[24]
     }
 }

@@ -6,6 +6,7 @@ extension DeviceStatus {
     /// Long runs of routine lastSeen updates are shortened; `--json` has every entry.
     public func text(maxEvidence: Int = 24) -> String {
         var lines = [(device.finding ? "FINDING: " : "") + verdict]
+        if let next = device.nextStep { lines.append("next step: \(next)") }
         if let reporting = physicalDevice?.reportingAs { lines.append(Self.reportingLine(device, reporting)) }
         lines += [
             "",

@@ -50,6 +50,11 @@ extension ReportResult {
             }
             page += "</tbody>\n</table></div>\n"
         }
+        let legend = legendLines
+        if let heading = legend.first {
+            page += "<h2>Legend</h2>\n<p>\(Self.htmlEscape(heading))</p>\n<ul class=\"legend\">\n"
+            page += legend.dropFirst().map { "<li>\(Self.htmlEscape($0))</li>\n" }.joined() + "</ul>\n"
+        }
         page += "<footer>\(Self.htmlEscape(generationLine))</footer>\n</body>\n</html>\n"
         return page
     }

@@ -29,6 +29,11 @@ extension ReportResult {
             }
             lines.append("")
         }
+        let legend = legendLines
+        if let heading = legend.first {
+            lines += ["## legend", "", Self.markdownEscape(heading), ""]
+            lines += legend.dropFirst().map { "- " + Self.markdownEscape($0) } + [""]
+        }
         lines.append(generationLine)
         return lines.joined(separator: "\n") + "\n"
     }
