@@ -44,6 +44,17 @@ import Testing
             ["report", "license-compliance", "--db", db, "--as-of", "2026-05-14T00:00:00Z"])
         #expect(atTheRun.status == 0, "\(atTheRun.stderr)")
         #expect(!atTheRun.stdout.contains("partial"))
+        // Data freshness: the run behind the answer and its age; no warning at the run itself.
+        #expect(
+            atTheRun.stdout.contains(
+                "- data: tenant default: MDE run 1 observed 2026-05-14T00:00:00Z, 0 h before this time; Graph not read\n"
+            ),
+            "\(atTheRun.stdout)")
+        let late = try await CLIRunner.run(
+            ["report", "license-compliance", "--db", db, "--month", "2026-06", "--allow-partial"])
+        #expect(
+            late.stdout.contains(
+                "1151 h before this time; Graph not read; WARNING: older than stale\\_hours (48 h)"), "\(late.stdout)")
 
         for (format, mark) in [
             ("md", "- **partial: 2026-06-30T23:59:59Z is after the last run"),

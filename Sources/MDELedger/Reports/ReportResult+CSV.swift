@@ -12,6 +12,7 @@ extension ReportResult {
         if !asOfTimes.isEmpty { facts.append("# month ends \(asOfTimes.joined(separator: ", "))") }
         if let findingCount { facts.append("# findings \(findingCount)") }
         facts += settingsLines.map { "# settings \($0)" }
+        facts += freshness.map { "# data \($0)" }
         facts += ([corrections.summary] + corrections.lines).map { "# \($0)" }
         facts.append("# \(generationLine)")
         return table + "\n" + (try CSVOutput.render(header: [facts[0]], rows: facts.dropFirst().map { [$0] }))

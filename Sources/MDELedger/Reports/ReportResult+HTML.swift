@@ -25,6 +25,10 @@ extension ReportResult {
         if !asOfTimes.isEmpty { page += "<dt>Month ends</dt><dd>\(asOfTimes.joined(separator: ", "))</dd>\n" }
         page += "<dt>Tenants</dt><dd>\(Self.htmlEscape(tenants.joined(separator: ", ")))</dd>\n"
         for line in settingsLines { page += "<dt>Settings</dt><dd>\(Self.htmlEscape(line))</dd>\n" }
+        for line in freshness {
+            let warning = line.contains("WARNING:") ? " class=\"partial\"" : ""
+            page += "<dt>Data</dt><dd\(warning)>\(Self.htmlEscape(line))</dd>\n"
+        }
         for line in [corrections.summary] + corrections.lines {
             page += "<dt>Corrections</dt><dd>\(Self.htmlEscape(line))</dd>\n"
         }

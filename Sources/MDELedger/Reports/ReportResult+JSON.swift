@@ -32,6 +32,7 @@ extension ReportResult {
                     .object(Dictionary(zip(columns, row.map(\.json)), uniquingKeysWith: { first, _ in first }))
                 }),
             "partial": partial.map(JSONValue.string) ?? .null,
+            "freshness": .array(freshness.map(JSONValue.string)),
             "findings": findingCount.map { .int(Int64($0)) } ?? .null,
             "corrections": .object([
                 "base": corrections.base.map(JSONValue.string) ?? .null,

@@ -12,6 +12,7 @@ extension ReportResult {
         lines.append("- tenants: \(tenants.map(Self.markdownEscape).joined(separator: ", "))")
         // Settings lines hold tenant names (letters, digits, . _ -), keys and numbers: nothing to escape.
         lines += settingsLines.map { "- settings: \($0)" }
+        lines += freshness.map { "- data: " + Self.markdownEscape($0) }
         lines += ([corrections.summary] + corrections.lines).map { "- " + Self.markdownEscape($0) }
         if let findingCount { lines.append("- findings: \(findingCount)") }
         lines += ["- report: \(Self.markdownEscape(sourceText))", ""]

@@ -36,6 +36,8 @@ public struct ReportResult: Sendable {
     public var corrections = ReportCorrections(base: nil, items: [])
     /// Set when the time is after a tenant's last run (`--allow-partial`): the sentence every format states.
     public var partial: String?
+    /// Per tenant: the last MDE run and Graph read behind the answer, their age, a warning when stale.
+    public var freshness: [String] = []
 
     /// Rows whose `finding` column holds 1; nil when the report has no such column.
     public var findingCount: Int? {
