@@ -56,7 +56,7 @@ enum ReportScenario {
 
     static let reports = [
         "license-compliance", "still-reporting", "offboard-backlog", "offboard-history", "retention-calendar",
-        "monthly-trend", "sync-health",
+        "monthly-trend", "sync-health", "finding-changes",
     ]
 
     /// The scenario's last run: `sync-health` answers as of now without `--as-of`, so it is given this time.

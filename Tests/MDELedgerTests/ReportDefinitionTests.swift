@@ -40,13 +40,16 @@ import Testing
         let catalogue = try ReportCatalogue()
         #expect(
             catalogue.reports.map(\.name) == [
-                "license-compliance", "monthly-trend", "offboard-backlog", "offboard-history", "retention-calendar",
-                "still-reporting", "sync-health",
+                "finding-changes", "license-compliance", "monthly-trend", "offboard-backlog", "offboard-history",
+                "retention-calendar", "still-reporting", "sync-health",
             ])
         #expect(try catalogue.report(named: "monthly-trend").asOfMode == .monthEnds(count: 12))
+        #expect(try catalogue.report(named: "finding-changes").asOfMode == .withPreviousMonthEnd)
         let error = #expect(throws: ReportError.self) { try catalogue.report(named: "licence") }
         #expect(error?.isUsage == true)
-        #expect(error?.description.hasPrefix("unknown report 'licence'; available: license-compliance, ") == true)
+        #expect(
+            error?.description.hasPrefix("unknown report 'licence'; available: finding-changes, license-compliance, ")
+                == true)
     }
 
     @Test func monthEnds() {
@@ -59,5 +62,9 @@ import Testing
                 "2026-10-31T23:59:59Z", "2026-11-30T23:59:59Z", "2026-12-31T23:59:59Z",
             ])
         #expect(ReportTime.monthEnds(upTo: "2026-12-31T23:59:59Z", count: 1) == ["2026-12-31T23:59:59Z"])
+        // The period before: the previous month's end for a month end (--month), else the last month end before.
+        #expect(ReportTime.previousMonthEnd(before: "2026-12-31T23:59:59Z") == "2026-11-30T23:59:59Z")
+        #expect(ReportTime.previousMonthEnd(before: "2026-12-04T09:00:00Z") == "2026-11-30T23:59:59Z")
+        #expect(ReportTime.previousMonthEnd(before: "2026-03-01T00:00:00Z") == "2026-02-28T23:59:59Z")
     }
 }

@@ -67,6 +67,10 @@ extension Ledger {
         case .single:
             let (columns, rows) = try run(report, at: time, tenant: tenant, knownSeq: knownSeq)
             return ([], columns, rows)
+        case .withPreviousMonthEnd:
+            let previous = ReportTime.previousMonthEnd(before: time) ?? time
+            let (columns, rows) = try run(report, at: time, previous: previous, tenant: tenant, knownSeq: knownSeq)
+            return ([previous], columns, rows)
         case .monthEnds(let count):
             let first = try dbQueue.read { db in
                 try String.fetchOne(
@@ -100,27 +104,29 @@ extension Ledger {
         }
     }
 
-    /// One run of the report's query with `:as_of` and `:tenant` bound.
-    private func run(_ report: ReportDefinition, at time: String, tenant: TenantRecord?, knownSeq: Int64?) throws
-        -> ([String], [[ReportValue]])
-    {
+    /// One run of the report's query with `:as_of` and `:tenant` bound (and `:previous`, the views answering at
+    /// both times, when given).
+    private func run(
+        _ report: ReportDefinition, at time: String, previous: String? = nil, tenant: TenantRecord?, knownSeq: Int64?
+    ) throws -> ([String], [[ReportValue]]) {
         do {
-            return try withAsOf(points: [time], knownSeq: knownSeq) { db in
-                try Self.query(db, report, at: time, tenant: tenant?.name)
+            return try withAsOf(points: [time] + (previous.map { [$0] } ?? []), knownSeq: knownSeq) { db in
+                try Self.query(db, report, at: time, previous: previous, tenant: tenant?.name)
             }
         } catch let error as DatabaseError {
             throw ReportError("\(report.path): \(error.message ?? "\(error)")")
         }
     }
 
-    private static func query(_ db: Database, _ report: ReportDefinition, at time: String, tenant: String?) throws
-        -> ([String], [[ReportValue]])
-    {
+    private static func query(
+        _ db: Database, _ report: ReportDefinition, at time: String, previous: String?, tenant: String?
+    ) throws -> ([String], [[ReportValue]]) {
         let statement = try db.makeStatement(sql: report.sql)
         guard statement.isReadonly else {
             throw ReportError("\(report.path): a report is one SELECT query; this one would change the ledger")
         }
-        let arguments: StatementArguments = ["as_of": time, "tenant": tenant]
+        var arguments: StatementArguments = ["as_of": time, "tenant": tenant]
+        if let previous { arguments += ["previous": previous] }
         var rows: [[ReportValue]] = []
         for row in try Row.fetchAll(statement, arguments: arguments) {
             rows.append(row.databaseValues.map { ReportValue($0) })

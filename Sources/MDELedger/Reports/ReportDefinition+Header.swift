@@ -58,8 +58,11 @@ extension ReportDefinition {
     static func parseAsOfMode(_ text: String, path: String) throws -> AsOfMode {
         let parts = text.split(separator: " ").map(String.init)
         if parts == ["single"] { return .single }
+        if parts == ["with-previous-month-end"] { return .withPreviousMonthEnd }
         guard parts.count == 2, parts[0] == "month-ends", let count = Int(parts[1]), (1...120).contains(count) else {
-            throw ReportError("\(path): as-of '\(text)' is not understood; use 'month-ends N' (1 to 120) or 'single'")
+            throw ReportError(
+                "\(path): as-of '\(text)' is not understood; use 'month-ends N' (1 to 120), "
+                    + "'with-previous-month-end' or 'single'")
         }
         return .monthEnds(count: count)
     }

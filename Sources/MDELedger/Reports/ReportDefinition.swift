@@ -24,6 +24,9 @@ public struct ReportDefinition: Sendable, Hashable {
         case single
         /// Once per month end at or before T, the latest `count` of them (`-- as-of: month-ends 12`).
         case monthEnds(count: Int)
+        /// Once, with the views answering at T and at the month end before it, bound as `:previous`
+        /// (`-- as-of: with-previous-month-end`): what changed since the last period.
+        case withPreviousMonthEnd
     }
 
     /// The bar chart the HTML format draws (`-- chart: section=by-state x=item series=state value=devices`).

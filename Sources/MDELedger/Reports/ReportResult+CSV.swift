@@ -9,7 +9,7 @@ extension ReportResult {
             "# \(report.title) — \(sourceText)", "# as of \(asOf); tenants \(tenants.joined(separator: ", "))",
         ]
         if let partial { facts.append("# \(partial)") }
-        if !asOfTimes.isEmpty { facts.append("# month ends \(asOfTimes.joined(separator: ", "))") }
+        if !asOfTimes.isEmpty { facts.append("# \(asOfTimesLabel) \(asOfTimes.joined(separator: ", "))") }
         if let findingCount { facts.append("# findings \(findingCount)") }
         facts += settingsLines.map { "# settings \($0)" }
         facts += freshness.map { "# data \($0)" }

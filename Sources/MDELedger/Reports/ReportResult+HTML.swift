@@ -22,7 +22,10 @@ extension ReportResult {
 
             """
         if let partial { page += "<dt>Partial</dt><dd class=\"partial\">\(Self.htmlEscape(partial))</dd>\n" }
-        if !asOfTimes.isEmpty { page += "<dt>Month ends</dt><dd>\(asOfTimes.joined(separator: ", "))</dd>\n" }
+        if !asOfTimes.isEmpty {
+            let label = asOfTimesLabel.prefix(1).uppercased() + asOfTimesLabel.dropFirst()
+            page += "<dt>\(label)</dt><dd>\(asOfTimes.joined(separator: ", "))</dd>\n"
+        }
         page += "<dt>Tenants</dt><dd>\(Self.htmlEscape(tenants.joined(separator: ", ")))</dd>\n"
         for line in settingsLines { page += "<dt>Settings</dt><dd>\(Self.htmlEscape(line))</dd>\n" }
         for line in freshness {

@@ -8,7 +8,7 @@ extension ReportResult {
         if !report.description.isEmpty { lines += [Self.markdownEscape(report.description), ""] }
         lines.append("- as of: \(asOf)")
         if let partial { lines.append("- **\(Self.markdownEscape(partial))**") }
-        if !asOfTimes.isEmpty { lines.append("- month ends: \(asOfTimes.joined(separator: ", "))") }
+        if !asOfTimes.isEmpty { lines.append("- \(asOfTimesLabel): \(asOfTimes.joined(separator: ", "))") }
         lines.append("- tenants: \(tenants.map(Self.markdownEscape).joined(separator: ", "))")
         // Settings lines hold tenant names (letters, digits, . _ -), keys and numbers: nothing to escape.
         lines += settingsLines.map { "- settings: \($0)" }

@@ -45,6 +45,11 @@ public struct ReportResult: Sendable {
         return rows.count { $0[index] == .integer(1) }
     }
 
+    /// What `asOfTimes` are: the month ends a trend ran at, or the earlier time a comparison is made with.
+    var asOfTimesLabel: String {
+        report.asOfMode == .withPreviousMonthEnd ? "compared with" : "month ends"
+    }
+
     /// True when the report lists a finding (`--fail-on-findings` exits 2).
     public var hasFindings: Bool { (findingCount ?? 0) > 0 }
 

@@ -25,6 +25,13 @@ public enum ReportTime {
         return ends.reversed()
     }
 
+    /// The month end before `asOf`: the previous month's end when `asOf` is itself a month end (`--month`),
+    /// else the latest month end before it.
+    public static func previousMonthEnd(before asOf: String) -> String? {
+        let ends = monthEnds(upTo: asOf, count: 2)
+        return ends.last == asOf ? (ends.count == 2 ? ends.first : nil) : ends.last
+    }
+
     static func monthEnd(year: Int, month: Int) -> String {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
