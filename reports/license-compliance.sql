@@ -1,5 +1,5 @@
 -- title: Licence compliance
--- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server; a re-imaged device counted once) against the tenant's entitlements, the MDE ids folded into one physical device, and every finding with its evidence; the counted devices and users in an appendix.
+-- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server; a re-imaged device counted once) against the tenant's entitlements, the MDE ids folded into one physical device, and every finding with its evidence; in an appendix the counted devices and users, and every device counted nowhere with why.
 -- params: as_of, tenant
 -- chart: section=by-state x=item value=devices
 -- Every MDE id known at T with its lifecycle state and its physical device (physical_devices: ids tied by a merge
@@ -195,6 +195,24 @@ rows AS (
         c.state, NULL, c.machine_id, c.computer_dns_name, c.os_platform, c.last_seen, c.user_principal_name,
         c.licences, NULL, NULL, NULL, NULL, NULL, NULL, NULL
     FROM counted c
+    UNION ALL
+    -- Appendix: every MDE id known at T that uses no licence, and why (the first reason that applies, in the
+    -- order of the qualifying rules above).
+    SELECT 6.5, 'not-counted', d.tenant_name, d.os_class, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        CASE
+            WHEN d.os_class = 'mobile' THEN 'mobile: counts against no licence'
+            WHEN d.os_class = 'other' THEN 'platform ' || COALESCE(d.os_platform, 'unknown') || ': neither client nor server'
+            WHEN lower(COALESCE(d.onboarding_status, '')) <> 'onboarded' THEN 'not onboarded'
+            WHEN d.state IN ('offboarded', 'removed', 'retention-expired') THEN d.state
+            WHEN d.last_seen IS NULL OR CAST(strftime('%s', :as_of) AS INTEGER)
+                - CAST(strftime('%s', d.last_seen) AS INTEGER) > l.window_days * 86400
+                THEN 'not seen within ' || l.window_days || ' days'
+            ELSE 'the same physical device as ' || d.physical_id || ', counted as that id'
+        END,
+        NULL, d.state, NULL, d.machine_id, d.computer_dns_name, d.os_platform, d.last_seen, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL
+    FROM d JOIN licence l ON l.tenant_name = d.tenant_name
+    WHERE NOT EXISTS (SELECT 1 FROM counted c WHERE c.tenant = d.tenant AND c.machine_id = d.machine_id)
     UNION ALL
     SELECT 7, 'counted-users', u.tenant_name,
         CASE WHEN u.licences IS NULL THEN 'no licence' WHEN u.devices > l.devices_per_user THEN 'over the allowance'

@@ -11,6 +11,46 @@ import Testing
 @Suite struct LicenceReportTests {
     typealias Row = [String: Any]
 
+    /// Every device known at T is in the appendix once: counted (or folded into a counted id) or not counted,
+    /// with why; the reasons agree with the device's own facts.
+    @Test func everyDeviceIsCountedOrSaysWhyNot() async throws {
+        let folder = try TemporaryFolder()
+        let db = folder.path("l.sqlite")
+        try await withSimulator(SimulatorConfiguration(devices: 300, rateLimits: .unlimited)) { sim in
+            let sync = try await CLIRunner.run(["sync", "--no-progress", "--db", db], environment: sim.environment)
+            #expect(sync.status == 0, "\(sync.stderr)")
+            let report = try await CLIRunner.run(["report", "license-compliance", "--db", db, "--format", "json"])
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? Row)
+            let rows = try #require(json["rows"] as? [Row])
+            func ids(_ section: String) -> [String] {
+                rows.filter { $0["section"] as? String == section }.compactMap { $0["machine_id"] as? String }
+            }
+            let devices = try await CLIRunner.run(["devices", "--db", db, "--format", "json"])
+            let all = try #require(try JSONSerialization.jsonObject(with: Data(devices.stdout.utf8)) as? [Row])
+            let counted = ids("counted-devices")
+            let notCounted = ids("not-counted")
+            #expect(Set(counted).isDisjoint(with: notCounted))
+            #expect(counted.count + notCounted.count == all.count)
+            #expect(Set(counted + notCounted) == Set(all.compactMap { $0["id"] as? String }))
+            let why = Dictionary(
+                uniqueKeysWithValues: rows.filter { $0["section"] as? String == "not-counted" }.map {
+                    ($0["machine_id"] as! String, $0["verdict"] as? String ?? "")
+                })
+            for device in all {
+                let id = device["id"] as! String
+                let platform = device["osPlatform"] as? String ?? ""
+                if ["iOS", "iPadOS", "Android"].contains(platform) {
+                    #expect(why[id] == "mobile: counts against no licence", "\(id) \(platform)")
+                } else if device["onboardingStatus"] as? String != "Onboarded" {
+                    #expect(why[id] == "not onboarded", "\(id)")
+                } else if ["offboarded", "removed", "retention-expired"].contains(device["state"] as? String ?? "") {
+                    #expect(why[id] == device["state"] as? String, "\(id)")
+                }
+            }
+            #expect(notCounted.contains { why[$0]?.hasPrefix("not seen within 30 days") == true })
+        }
+    }
+
     @Test func perUserFiguresAgreeWithGraphJoinedIndependently() async throws {
         let folder = try TemporaryFolder()
         let db = folder.path("l.sqlite")
