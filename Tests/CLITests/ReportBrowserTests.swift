@@ -14,21 +14,7 @@ import Testing
     func chromiumRendersTheChartAndTable() async throws {
         let page = TestFiles.inRepository("Tests/Golden/reports/license-compliance.html")
         let scratch = try TemporaryFolder()
-        let dom = try await onOwnThread { () -> String in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.chromium!)
-            process.arguments = [
-                "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(scratch.path("profile"))",
-                "--dump-dom", "file://\(page)",
-            ]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            guard (try? process.run()) != nil else { return "" }
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
-        }
+        let dom = await Self.chromium(["--dump-dom", "file://\(page)"], profile: scratch.path("profile"))
         #expect(dom.contains("<svg"), "the browser built the chart")
         #expect(dom.components(separatedBy: "<rect").count > 5, "bars for the states")
         #expect(dom.components(separatedBy: "<tr>").count > 10, "table rows")
