@@ -42,7 +42,9 @@ import Testing
         let scratch = try TemporaryFolder()
         let result = try await CLIRunner.run(["report", "licence", "--db", scratch.path("none.sqlite")])
         #expect(result.status == 64)
-        #expect(result.stderr.hasPrefix("error: unknown report 'licence'; available: finding-changes, license-compliance, "))
+        #expect(
+            result.stderr.hasPrefix("error: unknown report 'licence'; available: finding-changes, license-compliance, ")
+        )
         let list = try await CLIRunner.run(["report", "--list"])
         #expect(list.status == 0)
         for report in ReportScenario.reports { #expect(list.stdout.contains("\(report): "), "\(report) listed") }
