@@ -48,6 +48,15 @@ import Testing
                 }
             }
             #expect(notCounted.contains { why[$0]?.hasPrefix("not seen within 30 days") == true })
+            // Markdown summarises the appendix: its counts add up to the rows JSON lists.
+            let markdown = try await CLIRunner.run(["report", "license-compliance", "--db", db])
+            let part = markdown.stdout.components(separatedBy: "## not-counted (").dropFirst().first ?? ""
+            #expect(part.hasPrefix("\(notCounted.count) rows, counted here;"), "\(part.prefix(200))")
+            let table = part.components(separatedBy: "\n\n").dropFirst().first ?? ""
+            let counts = table.split(separator: "\n").dropFirst(2).compactMap {
+                Int($0.split(separator: "|").last?.trimmingCharacters(in: .whitespaces) ?? "")
+            }
+            #expect(counts.reduce(0, +) == notCounted.count, "\(table)")
         }
     }
 

@@ -1608,6 +1608,7 @@ ORDER BY part, tenant_name, computer_dns_name, machine_id;
 -- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server; a re-imaged device counted once) against the tenant's entitlements, the MDE ids folded into one physical device, and every finding with its evidence; in an appendix the counted devices and users, and every device counted nowhere with why.
 -- params: as_of, tenant
 -- chart: section=by-state x=item value=devices
+-- summary: counted-devices, not-counted, counted-users
 -- Every MDE id known at T with its lifecycle state and its physical device (physical_devices: ids tied by a merge
 -- chain or a shared Entra device id are one device). by-state, by-os and findings count MDE ids; licences count
 -- physical devices.

@@ -29,6 +29,9 @@ extension ReportDefinition {
             chart: try header["chart"].map { try parseChart($0, path: path) },
             asOfMode: try header["as-of"].map { try parseAsOfMode($0, path: path) } ?? .single,
             sql: sql, source: source)
+        report.summarised = (header["summary"] ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
         switch header["default-as-of"] {
         case nil, "latest-run": break
         case "now": report.defaultsToNow = true

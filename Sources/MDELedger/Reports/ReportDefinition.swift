@@ -58,6 +58,9 @@ public struct ReportDefinition: Sendable, Hashable {
     /// `-- default-as-of: now`: without `--as-of` the report answers as of now rather than the latest run (a
     /// report about runs must show the failures after the last committed one).
     public var defaultsToNow = false
+    /// `-- summary: SECTION, …`: sections the human formats (Markdown, HTML) show as counts, not row by row (an
+    /// appendix of every device); CSV and JSON keep every row.
+    public var summarised: [String] = []
 
     /// The file path for messages: the user's path, or `reports/NAME.sql` for a built-in.
     public var path: String {

@@ -46,6 +46,27 @@ extension ReportResult {
         }
     }
 
+    /// The sections as the human formats show them: a section the report summarises (`-- summary:`) becomes
+    /// counts of its rows by tenant, item, verdict and state, whichever of those it has.
+    var humanSections: [Section] {
+        sections.map { section in
+            guard let name = section.name, report.summarised.contains(name) else { return section }
+            let keys = ["tenant_name", "item", "verdict", "state"].compactMap { key in
+                section.columns.firstIndex(of: key).map { (key, $0) }
+            }
+            var order: [[ReportValue]] = []
+            var counts: [[ReportValue]: Int64] = [:]
+            for row in section.rows {
+                let key = keys.map { row[$0.1] }
+                if counts[key] == nil { order.append(key) }
+                counts[key, default: 0] += 1
+            }
+            return Section(
+                name: "\(name) (\(section.rows.count) rows, counted here; every row is in the CSV and JSON formats)",
+                columns: keys.map(\.0) + ["rows"], rows: order.map { $0 + [.integer(counts[$0]!)] })
+        }
+    }
+
     /// "built-in" or the user's file, saying when it replaces a built-in report.
     var sourceText: String {
         switch report.source {

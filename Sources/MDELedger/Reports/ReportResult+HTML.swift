@@ -38,7 +38,7 @@ extension ReportResult {
         if let findingCount { page += "<dt>Findings</dt><dd>\(findingCount)</dd>\n" }
         page += "<dt>Report</dt><dd>\(Self.htmlEscape(sourceText))</dd>\n</dl>\n"
         if let chart = report.chart { page += chartSVG(chart) }
-        for section in sections {
+        for section in humanSections {
             if let name = section.name { page += "<h2>\(Self.htmlEscape(name))</h2>\n" }
             guard !section.rows.isEmpty else {
                 page += "<p>No rows.</p>\n"

@@ -16,7 +16,7 @@ extension ReportResult {
         lines += ([corrections.summary] + corrections.lines).map { "- " + Self.markdownEscape($0) }
         if let findingCount { lines.append("- findings: \(findingCount)") }
         lines += ["- report: \(Self.markdownEscape(sourceText))", ""]
-        for section in sections {
+        for section in humanSections {
             if let name = section.name { lines += ["## \(Self.markdownEscape(name))", ""] }
             guard !section.rows.isEmpty else {
                 lines += ["No rows.", ""]
