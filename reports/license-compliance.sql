@@ -51,25 +51,35 @@ licence AS (
     FROM tenants t
     WHERE t.name IN (SELECT tenant_name FROM d)
 ),
--- An MDE id uses a licence while onboarded and seen within the window, unless offboarded or gone. A client's user
--- is its primary user in Intune (joined by Entra device id); a user holds a licence when Graph shows a per-user
--- Defender SKU assigned to them.
-qualifying AS (
-    SELECT d.*, du.user_id, du.user_principal_name, lu.licences,
-        count(*) OVER (PARTITION BY d.tenant, d.physical_id) AS counted_ids,
-        row_number() OVER (PARTITION BY d.tenant, d.physical_id
-                           ORDER BY CAST(strftime('%s', d.last_seen) AS INTEGER) DESC, d.machine_id DESC) AS pick
+-- What Graph showed at T, computed once: each client's primary user in Intune (joined by Entra device id) and each
+-- user's per-user Defender SKUs. Joined as views, SQLite would evaluate them again for every device.
+device_user AS MATERIALIZED (
+    SELECT tenant, aad_device_id, user_id, user_principal_name FROM device_users
+),
+user_licence AS MATERIALIZED (
+    SELECT tenant, user_id, licences FROM licensed_users
+),
+-- An MDE id uses a licence while onboarded and seen within the window, unless offboarded or gone.
+eligible AS MATERIALIZED (
+    SELECT d.*, du.user_id, du.user_principal_name, lu.licences
     FROM d JOIN licence l ON l.tenant_name = d.tenant_name
-    LEFT JOIN device_users du ON du.tenant = d.tenant AND du.aad_device_id = lower(d.aad_device_id)
-    LEFT JOIN licensed_users lu ON lu.tenant = d.tenant AND lu.user_id = du.user_id
+    LEFT JOIN device_user du ON du.tenant = d.tenant AND du.aad_device_id = lower(d.aad_device_id)
+    LEFT JOIN user_licence lu ON lu.tenant = d.tenant AND lu.user_id = du.user_id
     WHERE lower(d.onboarding_status) = 'onboarded'
       AND d.state NOT IN ('offboarded', 'removed', 'retention-expired')
       AND d.os_class IN ('client', 'server')
       AND CAST(strftime('%s', :as_of) AS INTEGER) - CAST(strftime('%s', d.last_seen) AS INTEGER)
           <= l.window_days * 86400
 ),
+qualifying AS MATERIALIZED (
+    SELECT e.*,
+        count(*) OVER (PARTITION BY e.tenant, e.physical_id) AS counted_ids,
+        row_number() OVER (PARTITION BY e.tenant, e.physical_id
+                           ORDER BY CAST(strftime('%s', e.last_seen) AS INTEGER) DESC, e.machine_id DESC) AS pick
+    FROM eligible e
+),
 -- A physical device is counted once, as its most recently seen qualifying id (its OS class, its user).
-counted AS (
+counted AS MATERIALIZED (
     SELECT * FROM qualifying WHERE pick = 1
 ),
 users AS (
@@ -213,7 +223,8 @@ rows AS (
         NULL, d.state, NULL, d.machine_id, d.computer_dns_name, d.os_platform, d.last_seen, NULL, NULL, NULL, NULL,
         NULL, NULL, NULL, NULL, NULL
     FROM d JOIN licence l ON l.tenant_name = d.tenant_name
-    WHERE NOT EXISTS (SELECT 1 FROM counted c WHERE c.tenant = d.tenant AND c.machine_id = d.machine_id)
+    LEFT JOIN counted c ON c.tenant = d.tenant AND c.machine_id = d.machine_id
+    WHERE c.machine_id IS NULL
     UNION ALL
     SELECT 7, 'counted-users', u.tenant_name,
         CASE WHEN u.licences IS NULL THEN 'no licence' WHEN u.devices > l.devices_per_user THEN 'over the allowance'
