@@ -48,10 +48,11 @@ enum DeviceLookup {
              (lower(m.computer_dns_name) = lower(?2)
               OR lower(substr(m.computer_dns_name, 1, instr(m.computer_dns_name || '.', '.') - 1)) = lower(?2))
             """, [text], "name")
-        if !byName.isEmpty { return byName }
         // Names typed or exported in another Unicode form (full-width letters, half-width katakana, compatibility
-        // characters, non-ASCII case): compared after NFKC and case folding. A scan, so only when the index found
-        // nothing; the stored name is shown as it is.
+        // characters, non-ASCII case): compared after NFKC and case folding. A scan of every device, so only for a
+        // name with non-ASCII characters that the index did not find (an id, or an unmatched row of a long
+        // retirement list, never pays for it); the stored name is shown as it is.
+        if !byName.isEmpty || text.unicodeScalars.allSatisfy(\.isASCII) { return byName }
         return try fetch(
             """
              (mde_fold(m.computer_dns_name) = mde_fold(?2)
