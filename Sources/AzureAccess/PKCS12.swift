@@ -117,7 +117,7 @@ enum PKCS12 {
         }
         var prf = KDF.Insecure.PBKDF2.HashFunction.insecureSHA1
         for node in kdfParams.dropFirst(2) where node.identifier == .sequence {
-            prf = try pbkdf2Hash(oid(children(node)[0]))
+            prf = try pbkdf2Hash(oid(firstChild(node)))
         }
         let scheme = try children(params[1])
         guard scheme.count == 2 else { throw malformed }
@@ -155,7 +155,7 @@ enum PKCS12 {
         guard mac.count >= 2 else { throw malformed }
         let digestInfo = try children(mac[0])
         guard digestInfo.count == 2 else { throw malformed }
-        let algorithm = try oid(children(digestInfo[0])[0])
+        let algorithm = try oid(firstChild(digestInfo[0]))
         let expected = try octets(digestInfo[1])
         let salt = try octets(mac[1])
         let rounds = mac.count > 2 ? try Int(derEncoded: mac[2]) : 1
@@ -227,6 +227,12 @@ enum PKCS12 {
     private static func children(_ node: ASN1Node) throws -> [ASN1Node] {
         guard case .constructed(let nodes) = node.content else { throw malformed }
         return Array(nodes)
+    }
+
+    /// The first element of a SEQUENCE (an AlgorithmIdentifier's OID); a malformed file is an error, not a crash.
+    private static func firstChild(_ node: ASN1Node) throws -> ASN1Node {
+        guard let first = try children(node).first else { throw malformed }
+        return first
     }
 
     private static func explicit(_ node: ASN1Node) throws -> ASN1Node {

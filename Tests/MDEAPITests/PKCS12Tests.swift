@@ -67,6 +67,27 @@ import X509
         #expect(missing?.message.contains("AZURE_CLIENT_CERTIFICATE_PASSWORD") == true)
     }
 
+    /// A damaged file is an error naming the file, never a crash: cut short at every length, and with each byte
+    /// of its first 200 flipped.
+    @Test func aDamagedPFXIsAnErrorNotACrash() throws {
+        let folder = try TemporaryFolder()
+        let file = try Self.pfx(try TestCertificate(), in: folder, password: Self.password)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        var variants = stride(from: 1, to: bytes.count, by: 97).map { bytes.prefix($0) }
+        for index in 0..<min(200, bytes.count) {
+            var flipped = bytes
+            flipped[index] ^= 0xFF
+            variants.append(flipped)
+        }
+        let damaged = folder.path("damaged.pfx")
+        for variant in variants {
+            FileManager.default.createFile(atPath: damaged, contents: variant, attributes: [.posixPermissions: 0o600])
+            #expect(throws: MDEConfigurationError.self) {
+                try ClientCertificate(file: damaged, password: Self.password)
+            }
+        }
+    }
+
     @Test func aLegacyPFXIsRefusedWithTheConversion() throws {
         let folder = try TemporaryFolder()
         let file = try Self.pfx(
