@@ -15,39 +15,28 @@ enum DeviceEvidence {
         try observations(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try actions(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try OutboxEvidence.collect(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT retired_at, note, source, imported_at, matched_by FROM retirements
-                WHERE tenant = ? AND machine_id = ? AND run <= (SELECT known_run FROM lifecycle_knowledge) ORDER BY seq
-                """, arguments: [tenant, machine])
-        {
+        // The device's own retirements, then (for a successor) the earlier id's latest, which the views take.
+        let retirements = """
+            SELECT retired_at, note, source, imported_at, matched_by FROM retirements
+            WHERE tenant = ? AND machine_id = ? AND run <= (SELECT known_run FROM lifecycle_knowledge)
+            ORDER BY seq
+            """
+        func retired(_ row: Row, as prefix: String, _ suffix: String = "") -> DeviceStatus.Evidence {
             let note: String? = row[1]
-            out.append(
-                .init(
-                    time: row[0], kind: "retired",
-                    detail:
-                        "retired per \(row[2] as String) (imported \(row[3] as String), matched by \(row[4] as String))"
-                        + (note.map { ": \($0)" } ?? "")))
+            return .init(
+                time: row[0], kind: "retired",
+                detail: "\(prefix) per \(row[2] as String) (imported \(row[3] as String), matched by "
+                    + "\(row[4] as String))\(suffix)" + (note.map { ": \($0)" } ?? ""))
         }
-        // A successor's retirement is its earlier id's: the row the lifecycle views take (the latest known).
-        if let origin = retiredVia,
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT retired_at, note, source, imported_at, matched_by FROM retirements
-                    WHERE tenant = ? AND machine_id = ? AND run <= (SELECT known_run FROM lifecycle_knowledge)
-                    ORDER BY seq DESC LIMIT 1
-                    """, arguments: [tenant, origin])
-        {
-            let note: String? = row[1]
+        for row in try Row.fetchAll(db, sql: retirements, arguments: [tenant, machine]) {
+            out.append(retired(row, as: "retired"))
+        }
+        if let origin = retiredVia, let row = try Row.fetchAll(db, sql: retirements, arguments: [tenant, origin]).last {
             out.append(
-                .init(
-                    time: row[0], kind: "retired",
-                    detail:
-                        "retired as its earlier id \(origin) per \(row[2] as String) (imported \(row[3] as String), "
-                        + "matched by \(row[4] as String)); a retirement covers the id's successors (merged into, or "
-                        + "first seen later with the same Entra device id)" + (note.map { ": \($0)" } ?? "")))
+                retired(
+                    row, as: "retired as its earlier id \(origin)",
+                    "; a retirement covers the id's successors (merged into, or first seen later with the same Entra "
+                        + "device id)"))
         }
         for row in try Row.fetchAll(
             db,

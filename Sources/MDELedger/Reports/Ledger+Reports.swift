@@ -43,12 +43,7 @@ extension Ledger {
         try withAsOf(points: [time], knownSeq: knownAt?.seq) { db in
             result.ledger = try Self.ledgerState(db, schemaVersion: result.ledger.schemaVersion, knownAt: knownAt)
             result.settings = try Self.reportSettings(db, tenants: scope, asOf: time)
-            let stale = Dictionary(
-                uniqueKeysWithValues: result.settings.compactMap { tenant -> (String, Int)? in
-                    guard case .integer(let hours)? = tenant.values.first(where: { $0.key == "stale_hours" })?.value
-                    else { return nil }
-                    return (tenant.tenant, Int(hours))
-                })
+            let stale = Dictionary(uniqueKeysWithValues: result.settings.map { ($0.tenant, $0.policy.staleHours) })
             result.freshness = try DataFreshness.lines(db, tenants: scope, asOf: time, staleHours: stale)
         }
         (result.asOfTimes, result.columns, result.rows) = try answer(

@@ -8,6 +8,15 @@ public struct ReportResult: Sendable {
         /// Setting key and value in a fixed order (`offboard_grace_hours` … `removal_days`, then licences);
         /// NULL for a licence entitlement that is not set.
         public var values: [(key: String, value: ReportValue)]
+
+        /// The lifecycle thresholds among `values`, as a policy (defaults for any not stated).
+        var policy: LifecyclePolicy {
+            var policy = LifecyclePolicy()
+            for (key, value) in values where LifecyclePolicy.thresholdKeys.contains(key) {
+                if case .integer(let number) = value { try? policy.set(key, to: String(number)) }
+            }
+            return policy
+        }
     }
 
     /// The chain head and schema the report was computed from; `verify --head` proves it later.

@@ -41,18 +41,7 @@ extension ReportResult {
             for row in rows { if let state = DeviceState(rawValue: row[index].text) { named.insert(state) } }
         }
         guard !named.isEmpty else { return [] }
-        var policy = LifecyclePolicy()
-        for (key, value) in settings.first?.values ?? [] {
-            guard case .integer(let number) = value else { continue }
-            switch key {
-            case "offboard_grace_hours": policy.offboardGraceHours = Int(number)
-            case "stale_hours": policy.staleHours = Int(number)
-            case "inactive_days": policy.inactiveDays = Int(number)
-            case "retention_days": policy.retentionDays = Int(number)
-            case "removal_days": policy.removalDays = Int(number)
-            default: break
-            }
-        }
+        let policy = settings.first?.policy ?? LifecyclePolicy()
         let scope = settings.count > 1 ? " (thresholds of tenant \(settings[0].tenant); each tenant's are above)" : ""
         return ["states\(scope), the first rule that applies wins:"]
             + StateLegend.lines(for: named, policy: policy)
