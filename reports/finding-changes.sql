@@ -1,5 +1,5 @@
 -- title: Findings since the previous month end
--- description: What changed since the last period: findings opened, findings closed and why (offboarded, went silent, retention expired, retirement withdrawn), and findings still open with their age in days.
+-- description: What changed since the last period: findings opened, findings closed and why (offboarded, went silent, retention expired, retirement withdrawn, excepted), and findings still open with their age in days.
 -- params: as_of, previous, tenant
 -- as-of: with-previous-month-end
 -- chart: x=change
@@ -14,7 +14,9 @@ before AS (
 ),
 rows AS (
     SELECT 1 AS part, 'opened' AS change, n.tenant_name, n.machine_id, n.computer_dns_name, n.os_platform,
-        b.state AS state_before, n.state, n.finding, NULL AS why, n.retired_at, n.offboard_requested_at,
+        b.state AS state_before, n.state, n.finding,
+        CASE WHEN b.excepted = 1 THEN 'exception ended: ' || b.exception_note END AS why, n.retired_at,
+        n.offboard_requested_at,
         n.last_observed_at, n.next_step
     FROM now n LEFT JOIN before b ON b.tenant = n.tenant AND b.machine_id = n.machine_id
     WHERE n.finding = 1 AND COALESCE(b.finding, 0) = 0
@@ -22,6 +24,7 @@ rows AS (
     SELECT 2, 'closed', b.tenant_name, b.machine_id, b.computer_dns_name, b.os_platform, b.state, n.state, 0,
         CASE
             WHEN n.machine_id IS NULL THEN 'no longer known to the ledger'
+            WHEN n.excepted = 1 THEN 'excepted: ' || n.exception_note
             WHEN n.state IN ('offboarded', 'offboard-confirming') THEN 'offboarded'
             WHEN n.state = 'offboard-pending' THEN 'offboard requested, pending less than 7 days'
             WHEN n.state = 'retention-expired' THEN 'retention expired: MDE deleted its data'

@@ -1,5 +1,5 @@
 -- title: Licence compliance
--- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server; a re-imaged device counted once) against the tenant's entitlements, the MDE ids folded into one physical device, and every finding with its evidence; in an appendix the counted devices and users, and every device counted nowhere with why.
+-- description: Devices by lifecycle state and OS class, licences in use (clients per user, servers per server; a re-imaged device counted once) against the tenant's entitlements, the MDE ids folded into one physical device, and every finding with its evidence (an excepted one with its exception, not counted); in an appendix the counted devices and users, and every device counted nowhere with why.
 -- params: as_of, tenant
 -- chart: section=by-state x=item value=devices
 -- summary: counted-devices, not-counted, counted-users
@@ -198,7 +198,9 @@ rows AS (
     SELECT 5, 'findings', tenant_name, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, state, finding,
         machine_id, computer_dns_name, os_platform, last_seen, NULL, NULL, retired_at, retirement_note,
         offboard_action, offboard_requested_at, offboard_requestor, offboard_comment, offboard_status
-    FROM d WHERE finding = 1
+    FROM d WHERE finding = 1 OR EXISTS (
+        SELECT 1 FROM exceptions_in_force x
+        WHERE x.tenant = d.tenant AND x.as_of = d.as_of AND x.machine_id = d.machine_id AND x.state = d.state)
     UNION ALL
     -- Appendix: every counted device, then every user with counted clients.
     SELECT 6, 'counted-devices', c.tenant_name, c.os_class, NULL, c.counted_ids, NULL, NULL, NULL, NULL, NULL, NULL,
@@ -236,6 +238,12 @@ rows AS (
 SELECT section, tenant_name, item, devices, ids, users, basis, entitled, entitled_from, difference, verdict, window_days,
     state, finding, machine_id, computer_dns_name, os_platform, last_seen, user_principal_name, licences,
     retired_at, retirement_note, offboard_action, offboard_requested_at, offboard_requestor, offboard_comment,
-    offboard_status
+    offboard_status,
+    -- An excepted finding is listed with its exception and not counted (finding 0).
+    CASE WHEN section = 'findings' THEN (
+        SELECT x.note FROM exceptions_in_force x
+        WHERE x.tenant_name = rows.tenant_name AND x.as_of = :as_of AND x.machine_id = rows.machine_id
+          AND x.state = rows.state
+        ORDER BY x.exception DESC LIMIT 1) END AS exception
 FROM rows
 ORDER BY part, tenant_name, item, state, computer_dns_name, user_principal_name, machine_id;

@@ -1,8 +1,8 @@
 -- title: Devices still reporting after offboarding or retirement
--- description: Retired or offboarded devices whose lastSeen advanced past the Offboard request or the retirement date (plus the offboard grace period).
+-- description: Retired or offboarded devices whose lastSeen advanced past the Offboard request or the retirement date (plus the offboard grace period); an excepted finding is listed with its exception and not counted.
 -- params: as_of, tenant
 -- chart: x=state
-SELECT tenant_name, machine_id, computer_dns_name, state, finding, last_seen,
+SELECT tenant_name, machine_id, computer_dns_name, state, finding, exception_note AS exception, last_seen,
     offboard_action, offboard_requested_at, offboard_status, offboard_requestor, offboard_comment,
     retired_at, retirement_note,
     (CAST(strftime('%s', last_seen) AS INTEGER)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MDEAPI
 import MDELedger
 
 struct OffboardCommand: AsyncParsableCommand {
@@ -27,6 +28,10 @@ struct OffboardCommand: AsyncParsableCommand {
             resumes when run again with the same arguments, reconciling requests whose answer was lost, and never \
             sends a device a second request. Exit 3: requests are still open (no answer yet); run again. \
             'offboard --status [PLAN]' shows the plans and where each device stands.
+
+            '--record-manual DEVICE --evidence TEXT [--offboarded-at TIME]' records an offboarding done without \
+            the API (the portal's offboarding script on macOS or Linux, a local script on Windows): it sends \
+            nothing, and the lifecycle judges the device as for an Offboard action that succeeded at that time.
             """
     )
 
@@ -116,6 +121,25 @@ struct OffboardCommand: AsyncParsableCommand {
             valueName: "hours"))
     var maxPlanAge: Double = 24
 
+    @Option(
+        name: .customLong("record-manual"),
+        help: ArgumentHelp(
+            "Record an offboarding done without the API (the portal's script on macOS or Linux) for this device; "
+                + "sends nothing.", valueName: "device"))
+    var recordManual: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --record-manual (required): how it was done and what shows it, e.g. a ticket.", valueName: "text"))
+    var evidence: String?
+
+    @Option(
+        name: .customLong("offboarded-at"),
+        help: ArgumentHelp(
+            "With --record-manual: when it was done, UTC (2026-11-20T09:30:00Z or 2026-11-20; default: now).",
+            valueName: "time"))
+    var offboardedAt: String?
+
     @Flag(help: "Show the plans, or with PLAN where each of its devices stands.")
     var status = false
 
@@ -132,6 +156,10 @@ struct OffboardCommand: AsyncParsableCommand {
         }
         if plan != nil {
             throw ValidationError("a plan number goes with --status; to resume a plan run the same command again")
+        }
+        if recordManual != nil || evidence != nil || offboardedAt != nil {
+            try validateManual(selections: selections)
+            return
         }
         guard maxSnapshotAge >= 0, maxPlanAge >= 0 else {
             throw ValidationError("--max-snapshot-age and --max-plan-age take hours, 0 or more")
@@ -166,6 +194,22 @@ struct OffboardCommand: AsyncParsableCommand {
         }
     }
 
+    private func validateManual(selections: Int) throws {
+        guard recordManual != nil else {
+            throw ValidationError("--evidence and --offboarded-at go with --record-manual")
+        }
+        guard selections == 0, comment == nil, !dryRun, planFile == nil, planOut == nil, !retryFailed else {
+            throw ValidationError(
+                "--record-manual records one offboarding done elsewhere; it takes no selection, --comment, --dry-run "
+                    + "or plan")
+        }
+        guard let evidence, !evidence.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError(
+                "--evidence is required with --record-manual: how the device was offboarded and what shows it "
+                    + "(e.g. \"offboarding script run by IT, ticket INC-88\")")
+        }
+    }
+
     /// A list file that exists is named by its SHA-256 (the exact list); anything else is a file name or hash.
     static func listKey(_ list: String) throws -> String {
         guard FileManager.default.fileExists(atPath: list) else { return list }
@@ -178,6 +222,22 @@ struct OffboardCommand: AsyncParsableCommand {
     func run() async throws {
         if status {
             try OffboardStatus.print(ledger: ledger.open(readOnly: true), plan: plan)
+            return
+        }
+        if let recordManual {
+            let person = try Requester.resolve(requestedBy, env: ProcessInfo.processInfo.environment, required: true)
+            let recorded = try ledger.open().recordManualOffboard(
+                device: recordManual, evidence: evidence ?? "", offboardedAt: offboardedAt, by: person,
+                tenant: TenantSelection(name: api.tenant))
+            print(
+                ErrorText.display(
+                    "run \(recorded.run) for tenant \(recorded.tenant): recorded \(recorded.actionId), the offboarding of "
+                        + "\(recorded.machineId) (\(recorded.computerDnsName ?? "-")) at \(recorded.offboardedAt) by "
+                        + "\(person): \(recorded.evidence)"))
+            print(
+                "the lifecycle judges it as a succeeded Offboard action from that time: offboarded once the grace "
+                    + "period passes without telemetry, offboarded-still-reporting if it reports later; "
+                    + "'mde-ledger status \(recorded.machineId)' shows it")
             return
         }
         let safety = OffboardSafety(

@@ -82,9 +82,10 @@ enum Requester {
             .first { !$0.isEmpty } ?? ""
         if required && generic.contains(user.lowercased()) {
             throw CLIFailure(
-                message: "offboarding must name the person who asks, and $USER is "
+                message: "this command records the person who asks, and $USER is "
                     + (user.isEmpty ? "empty" : "'\(ErrorText.escaped(user))'")
-                    + "; pass --requested-by NAME (it is recorded in the plan and sent in the Comment)", code: 64)
+                    + "; pass --requested-by NAME (it is recorded in the ledger, and sent in an offboard's Comment)",
+                code: 64)
         }
         return user.isEmpty ? "unknown" : user
     }

@@ -22,7 +22,7 @@ import Testing
         #expect(
             Set([
                 "init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "offboard",
-                "retired",
+                "retired", "exception",
                 "tag", "report", "demo",
             ])
                 == Set(names), "\(names)")

@@ -15,6 +15,7 @@ enum DeviceEvidence {
         try observations(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try actions(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         try OutboxEvidence.collect(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
+        try ExceptionEvidence.collect(db, tenant: tenant, machine: machine, asOf: asOf, into: &out)
         // The device's own retirements, then (for a successor) the earlier id's latest, which the views take.
         let retirements = """
             SELECT retired_at, note, source, imported_at, matched_by FROM retirements

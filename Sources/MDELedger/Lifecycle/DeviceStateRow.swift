@@ -30,6 +30,9 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
     public var offboardRoute: String?
     /// For a finding, what to do next on that route (the view's `next_step`); nil otherwise.
     public var nextStep: String?
+    /// The exception in force for this finding (`exception N until DAY, approved by …: reason`); the finding is
+    /// then not counted (`finding` is false).
+    public var exceptionNote: String?
     /// The thresholds in force at `asOf` that the state was judged by.
     public var policy: LifecyclePolicy
 
@@ -38,7 +41,7 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
                health_status, state, finding, last_seen, as_of, offboard_action, offboard_requested_at,
                offboard_requestor, offboard_status, retired_at,
                offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days, retired_via,
-               merged_into_machine_id, offboard_route, next_step
+               merged_into_machine_id, offboard_route, next_step, exception_note
         FROM device_states
         """
 
@@ -75,5 +78,6 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         mergedIntoMachineId = row[22]
         offboardRoute = row[23]
         nextStep = row[24]
+        exceptionNote = row[25]
     }
 }

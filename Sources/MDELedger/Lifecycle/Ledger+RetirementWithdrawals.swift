@@ -127,38 +127,23 @@ extension Ledger {
                         + problems.map { "  " + ErrorText.escaped($0, keepingLineBreaks: true) }.joined(separator: "\n")
                 )
             }
-            let now = self.clock.nowText()
-            try db.execute(
-                sql: """
-                    INSERT INTO sync_runs (tenant, kind, status, complete, started_at, finished_at, observed_at, source)
-                    VALUES (?, 'import', 'committed', 0, ?, ?, NULL, 'retired withdraw')
-                    """, arguments: [tenant.id, now, now])
-            let run = db.lastInsertedRowID
-            let events = try EventAppender(db, clock: self.clock)
-            for (device, retirement) in targets {
-                try db.execute(
-                    sql: """
-                        INSERT INTO retirement_withdrawals (tenant, machine_id, retirement, reason, withdrawn_by,
-                            withdrawn_at, run) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [tenant.id, device.id, retirement, reason, person, now, run])
-                try events.append(
-                    kind: "retirement_withdrawn", subject: device.id, tenant: tenant.id, run: run, occurredAt: now,
-                    payload: .object([
-                        "retirement": .int(retirement), "reason": .string(reason), "withdrawn_by": .string(person),
-                    ]))
+            let run = try FactRun.record(
+                db, tenant: tenant.id, source: "retired withdraw", count: "withdrawals", clock: self.clock
+            ) { run, events, now in
+                for (device, retirement) in targets {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO retirement_withdrawals (tenant, machine_id, retirement, reason, withdrawn_by,
+                                withdrawn_at, run) VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [tenant.id, device.id, retirement, reason, person, now, run])
+                    try events.append(
+                        kind: "retirement_withdrawn", subject: device.id, tenant: tenant.id, run: run, occurredAt: now,
+                        payload: .object([
+                            "retirement": .int(retirement), "reason": .string(reason), "withdrawn_by": .string(person),
+                        ]))
+                }
+                return targets.count
             }
-            // Like a retirement import it ends with run_committed; "retirements" marks it as no device snapshot.
-            try events.append(
-                kind: "run_committed", subject: "run:\(run)", tenant: tenant.id, run: run, occurredAt: now,
-                payload: .object([
-                    "kind": .string("import"), "source": .string("retired withdraw"), "retirements": .int(0),
-                    "withdrawals": .int(Int64(targets.count)),
-                    "digest_version": .int(Int64(RunDigest.currentVersion)),
-                    "observations_sha256": .string(try RunDigest.compute(db, run: run)),
-                ]))
-            try db.execute(
-                sql: "UPDATE sync_runs SET events_written = ?, observations_written = ? WHERE id = ?",
-                arguments: [events.written, targets.count, run])
             return WithdrawalSummary(run: run, tenant: tenant.name, withdrawn: targets.map(\.device.id))
         }
     }

@@ -6,12 +6,13 @@ extension DeviceStatus {
     /// Long runs of routine lastSeen updates are shortened; `--json` has every entry.
     public func text(maxEvidence: Int = 24) -> String {
         var lines = [(device.finding ? "FINDING: " : "") + verdict]
+        if let note = device.exceptionNote { lines.append("EXCEPTED: \(note)") }
         if let next = device.nextStep { lines.append("next step: \(next)") }
         if let reporting = physicalDevice?.reportingAs { lines.append(Self.reportingLine(device, reporting)) }
         lines += [
             "",
             "device:   \(device.id)  \(device.computerDnsName ?? "-")  (tenant \(device.tenant))",
-            "state:    \(device.state.rawValue)\(device.finding ? " (finding)" : "") as of \(device.asOf)",
+            "state:    \(device.state.rawValue)\(device.finding ? " (finding)" : "")\(device.exceptionNote != nil ? " (finding, excepted)" : "") as of \(device.asOf)",
             "policy:   offboard grace \(policy.offboardGraceHours) h, stale \(policy.staleHours) h, "
                 + "inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d",
             "ledger:   head \(head) (prove it later with verify --head)",

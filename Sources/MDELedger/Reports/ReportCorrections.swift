@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 /// The corrections an answer about T includes: facts recorded after the first head at which T had passed (the
-/// first run at or after T) whose valid time is at or before T — back-dated settings, back-dated retirements, runs
-/// dated at or before T — listed when they change the answer's rows. Zero corrections is stated too.
+/// first run at or after T) whose valid time is at or before T — back-dated settings, back-dated retirements,
+/// exceptions from an earlier day, offboardings recorded by hand, runs dated at or before T — listed when they change
+/// the answer's rows. Zero corrections is stated too.
 public struct ReportCorrections: Sendable, Hashable, Codable {
     /// One fact recorded after the base head that concerns a time at or before T.
     public struct Item: Sendable, Hashable, Codable {
@@ -96,6 +97,27 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
                     what: "retirement of \(row[2] as String) from \(row[3] as String) (\(row[4] as String), matched by "
                         + "\(row[5] as String))",
                     by: row[6] as String? ?? "import"))
+        }
+        // Exceptions from an earlier day than they were recorded, and offboardings recorded by hand afterwards.
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.seq, e.recorded_at,
+                    'exception ' || x.seq || ' of ' || x.machine_id || ' in state ' || x.state || ' from '
+                        || x.valid_from || ' until ' || x.until_date, 'exception add'
+                FROM finding_exceptions x JOIN events e ON e.run = x.run AND e.kind = 'run_committed'
+                WHERE e.seq > ?1 AND e.seq <= ?2 AND x.valid_from <= ?3 AND x.tenant IN (SELECT value FROM json_each(?4))
+                  AND (?5 IS NULL OR x.machine_id = ?5)
+                UNION ALL
+                SELECT e.seq, e.recorded_at,
+                    'offboarding of ' || m.machine_id || ' done at ' || m.offboarded_at || ' (manual-' || m.seq || ')',
+                    'offboard --record-manual'
+                FROM manual_offboards m JOIN events e ON e.run = m.run AND e.kind = 'run_committed'
+                WHERE e.seq > ?1 AND e.seq <= ?2 AND m.offboarded_at <= ?3 AND m.tenant IN (SELECT value FROM json_each(?4))
+                  AND (?5 IS NULL OR m.machine_id = ?5)
+                """, arguments: [base, knownSeq, time, scope, machine])
+        {
+            items.append(Item(seq: row[0], recordedAt: row[1], what: row[2], by: row[3]))
         }
         for row in try Row.fetchAll(
             db,

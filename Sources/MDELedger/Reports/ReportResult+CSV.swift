@@ -10,7 +10,7 @@ extension ReportResult {
         ]
         if let partial { facts.append("# \(partial)") }
         if !asOfTimes.isEmpty { facts.append("# \(asOfTimesLabel) \(asOfTimes.joined(separator: ", "))") }
-        if let findingCount { facts.append("# findings \(findingCount)") }
+        if let findingsText { facts.append("# findings \(findingsText)") }
         facts += settingsLines.map { "# settings \($0)" }
         facts += freshness.map { "# data \($0)" }
         facts += ([corrections.summary] + corrections.lines).map { "# \($0)" }

@@ -35,7 +35,7 @@ extension ReportResult {
         for line in [corrections.summary] + corrections.lines {
             page += "<dt>Corrections</dt><dd>\(Self.htmlEscape(line))</dd>\n"
         }
-        if let findingCount { page += "<dt>Findings</dt><dd>\(findingCount)</dd>\n" }
+        if let findingsText { page += "<dt>Findings</dt><dd>\(findingsText)</dd>\n" }
         page += "<dt>Report</dt><dd>\(Self.htmlEscape(sourceText))</dd>\n</dl>\n"
         if let chart = report.chart { page += chartSVG(chart) }
         for section in humanSections {

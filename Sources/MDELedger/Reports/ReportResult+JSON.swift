@@ -34,6 +34,7 @@ extension ReportResult {
             "partial": partial.map(JSONValue.string) ?? .null,
             "freshness": .array(freshness.map(JSONValue.string)),
             "findings": findingCount.map { .int(Int64($0)) } ?? .null,
+            "excepted": exceptedCount.map { .int(Int64($0)) } ?? .null,
             "corrections": .object([
                 "base": corrections.base.map(JSONValue.string) ?? .null,
                 "items": .array(

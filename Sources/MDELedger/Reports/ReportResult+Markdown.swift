@@ -14,7 +14,7 @@ extension ReportResult {
         lines += settingsLines.map { "- settings: \($0)" }
         lines += freshness.map { "- data: " + Self.markdownEscape($0) }
         lines += ([corrections.summary] + corrections.lines).map { "- " + Self.markdownEscape($0) }
-        if let findingCount { lines.append("- findings: \(findingCount)") }
+        if let findingsText { lines.append("- findings: \(findingsText)") }
         lines += ["- report: \(Self.markdownEscape(sourceText))", ""]
         for section in humanSections {
             if let name = section.name { lines += ["## \(Self.markdownEscape(name))", ""] }

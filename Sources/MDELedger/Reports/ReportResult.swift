@@ -54,6 +54,21 @@ public struct ReportResult: Sendable {
         return rows.count { $0[index] == .integer(1) }
     }
 
+    /// Rows that would be findings but for an exception in force (an `exception` column with a value, `finding`
+    /// not 1): listed, not counted. Nil when the report has no such columns.
+    public var exceptedCount: Int? {
+        guard let finding = columns.firstIndex(of: "finding"), let exception = columns.firstIndex(of: "exception")
+        else { return nil }
+        return rows.count { $0[exception] != .null && $0[finding] != .integer(1) }
+    }
+
+    /// `2`, or `2 (1 excepted, not counted)`: the findings figure every human format states.
+    var findingsText: String? {
+        guard let findingCount else { return nil }
+        guard let excepted = exceptedCount, excepted > 0 else { return "\(findingCount)" }
+        return "\(findingCount) (\(excepted) excepted, not counted)"
+    }
+
     /// What `asOfTimes` are: the month ends a trend ran at, or the earlier time a comparison is made with.
     var asOfTimesLabel: String {
         report.asOfMode == .withPreviousMonthEnd ? "compared with" : "month ends"

@@ -8,7 +8,8 @@ enum RunCheck {
     /// The tables whose rows each carry the run that wrote them.
     static let historyTables = [
         "machine_observations", "device_sightings", "machine_action_observations", "retirements",
-        "retirement_withdrawals", "source_observations",
+        "retirement_withdrawals", "source_observations", "finding_exceptions", "exception_revocations",
+        "manual_offboards",
     ]
 
     static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
@@ -34,7 +35,10 @@ enum RunCheck {
                     + (SELECT count(*) FROM machine_action_observations o WHERE o.run = r.id)
                     + (SELECT count(*) FROM source_observations o WHERE o.run = r.id) AS observations,
                     (SELECT count(*) FROM retirements x WHERE x.run = r.id)
-                    + (SELECT count(*) FROM retirement_withdrawals w WHERE w.run = r.id) AS retirements
+                    + (SELECT count(*) FROM retirement_withdrawals w WHERE w.run = r.id)
+                    + (SELECT count(*) FROM finding_exceptions x WHERE x.run = r.id)
+                    + (SELECT count(*) FROM exception_revocations x WHERE x.run = r.id)
+                    + (SELECT count(*) FROM manual_offboards x WHERE x.run = r.id) AS retirements
                 , kind, complete, machines_seen, actions_seen
                 FROM sync_runs r ORDER BY id
                 """)

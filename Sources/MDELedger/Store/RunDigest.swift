@@ -10,7 +10,7 @@ import GRDB
 /// later `ALTER TABLE … ADD COLUMN` never changes the digest of an older run.
 enum RunDigest {
     /// The digest format of new runs (recorded as `digest_version` in `run_committed`).
-    static let currentVersion = 5
+    static let currentVersion = 6
 
     /// Runs of ledger format 1: the history tables' columns as migrations 0001 and 0002 created them. Each
     /// version's lists are literals, never today's `MachineColumns`: tracking one more API field must not change
@@ -51,8 +51,28 @@ enum RunDigest {
         "seq", "tenant", "machine_id", "retirement", "reason", "withdrawn_by", "withdrawn_at", "run",
     ]
 
+    /// Version 6 (migration 0013).
+    private static let exceptionColumns = [
+        "seq", "tenant", "machine_id", "state", "reason", "approved_by", "recorded_by", "recorded_at", "valid_from",
+        "until_date", "expires_at", "run",
+    ]
+    private static let revocationColumns = [
+        "seq", "tenant", "exception", "reason", "revoked_by", "revoked_at", "run",
+    ]
+    private static let manualOffboardColumns = [
+        "seq", "tenant", "machine_id", "offboarded_at", "evidence", "recorded_by", "recorded_at", "run",
+    ]
+
     /// The queries of one version: a name and a SELECT taking the run id, in digest order.
     private static func parts(_ version: Int) -> [(name: String, sql: String)] {
+        // Version 6 (migration 0013): exceptions, their revocations, and offboardings recorded by hand.
+        if version >= 6 {
+            return parts(5) + [
+                ("finding_exceptions", plainSQL("finding_exceptions", exceptionColumns)),
+                ("exception_revocations", plainSQL("exception_revocations", revocationColumns)),
+                ("manual_offboards", plainSQL("manual_offboards", manualOffboardColumns)),
+            ]
+        }
         // Version 5 (migration 0010): what Microsoft Graph showed, each row naming its document by SHA-256.
         if version >= 5 {
             return parts(4) + [
