@@ -19,6 +19,7 @@ struct DevicesCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var scope: TenantScope
+    @OptionGroup var presentation: PresentationOptions
 
     @Option(help: ArgumentHelp("Only devices in this state.", valueName: "state"))
     var state: String?
@@ -76,7 +77,10 @@ struct DevicesCommand: ParsableCommand {
                 for line in [list.summary] + list.lines { print("# tenant \(name) \(line)") }
             }
         }
-        print(try DeviceListOutput.render(rows, format: outputFormat, withTenant: tenant == nil), terminator: "")
+        print(
+            try DeviceListOutput.render(
+                rows, format: outputFormat, withTenant: tenant == nil, presentation: presentation.presentation()),
+            terminator: "")
         if failOnFindings && rows.contains(where: \.finding) { throw ExitCode(2) }
         if failOnNewFindings { try failOnNew(rows, opened, tenant: tenant) }
     }

@@ -11,18 +11,24 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             Each report is one SQL query over the lifecycle views (reports/README.md), answered as of a time: \
             the latest committed sync or import by default, --as-of a date or time, or --month YYYY-MM (the last \
-            second of that month, UTC). Every format states the as-of time, the thresholds in force, the tool \
+            second of that month, UTC, or in --tz's zone). Every format states the as-of time, the thresholds in force, the tool \
             version and the ledger's chain head (event seq and hash). Producing a report again as of the same \
             time gives the same bytes apart from the generation line. A time after a tenant's last run is refused \
             (exit 64): the ledger has not seen those days; --allow-partial answers anyway, marked partial. \
             --reports DIR adds your own NAME.sql \
             files; one with a built-in report's name replaces it. Exits 2 with --fail-on-findings when the \
             report lists a finding.
+
+            --lang ja writes Markdown and HTML in Japanese (titles, headings, state names, legend, next steps; the \
+            catalogue is catalogue/ja.json), --tz Asia/Tokyo shows their times in that zone with the offset. JSON \
+            keys, CSV headers and values stay stable English identifiers and UTC (--headers localized for a CSV \
+            given to a person).
             """
     )
 
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var scope: TenantScope
+    @OptionGroup var presentation: PresentationOptions
 
     @Argument(help: ArgumentHelp("The report, e.g. license-compliance (see --list).", valueName: "name"))
     var name: String?
@@ -56,6 +62,12 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Start CSV with a byte-order mark so Excel reads UTF-8.")
     var excel = false
 
+    @Option(
+        help: ArgumentHelp(
+            "CSV header row: names (stable column names, the default) or localized (headings in --lang, for a "
+                + "file given to a person).", valueName: "style"))
+    var headers = "names"
+
     @Flag(
         name: .customLong("allow-partial"),
         help: ArgumentHelp(
@@ -79,6 +91,9 @@ struct ReportCommand: ParsableCommand {
         if failOnFindings && failOnNewFindings {
             throw ValidationError("pass --fail-on-findings or --fail-on-new-findings, not both")
         }
+        guard ["names", "localized"].contains(headers) else {
+            throw ValidationError("--headers takes names or localized, not '\(headers)'")
+        }
         if let month, ReportTime.monthEnd(month) == nil {
             throw ValidationError("--month '\(month)' is not a month; use YYYY-MM, e.g. 2026-11")
         }
@@ -98,15 +113,17 @@ struct ReportCommand: ParsableCommand {
         }
         if report.replacesBuiltIn { printError("note: \(report.path) replaces the built-in report \(report.name)") }
         let opened = try ledger.openForQuestions()
-        let time = try month.flatMap(ReportTime.monthEnd) ?? parseAsOf(asOf)
-        let result: ReportResult
+        let zone = presentation.zone
+        let time = try month.flatMap { ReportTime.monthEnd($0, zone: zone) } ?? parseAsOf(asOf)
+        var result: ReportResult
         do {
             result = try opened.runReport(
                 report, tenant: try scope.resolve(opened), asOf: time, toolVersion: Self.toolVersion,
-                knownAt: try knownAt.map(opened.knownAt), allowPartial: allowPartial)
+                knownAt: try knownAt.map(opened.knownAt), allowPartial: allowPartial, months: zone)
         } catch let error as ReportError where error.isUsage {
             throw CLIFailure(message: error.description, code: 64)
         }
+        result.presentation = presentation.presentation(localizedHeaders: headers == "localized")
         let text = try result.render(format, excel: excel)
         if let out {
             try ReportFileWriter.write(text, to: out)
@@ -124,7 +141,7 @@ struct ReportCommand: ParsableCommand {
     {
         let previous =
             try month != nil
-            ? ReportTime.monthEnds(upTo: result.asOf, count: 2).dropLast().last
+            ? ReportTime.monthEnds(upTo: result.asOf, count: 2, zone: result.months).dropLast().last
             : opened.previousSnapshotTime(before: result.asOf, tenant: tenant)
         let before = try opened.previousReport(
             report, tenant: tenant, previous: previous, toolVersion: Self.toolVersion)

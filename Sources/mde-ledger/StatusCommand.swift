@@ -16,6 +16,7 @@ struct StatusCommand: ParsableCommand {
 
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup var scope: TenantScope
+    @OptionGroup var presentation: PresentationOptions
 
     @Argument(help: ArgumentHelp("Device id, aadDeviceId or exact name.", valueName: "device"))
     var device: String
@@ -44,7 +45,7 @@ struct StatusCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(status), as: UTF8.self))
         } else {
-            print(status.text(), terminator: "")
+            print(status.text(presentation: presentation.presentation()), terminator: "")
         }
         if status.device.finding { throw ExitCode(2) }
     }

@@ -77,8 +77,9 @@ enum ReportScenario {
     }
 }
 
-/// Every report in every format over the fixed story, against `Tests/Golden/reports/`. `make golden` sets
-/// MDE_LEDGER_RECORD_GOLDEN=1 to re-record them instead.
+/// Every report in every format over the fixed story, against `Tests/Golden/reports/` (`NAME.FORMAT`, and
+/// `NAME.ja.md` / `NAME.ja.html` in Japanese with Asia/Tokyo times). `make golden` sets MDE_LEDGER_RECORD_GOLDEN=1
+/// to re-record them instead.
 @Suite struct ReportGoldenTests {
     static let folder = TestFiles.repositoryRoot.appendingPathComponent("Tests/Golden/reports")
     static let recording = ProcessInfo.processInfo.environment["MDE_LEDGER_RECORD_GOLDEN"] == "1"
@@ -87,13 +88,17 @@ enum ReportScenario {
         let scratch = try TemporaryFolder()
         try await withSimulator(ReportScenario.configuration) { sim in
             let db = try await ReportScenario.build(in: scratch, sim)
+            // English and UTC in every format; the human formats also in Japanese with Tokyo's times and months.
+            let variants =
+                ["csv", "md", "json", "html"].map { ($0, [String](), "") }
+                + ["md", "html"].map { ($0, ["--lang", "ja", "--tz", "Asia/Tokyo"], "ja.") }
             for report in ReportScenario.reports {
-                for format in ["csv", "md", "json", "html"] {
+                for (format, options, infix) in variants {
                     let result = try await CLIRunner.run(
-                        ["report", report, "--db", db, "--format", format] + ReportScenario.pinned(report),
+                        ["report", report, "--db", db, "--format", format] + options + ReportScenario.pinned(report),
                         environment: ReportScenario.clock)
                     #expect(result.status == 0, "\(report) \(format): \(result.stderr)")
-                    let golden = Self.folder.appendingPathComponent("\(report).\(format)")
+                    let golden = Self.folder.appendingPathComponent("\(report).\(infix)\(format)")
                     let text = ReportScenario.masked(result.stdout)
                     if Self.recording {
                         try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)

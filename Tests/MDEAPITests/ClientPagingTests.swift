@@ -119,7 +119,8 @@ import Testing
                 for try await machine in group { #expect(ids.contains(machine.id)) }
             }
             #expect(client.statistics().tokenRequests == 1)
-            #expect(client.statistics().calls == 10)
+            // One call per caller; on a loaded machine a connection may be dropped and sent again (a retry).
+            #expect(client.statistics().calls - client.statistics().retries == 10)
             #expect(sim.simulator.requestCount(sim.tokenRoute) == 2)
         }
     }

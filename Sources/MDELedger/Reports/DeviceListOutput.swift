@@ -8,7 +8,11 @@ public enum DeviceListFormat: String, Sendable, CaseIterable {
 
 /// Renders a device list as a table, CSV or JSON.
 public enum DeviceListOutput {
-    public static func render(_ rows: [DeviceStateRow], format: DeviceListFormat, withTenant: Bool) throws -> String {
+    /// - Parameter presentation: the table's language and time zone (CSV and JSON keep names, values and UTC).
+    public static func render(
+        _ rows: [DeviceStateRow], format: DeviceListFormat, withTenant: Bool,
+        presentation p: ReportPresentation = .plain
+    ) throws -> String {
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -20,8 +24,23 @@ public enum DeviceListOutput {
             return try CSVOutput.render(
                 header: header(withTenant) + evidenceHeader, rows: rows.map { cells($0, withTenant) + evidence($0) })
         case .table:
+            guard p.catalogue.language != .en || p.zone != nil else {
+                return TextTable.render(
+                    header: header(withTenant).map { $0.uppercased() }, rows: rows.map { cells($0, withTenant) })
+            }
+            let columns = (withTenant ? ["tenant_name"] : []) + ["machine_id", "computer_dns_name", "state", "finding"]
+            let headings = (columns + ["last_seen"]).map {
+                p.catalogue.language == .en ? $0.uppercased() : p.catalogue.column($0)
+            }
             return TextTable.render(
-                header: header(withTenant).map { $0.uppercased() }, rows: rows.map { cells($0, withTenant) })
+                header: headings,
+                rows: rows.map { row in
+                    (withTenant ? [row.tenant] : [])
+                        + [
+                            row.id, row.computerDnsName ?? "", p.catalogue.state(row.state.rawValue),
+                            p.show(row.finding ? "yes" : "no"), row.lastSeen.map(p.time) ?? "",
+                        ]
+                })
         }
     }
 

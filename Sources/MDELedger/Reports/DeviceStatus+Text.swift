@@ -4,21 +4,34 @@ import MDEAPI
 extension DeviceStatus {
     /// The text `status` prints: the verdict, the device, the thresholds, then the evidence timeline.
     /// Long runs of routine lastSeen updates are shortened; `--json` has every entry.
-    public func text(maxEvidence: Int = 24) -> String {
-        var lines = [(device.finding ? "FINDING: " : "") + verdict]
-        if let note = device.exceptionNote { lines.append("EXCEPTED: \(note)") }
-        if let next = device.nextStep { lines.append("next step: \(next)") }
-        if let reporting = physicalDevice?.reportingAs { lines.append(Self.reportingLine(device, reporting)) }
+    public func text(maxEvidence: Int = 24, presentation p: ReportPresentation = .plain) -> String {
+        let finding = device.finding ? p.text("status.finding") + " " : ""
+        var lines = [finding + p.show(verdict)]
+        if let note = device.exceptionNote { lines.append(p.text("status.excepted") + " " + p.show(note)) }
+        if let next = device.nextStep { lines.append(p.text("status.next_step") + " " + p.show(next)) }
+        if let reporting = physicalDevice?.reportingAs { lines.append(p.show(Self.reportingLine(device, reporting))) }
+        let marks =
+            (device.finding ? " " + p.text("status.finding_mark") : "")
+            + (device.exceptionNote != nil ? " " + p.text("status.excepted_mark") : "")
+        // Labels padded to one width in terminal columns, whatever the language.
+        func field(_ key: String) -> String { DisplayWidth.pad(p.text(key), to: 10) }
         lines += [
             "",
-            "device:   \(device.id)  \(device.computerDnsName ?? "-")  (tenant \(device.tenant))",
-            "state:    \(device.state.rawValue)\(device.finding ? " (finding)" : "")\(device.exceptionNote != nil ? " (finding, excepted)" : "") as of \(device.asOf)",
-            "policy:   offboard grace \(policy.offboardGraceHours) h, stale \(policy.staleHours) h, "
-                + "inactive \(policy.inactiveDays) d, retention \(policy.retentionDays) d",
-            "ledger:   head \(head) (prove it later with verify --head)",
-            corrections.summary,
+            field("status.device") + "\(device.id)  \(device.computerDnsName ?? "-")  "
+                + p.text("status.tenant", ["tenant": device.tenant]),
+            field("status.state") + "\(p.catalogue.state(device.state.rawValue))\(marks) "
+                + p.text("status.as_of", ["time": p.time(device.asOf)]),
+            field("status.policy")
+                + p.text(
+                    "status.policy_values",
+                    [
+                        "grace": "\(policy.offboardGraceHours)", "stale": "\(policy.staleHours)",
+                        "inactive": "\(policy.inactiveDays)", "retention": "\(policy.retentionDays)",
+                    ]),
+            field("status.ledger") + p.text("status.head", ["head": head]),
+            p.show(corrections.summary),
         ]
-        lines += corrections.lines.map { "  " + $0 }
+        lines += corrections.lines.map { "  " + p.show($0) }
         if let physical = physicalDevice {
             lines.append(
                 "physical: one device under \(physical.ids) MDE ids (merge chain or shared Entra device id); "
@@ -31,7 +44,7 @@ extension DeviceStatus {
                         + "  first seen \(other.firstSeen ?? "-")  lastSeen \(other.lastSeen ?? "-")  (\(other.link))")
             }
         }
-        lines += ["", "evidence:"]
+        lines += ["", p.text("status.evidence")]
         var shown = evidence
         var hidden = 0
         if evidence.count > maxEvidence {
@@ -43,9 +56,11 @@ extension DeviceStatus {
             if hidden > 0 && index == maxEvidence / 3 {
                 lines.append("  … \(hidden) more entries (use --json for all)")
             }
-            lines.append("  \(entry.time)  \(entry.detail)")
+            lines.append("  \(p.time(entry.time))  \(p.show(entry.detail))")
         }
-        if let document { lines += ["", "document as of \(device.asOf):", "  " + document] }
+        if let document {
+            lines += ["", p.text("status.document", ["time": p.time(device.asOf)]), "  " + document]
+        }
         // Names, comments and requestors come from the API or a file: no control characters reach the terminal.
         return lines.map(TextTable.sanitize).joined(separator: "\n") + "\n"
     }

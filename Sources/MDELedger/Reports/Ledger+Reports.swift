@@ -14,9 +14,10 @@ extension Ledger {
     ///     so it is byte for byte the report the ledger gave when the head was its latest.
     ///   - allowPartial: answer a time after a tenant's last run anyway, marked partial in every format; without
     ///     it such a time is refused (`ReportError.isUsage`), because the answer would extrapolate.
+    ///   - months: the zone whose months `-- as-of: month-ends` and `with-previous-month-end` use (nil: UTC).
     public func runReport(
         _ report: ReportDefinition, tenant: TenantRecord?, asOf: String?, toolVersion: String,
-        generatedAt: String? = nil, knownAt: KnownAt? = nil, allowPartial: Bool = false
+        generatedAt: String? = nil, knownAt: KnownAt? = nil, allowPartial: Bool = false, months: DisplayZone? = nil
     ) throws -> ReportResult {
         let scope = try tenant.map { [$0] } ?? tenants()
         let lastRuns = try dbQueue.read { db in
@@ -46,8 +47,9 @@ extension Ledger {
             let stale = Dictionary(uniqueKeysWithValues: result.settings.map { ($0.tenant, $0.policy.staleHours) })
             result.freshness = try DataFreshness.lines(db, tenants: scope, asOf: time, staleHours: stale)
         }
+        result.months = months
         (result.asOfTimes, result.columns, result.rows) = try answer(
-            report, at: time, scope: scope, tenant: tenant, knownSeq: knownAt?.seq)
+            report, at: time, scope: scope, tenant: tenant, knownSeq: knownAt?.seq, months: months)
         result.partial = partial
         result.corrections = try corrections(
             report, result, scope: scope, tenant: tenant, knownSeq: knownAt?.seq ?? result.ledger.headSeq ?? 0)
@@ -56,14 +58,15 @@ extension Ledger {
 
     /// The report's rows at `time` (every month end up to it for `-- as-of: month-ends N`), as known at `knownSeq`.
     private func answer(
-        _ report: ReportDefinition, at time: String, scope: [TenantRecord], tenant: TenantRecord?, knownSeq: Int64?
+        _ report: ReportDefinition, at time: String, scope: [TenantRecord], tenant: TenantRecord?, knownSeq: Int64?,
+        months: DisplayZone?
     ) throws -> (asOfTimes: [String], columns: [String], rows: [[ReportValue]]) {
         switch report.asOfMode {
         case .single:
             let (columns, rows) = try run(report, at: time, tenant: tenant, knownSeq: knownSeq)
             return ([], columns, rows)
         case .withPreviousMonthEnd:
-            let previous = ReportTime.previousMonthEnd(before: time) ?? time
+            let previous = ReportTime.previousMonthEnd(before: time, zone: months) ?? time
             let (columns, rows) = try run(report, at: time, previous: previous, tenant: tenant, knownSeq: knownSeq)
             return ([previous], columns, rows)
         case .monthEnds(let count):
@@ -75,7 +78,9 @@ extension Ledger {
                     arguments: ["[" + scope.map { String($0.id) }.joined(separator: ",") + "]"])
             }
             // Months that ended before the first observation are absent, not zero.
-            let ends = ReportTime.monthEnds(upTo: time, count: count).filter { end in first.map { end >= $0 } ?? false }
+            let ends = ReportTime.monthEnds(upTo: time, count: count, zone: months).filter { end in
+                first.map { end >= $0 } ?? false
+            }
             var columns: [String] = []
             var rows: [[ReportValue]] = []
             for end in ends {
@@ -95,7 +100,8 @@ extension Ledger {
     ) throws -> ReportCorrections {
         // Listed only when they change what the report says: the rows as known at the base differ.
         try corrections(tenants: scope.map(\.id), time: result.asOf, knownSeq: knownSeq) { base in
-            try answer(report, at: result.asOf, scope: scope, tenant: tenant, knownSeq: base.seq).rows != result.rows
+            try answer(report, at: result.asOf, scope: scope, tenant: tenant, knownSeq: base.seq, months: result.months)
+                .rows != result.rows
         }
     }
 

@@ -32,6 +32,12 @@ extension ReportDefinition {
         report.summarised = (header["summary"] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty }
+        for (key, value) in header {
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !value.isEmpty else { continue }
+            if parts[0] == "title" { report.titles[parts[1]] = value }
+            if parts[0] == "description" { report.descriptions[parts[1]] = value }
+        }
         switch header["default-as-of"] {
         case nil, "latest-run": break
         case "now": report.defaultsToNow = true

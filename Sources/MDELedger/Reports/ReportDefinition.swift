@@ -53,6 +53,9 @@ public struct ReportDefinition: Sendable, Hashable {
     public var asOfMode: AsOfMode
     public var sql: String
     public var source: Source
+    /// `-- title.ja:` and `-- description.ja:` lines: the title and description in another language, by code.
+    public var titles: [String: String] = [:]
+    public var descriptions: [String: String] = [:]
     /// A user file that has the name of a built-in report and replaces it.
     public var replacesBuiltIn = false
     /// `-- default-as-of: now`: without `--as-of` the report answers as of now rather than the latest run (a

@@ -18,8 +18,9 @@ extension ReportResult {
         let value = chart.value.flatMap { columns.firstIndex(of: $0) }
         for row in rows {
             if let name = chart.section, let section, row[section].text != name { continue }
-            let bar = row[x].text
-            let part = series.map { row[$0].text } ?? ""
+            // Bars and series are named in the report's language (a state name, a month end in the zone).
+            let bar = presentation.show(row[x].text)
+            let part = series.map { presentation.show(row[$0].text) } ?? ""
             if data.values[bar] == nil { data.bars.append(bar) }
             if !data.series.contains(part) { data.series.append(part) }
             data.values[bar, default: [:]][part, default: 0] += value.map { row[$0].number ?? 0 } ?? 1
@@ -44,7 +45,7 @@ extension ReportResult {
         let height = Double(data.bars.count) * (barHeight + 6) + legend + 10
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"\(Int(width))\" "
         svg += "height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" "
-        svg += "aria-label=\"\(Self.htmlEscape(report.title)) chart\">\n"
+        svg += "aria-label=\"\(Self.htmlEscape(presentation.title(report))) chart\">\n"
         for (index, bar) in data.bars.enumerated() {
             let y = Double(index) * (barHeight + 6) + 5
             svg += "<text x=\"\(Int(label - 8))\" y=\"\(Int(y + 15))\" text-anchor=\"end\">"

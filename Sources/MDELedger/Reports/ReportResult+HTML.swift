@@ -5,66 +5,73 @@ extension ReportResult {
     /// One self-contained page: no scripts (a Content-Security-Policy forbids them), no external assets,
     /// an inline SVG chart, every value escaped.
     func html() -> String {
+        let p = presentation
+        let title = Self.htmlEscape(p.title(report))
         var page = """
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(p.catalogue.language.rawValue)">
             <head>
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-            <title>\(Self.htmlEscape(report.title)) as of \(asOf)</title>
+            <title>\(title) \(Self.htmlEscape(p.text("label.as_of"))) \(p.time(asOf))</title>
             <style>\(Self.style)</style>
             </head>
             <body>
-            <h1>\(Self.htmlEscape(report.title))</h1>
-            <p>\(Self.htmlEscape(report.description))</p>
+            <h1>\(title)</h1>
+            <p>\(Self.htmlEscape(p.description(report)))</p>
             <dl>
-            <dt>As of</dt><dd>\(asOf)</dd>
+            <dt>\(Self.htmlEscape(Self.capitalized(p.text("label.as_of"))))</dt><dd>\(p.time(asOf))</dd>
 
             """
-        if let partial { page += "<dt>Partial</dt><dd class=\"partial\">\(Self.htmlEscape(partial))</dd>\n" }
-        if !asOfTimes.isEmpty {
-            let label = asOfTimesLabel.prefix(1).uppercased() + asOfTimesLabel.dropFirst()
-            page += "<dt>\(label)</dt><dd>\(asOfTimes.joined(separator: ", "))</dd>\n"
+        func item(_ label: String, _ value: String, _ attributes: String = "") {
+            page +=
+                "<dt>\(Self.htmlEscape(Self.capitalized(label)))</dt><dd\(attributes)>\(Self.htmlEscape(value))</dd>\n"
         }
-        page += "<dt>Tenants</dt><dd>\(Self.htmlEscape(tenants.joined(separator: ", ")))</dd>\n"
-        for line in settingsLines { page += "<dt>Settings</dt><dd>\(Self.htmlEscape(line))</dd>\n" }
+        if let partial { item(p.text("label.partial"), p.show(partial), " class=\"partial\"") }
+        if !asOfTimes.isEmpty { item(asOfTimesLabel, asOfTimes.map(p.time).joined(separator: ", ")) }
+        if let months { item(p.text("label.months_in"), months.identifier) }
+        item(p.text("label.tenants"), tenants.joined(separator: ", "))
+        for line in settingsLines { item(p.text("label.settings"), p.show(line)) }
         for line in freshness {
-            let warning = line.contains("WARNING:") ? " class=\"partial\"" : ""
-            page += "<dt>Data</dt><dd\(warning)>\(Self.htmlEscape(line))</dd>\n"
+            item(p.text("label.data"), p.show(line), line.contains("WARNING:") ? " class=\"partial\"" : "")
         }
-        for line in [corrections.summary] + corrections.lines {
-            page += "<dt>Corrections</dt><dd>\(Self.htmlEscape(line))</dd>\n"
-        }
-        if let findingsText { page += "<dt>Findings</dt><dd>\(findingsText)</dd>\n" }
-        page += "<dt>Report</dt><dd>\(Self.htmlEscape(sourceText))</dd>\n</dl>\n"
+        for line in [corrections.summary] + corrections.lines { item(p.text("label.corrections"), p.show(line)) }
+        if let findingsText = findingsText(in: p) { item(p.text("label.findings"), findingsText) }
+        item(p.text("label.report"), p.show(sourceText))
+        page += "</dl>\n"
         if let chart = report.chart { page += chartSVG(chart) }
         for section in humanSections {
-            if let name = section.name { page += "<h2>\(Self.htmlEscape(name))</h2>\n" }
+            if let name = section.name { page += "<h2>\(Self.htmlEscape(p.show(name)))</h2>\n" }
             guard !section.rows.isEmpty else {
-                page += "<p>No rows.</p>\n"
+                page += "<p>\(Self.htmlEscape(p.text("label.no_rows")))</p>\n"
                 continue
             }
             // A wide table scrolls inside its own box on screen instead of running off the page.
             page += "<div class=\"wide\"><table>\n<thead><tr>"
-            page += section.columns.map { "<th>\(Self.htmlEscape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+            page += section.columns.map { "<th>\(Self.htmlEscape(p.catalogue.column($0)))</th>" }.joined()
+            page += "</tr></thead>\n<tbody>\n"
             for row in section.rows {
                 page +=
                     "<tr>"
                     + row.map { cell in
                         let numeric = { if case .integer = cell { true } else { false } }()
-                        return (numeric ? "<td class=\"n\">" : "<td>") + Self.htmlEscape(cell.text) + "</td>"
+                        return (numeric ? "<td class=\"n\">" : "<td>") + Self.htmlEscape(p.show(cell.text)) + "</td>"
                     }.joined() + "</tr>\n"
             }
             page += "</tbody>\n</table></div>\n"
         }
         let legend = legendLines
         if let heading = legend.first {
-            page += "<h2>Legend</h2>\n<p>\(Self.htmlEscape(heading))</p>\n<ul class=\"legend\">\n"
+            page += "<h2>\(Self.htmlEscape(Self.capitalized(p.text("label.legend"))))</h2>\n"
+            page += "<p>\(Self.htmlEscape(heading))</p>\n<ul class=\"legend\">\n"
             page += legend.dropFirst().map { "<li>\(Self.htmlEscape($0))</li>\n" }.joined() + "</ul>\n"
         }
         page += "<footer>\(Self.htmlEscape(generationLine))</footer>\n</body>\n</html>\n"
         return page
     }
+
+    /// "as of" → "As of" for a heading; text in scripts without case is unchanged.
+    static func capitalized(_ label: String) -> String { label.prefix(1).uppercased() + label.dropFirst() }
 
     /// Escapes text for element content and attribute values; newlines become `<br>`.
     static func htmlEscape(_ text: String) -> String {

@@ -4,35 +4,41 @@ import MDEAPI
 extension ReportResult {
     /// GitHub-flavoured Markdown: title, scope, settings, one table per section, then the generation line.
     func markdown() -> String {
-        var lines = ["# \(Self.markdownEscape(report.title))", ""]
-        if !report.description.isEmpty { lines += [Self.markdownEscape(report.description), ""] }
-        lines.append("- as of: \(asOf)")
-        if let partial { lines.append("- **\(Self.markdownEscape(partial))**") }
-        if !asOfTimes.isEmpty { lines.append("- \(asOfTimesLabel): \(asOfTimes.joined(separator: ", "))") }
-        lines.append("- tenants: \(tenants.map(Self.markdownEscape).joined(separator: ", "))")
+        let p = presentation
+        var lines = ["# \(Self.markdownEscape(p.title(report)))", ""]
+        let description = p.description(report)
+        if !description.isEmpty { lines += [Self.markdownEscape(description), ""] }
+        lines.append("- \(p.text("label.as_of")): \(p.time(asOf))")
+        if let partial { lines.append("- **\(Self.markdownEscape(p.show(partial)))**") }
+        if !asOfTimes.isEmpty {
+            lines.append("- \(asOfTimesLabel): \(asOfTimes.map(p.time).joined(separator: ", "))")
+        }
+        if let monthsLine { lines.append("- " + Self.markdownEscape(monthsLine)) }
+        lines.append("- \(p.text("label.tenants")): \(tenants.map(Self.markdownEscape).joined(separator: ", "))")
         // Settings lines hold tenant names (letters, digits, . _ -), keys and numbers: nothing to escape.
-        lines += settingsLines.map { "- settings: \($0)" }
-        lines += freshness.map { "- data: " + Self.markdownEscape($0) }
-        lines += ([corrections.summary] + corrections.lines).map { "- " + Self.markdownEscape($0) }
-        if let findingsText { lines.append("- findings: \(findingsText)") }
-        lines += ["- report: \(Self.markdownEscape(sourceText))", ""]
+        lines += settingsLines.map { "- \(p.text("label.settings")): \(p.show($0))" }
+        lines += freshness.map { "- \(p.text("label.data")): " + Self.markdownEscape(p.show($0)) }
+        lines += ([corrections.summary] + corrections.lines).map { "- " + Self.markdownEscape(p.show($0)) }
+        if let findingsText = findingsText(in: p) { lines.append("- \(p.text("label.findings")): \(findingsText)") }
+        lines += ["- \(p.text("label.report")): \(Self.markdownEscape(p.show(sourceText)))", ""]
         for section in humanSections {
-            if let name = section.name { lines += ["## \(Self.markdownEscape(name))", ""] }
+            if let name = section.name { lines += ["## \(Self.markdownEscape(p.show(name)))", ""] }
             guard !section.rows.isEmpty else {
-                lines += ["No rows.", ""]
+                lines += [p.text("label.no_rows"), ""]
                 continue
             }
             // Column names come from the report's own SQL; GFM leaves snake_case alone.
-            lines.append("| " + section.columns.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |")
+            let headings = section.columns.map { p.catalogue.column($0).replacing("|", with: "\\|") }
+            lines.append("| " + headings.joined(separator: " | ") + " |")
             lines.append("|" + String(repeating: " --- |", count: section.columns.count))
             for row in section.rows {
-                lines.append("| " + row.map { Self.markdownEscape($0.text) }.joined(separator: " | ") + " |")
+                lines.append("| " + row.map { Self.markdownEscape(p.show($0.text)) }.joined(separator: " | ") + " |")
             }
             lines.append("")
         }
         let legend = legendLines
         if let heading = legend.first {
-            lines += ["## legend", "", Self.markdownEscape(heading), ""]
+            lines += ["## \(p.text("label.legend"))", "", Self.markdownEscape(heading), ""]
             lines += legend.dropFirst().map { "- " + Self.markdownEscape($0) } + [""]
         }
         lines.append(generationLine)

@@ -47,6 +47,10 @@ public struct ReportResult: Sendable {
     public var partial: String?
     /// Per tenant: the last MDE run and Graph read behind the answer, their age, a warning when stale.
     public var freshness: [String] = []
+    /// The zone whose months the month ends are in (`--tz`; nil: UTC), stated by every format.
+    public var months: DisplayZone?
+    /// The language and time zone of the human formats (Markdown, HTML) and CSV's headings.
+    public var presentation = ReportPresentation.plain
 
     /// Rows whose `finding` column holds 1; nil when the report has no such column.
     public var findingCount: Int? {
@@ -63,15 +67,22 @@ public struct ReportResult: Sendable {
     }
 
     /// `2`, or `2 (1 excepted, not counted)`: the findings figure every human format states.
-    var findingsText: String? {
+    func findingsText(in presentation: ReportPresentation) -> String? {
         guard let findingCount else { return nil }
-        guard let excepted = exceptedCount, excepted > 0 else { return "\(findingCount)" }
-        return "\(findingCount) (\(excepted) excepted, not counted)"
+        guard let excepted = exceptedCount, excepted > 0 else {
+            return presentation.text("label.findings_count", ["count": "\(findingCount)"])
+        }
+        return presentation.text("label.findings_excepted", ["count": "\(findingCount)", "excepted": "\(excepted)"])
     }
 
     /// What `asOfTimes` are: the month ends a trend ran at, or the earlier time a comparison is made with.
     var asOfTimesLabel: String {
-        report.asOfMode == .withPreviousMonthEnd ? "compared with" : "month ends"
+        presentation.text(report.asOfMode == .withPreviousMonthEnd ? "label.compared_with" : "label.month_ends")
+    }
+
+    /// `months in: Asia/Tokyo` when the month ends are a zone's, not UTC's.
+    var monthsLine: String? {
+        months.map { "\(presentation.text("label.months_in")): \($0.identifier)" }
     }
 
     /// True when the report lists a finding (`--fail-on-findings` exits 2).
@@ -89,8 +100,14 @@ public struct ReportResult: Sendable {
     /// The generation line (local time, tool, ledger head): the only text that changes when the same report is
     /// produced again from the same history.
     public var generationLine: String {
-        let head = ledger.headSeq.map { "head seq \($0) hash \(ledger.headHash ?? "")" } ?? "no events"
-        return
-            "generated \(generatedAt) by mde-ledger \(toolVersion) from ledger schema \(ledger.schemaVersion), \(head)"
+        let p = presentation
+        let head =
+            ledger.headSeq.map { p.text("label.head", ["seq": "\($0)", "hash": ledger.headHash ?? ""]) }
+            ?? p.text("label.no_events")
+        return p.text(
+            "label.generated",
+            [
+                "time": p.time(generatedAt), "version": toolVersion, "schema": "\(ledger.schemaVersion)", "head": head,
+            ])
     }
 }

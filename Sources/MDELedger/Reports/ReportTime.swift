@@ -1,23 +1,30 @@
 import Foundation
 
-/// Month arithmetic for `--month` and `-- as-of: month-ends N`, on canonical UTC text.
+/// Month arithmetic for `--month` and `-- as-of: month-ends N`, on canonical UTC text. Months are UTC months
+/// unless a zone is given (`--tz`): then they are that zone's, and each end is its last second there.
 public enum ReportTime {
-    /// The last second of a month, e.g. `2026-11` → `2026-11-30T23:59:59Z`; nil for text that is not YYYY-MM.
-    public static func monthEnd(_ month: String) -> String? {
+    /// The last second of a month, e.g. `2026-11` → `2026-11-30T23:59:59Z` (with Asia/Tokyo,
+    /// `2026-11-30T14:59:59Z`); nil for text that is not YYYY-MM.
+    public static func monthEnd(_ month: String, zone: DisplayZone? = nil) -> String? {
         let parts = month.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]),
             let number = Int(parts[1]), (1...12).contains(number), year >= 1970
         else { return nil }
-        return monthEnd(year: year, month: number)
+        return zone?.monthEnd(year: year, month: number) ?? monthEnd(year: year, month: number)
     }
 
     /// The latest `count` month ends at or before `asOf` (canonical UTC text), oldest first.
-    public static func monthEnds(upTo asOf: String, count: Int) -> [String] {
-        guard let year = Int(asOf.prefix(4)), let month = Int(asOf.dropFirst(5).prefix(2)) else { return [] }
+    public static func monthEnds(upTo asOf: String, count: Int, zone: DisplayZone? = nil) -> [String] {
+        guard
+            let (year, month) = zone?.yearMonth(asOf)
+                ?? (Int(asOf.prefix(4)).flatMap { y in
+                    Int(asOf.dropFirst(5).prefix(2)).map { (y, $0) }
+                })
+        else { return [] }
         var (y, m) = (year, month)
         var ends: [String] = []
         while ends.count < count && y >= 1970 {
-            let end = monthEnd(year: y, month: m)
+            let end = zone?.monthEnd(year: y, month: m) ?? monthEnd(year: y, month: m)
             // Canonical UTC text compares correctly as a string.
             if end <= asOf { ends.append(end) }
             (y, m) = m == 1 ? (y - 1, 12) : (y, m - 1)
@@ -27,8 +34,8 @@ public enum ReportTime {
 
     /// The month end before `asOf`: the previous month's end when `asOf` is itself a month end (`--month`),
     /// else the latest month end before it.
-    public static func previousMonthEnd(before asOf: String) -> String? {
-        let ends = monthEnds(upTo: asOf, count: 2)
+    public static func previousMonthEnd(before asOf: String, zone: DisplayZone? = nil) -> String? {
+        let ends = monthEnds(upTo: asOf, count: 2, zone: zone)
         return ends.last == asOf ? (ends.count == 2 ? ends.first : nil) : ends.last
     }
 
