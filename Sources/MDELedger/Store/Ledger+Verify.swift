@@ -13,6 +13,8 @@ public struct VerifyReport: Sendable, Codable {
     public var headHash = EventChain.genesis
     /// `PRAGMA integrity_check` ran (every page, every index against its table); false with `quick`.
     public var integrityChecked = false
+    /// The trusted head an incremental verify (`--since`) started from; nil for the full verify.
+    public var since: String?
     /// Every problem found, the first broken event first. Empty means the ledger verified.
     public var problems: [String] = []
     /// What the checks could not establish though nothing failed (printed as `note:` lines).
@@ -28,10 +30,17 @@ extension Ledger {
     /// - Parameters:
     ///   - head: an earlier head (`seq`, `hash`) that must still be in the chain, unchanged.
     ///   - quick: skip `PRAGMA integrity_check`, which reads every page of the file.
-    public func verify(head expectedHead: (seq: Int64, hash: String)? = nil, quick: Bool = false) throws -> VerifyReport
-    {
+    ///   - since: a trusted head (`seq`, `hash`): check only what was recorded after it — the events after it chain
+    ///     from it, the runs committed after it match their digests and counts, their documents and the derived
+    ///     state of the devices they touched agree with history — so a daily check takes seconds at any size. The
+    ///     full verify (nil) checks everything, and stays the auditor's check.
+    public func verify(
+        head expectedHead: (seq: Int64, hash: String)? = nil, quick: Bool = false,
+        since trusted: (seq: Int64, hash: String)? = nil
+    ) throws -> VerifyReport {
         try dbQueue.read { db in
             var report = VerifyReport()
+            report.since = trusted.map { "\($0.seq):\($0.hash)" }
             guard try db.tableExists("schema_migrations") else {
                 report.problems.append("\(path) holds no ledger (no schema_migrations table); check --db")
                 return report
@@ -54,7 +63,15 @@ extension Ledger {
             report.problems += try SchemaCheck.differences(db)
             let formats = try LedgerFormats(db)
             report.problems += formats.problems
-            try ChainCheck.verify(db, formats: formats, into: &report)
+            try ChainCheck.verify(db, formats: formats, into: &report, from: trusted)
+            // The last run committed at or before the trusted head: history rows of later runs are checked.
+            let trustedRun =
+                try trusted.map { head in
+                    try Int64.fetchOne(
+                        db,
+                        sql: "SELECT COALESCE(max(run), 0) FROM events WHERE kind = 'run_committed' AND seq <= ?",
+                        arguments: [head.seq]) ?? 0
+                }
             if let expectedHead {
                 let found = try String.fetchOne(
                     db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [expectedHead.seq])
@@ -74,8 +91,8 @@ extension Ledger {
                             + "recorded at or before that head")
                 }
             }
-            try RunCheck.verify(db, formats: formats, into: &report)
-            try DocumentCheck.verify(db, into: &report)
+            try RunCheck.verify(db, formats: formats, into: &report, after: trusted.map { ($0.seq, trustedRun ?? 0) })
+            try DocumentCheck.verify(db, into: &report, afterRun: trustedRun)
             try OutboxCheck.verify(db, into: &report)
             try SettingsCheck.verify(db, into: &report)
             try FailedRunCheck.verify(db, into: &report)
@@ -174,16 +191,22 @@ struct LedgerFormats {
 /// The event hash chain.
 enum ChainCheck {
     /// - Parameter upTo: check only the events up to this seq (`--known-at SEQ:HASH` proves its head this way).
+    ///   - from: a trusted head: its event must still hash to it, and only the events after it are walked.
     static func verify(
-        _ db: Database, formats: LedgerFormats, into report: inout VerifyReport, upTo: Int64 = .max
+        _ db: Database, formats: LedgerFormats, into report: inout VerifyReport, upTo: Int64 = .max,
+        from trusted: (seq: Int64, hash: String)? = nil
     ) throws {
+        var previous: (seq: Int64, hash: String) = (0, EventChain.genesis)
+        if let trusted {
+            guard try trustedHeadHolds(db, trusted, formats: formats, into: &report) else { return }
+            previous = trusted
+        }
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT seq, tenant, run, occurred_at, recorded_at, kind, subject, payload, prev_hash, hash
-                FROM events WHERE seq <= ? ORDER BY seq
-                """, arguments: [upTo])
-        var previous: (seq: Int64, hash: String) = (0, EventChain.genesis)
+                FROM events WHERE seq > ? AND seq <= ? ORDER BY seq
+                """, arguments: [previous.seq, upTo])
         while let row = try rows.next() {
             let fields = EventChain.Fields(
                 seq: row[0], tenant: row[1], run: row[2], occurredAt: row[3], recordedAt: row[4],
@@ -214,5 +237,38 @@ enum ChainCheck {
         }
         report.headSeq = previous.seq
         report.headHash = previous.hash
+    }
+
+    /// The trusted head's event is still in the ledger and still hashes, from its own fields and link, to the hash
+    /// the auditor holds: what follows it can then be checked from there.
+    private static func trustedHeadHolds(
+        _ db: Database, _ trusted: (seq: Int64, hash: String), formats: LedgerFormats, into report: inout VerifyReport
+    ) throws -> Bool {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT seq, tenant, run, occurred_at, recorded_at, kind, subject, payload, prev_hash, hash
+                    FROM events WHERE seq = ?
+                    """, arguments: [trusted.seq])
+        else {
+            report.problems.append(
+                "head \(trusted.seq):\(trusted.hash) is gone: the ledger has no event \(trusted.seq) (its chain was cut or "
+                    + "replaced); run the full verify")
+            return false
+        }
+        let fields = EventChain.Fields(
+            seq: row[0], tenant: row[1], run: row[2], occurredAt: row[3], recordedAt: row[4], kind: row[5],
+            subject: row[6], payload: row[7])
+        let stored: String = row[9]
+        guard stored == trusted.hash,
+            EventChain.hash(prev: row[8], fields, format: formats.eventFormat(trusted.seq)) == trusted.hash
+        else {
+            report.problems.append(
+                "head \(trusted.seq):\(trusted.hash) is gone: event \(trusted.seq) no longer hashes to it (the history up "
+                    + "to it was rewritten); run the full verify")
+            return false
+        }
+        return true
     }
 }

@@ -12,19 +12,31 @@ enum RunCheck {
         "manual_offboards",
     ]
 
-    static func verify(_ db: Database, formats: LedgerFormats, into report: inout VerifyReport) throws {
+    /// - Parameter after: for `verify --since`: the trusted head's seq and the last run committed at or before it;
+    ///   only later runs, their events and their history rows are checked (time order is checked for all runs).
+    static func verify(
+        _ db: Database, formats: LedgerFormats, into report: inout VerifyReport, after: (seq: Int64, run: Int64)? = nil
+    ) throws {
         var committedEvents: [Int64: [Row]] = [:]
         for row in try Row.fetchAll(
             db,
             sql: """
                 SELECT seq, run, occurred_at, payload ->> '$.observations_sha256' AS digest,
                        COALESCE(payload ->> '$.digest_version', 1) AS version
-                FROM events WHERE kind = 'run_committed' ORDER BY seq
-                """)
+                FROM events WHERE kind = 'run_committed' AND seq > ? ORDER BY seq
+                """, arguments: [after?.seq ?? 0])
         {
             committedEvents[row["run"] ?? -1, default: []].append(row)
         }
         let anchored = try ReshapeAnchor.digests(db, into: &report)
+        checkTimeOrder(
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, tenant, status, observed_at, kind, complete, machines_seen, actions_seen
+                    FROM sync_runs ORDER BY id
+                    """), formats: formats, into: &report)
+        let firstRun = (after?.run ?? 0) + 1
         let runs = try Row.fetchAll(
             db,
             sql: """
@@ -40,9 +52,8 @@ enum RunCheck {
                     + (SELECT count(*) FROM exception_revocations x WHERE x.run = r.id)
                     + (SELECT count(*) FROM manual_offboards x WHERE x.run = r.id) AS retirements
                 , kind, complete, machines_seen, actions_seen
-                FROM sync_runs r ORDER BY id
-                """)
-        checkTimeOrder(runs, formats: formats, into: &report)
+                FROM sync_runs r WHERE id >= ? ORDER BY id
+                """, arguments: [firstRun])
         for run in runs {
             let id: Int64 = run["id"]
             let events = committedEvents.removeValue(forKey: id) ?? []
@@ -73,7 +84,9 @@ enum RunCheck {
         for table in historyTables {
             let orphans =
                 try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM \(table) WHERE run NOT IN (SELECT id FROM sync_runs)") ?? 0
+                    db,
+                    sql: "SELECT count(*) FROM \(table) WHERE run >= ? AND run NOT IN (SELECT id FROM sync_runs)",
+                    arguments: [firstRun]) ?? 0
             if orphans > 0 { report.problems.append("\(orphans) \(table) rows name a run that does not exist") }
         }
     }
