@@ -1,7 +1,7 @@
 import Foundation
 import MDEAPI
 
-/// Every file of one import, read and decoded, before anything touches the ledger.
+/// Every file of one import, read, checked and staged in a scratch file before anything touches the ledger.
 public struct ImportBatch: Sendable {
     /// One file of the batch.
     public struct File: Sendable, Hashable {
@@ -14,21 +14,23 @@ public struct ImportBatch: Sendable {
 
     public let kind: ImportKind
     public let files: [File]
-    let machines: [Machine]
-    let actions: [MachineAction]
+    /// Distinct machines and actions read (an identical repeat counts once).
+    let machineCount: Int
+    let actionCount: Int
+    /// The items, one row per id, ready for the commit to copy.
+    let staging: BatchStaging
     /// The latest time any item mentions (lastSeen, an action's last update) and where: a snapshot cannot
     /// have been captured before it.
     let latestDataTime: (time: String, location: String)?
 
-    /// Reads and decodes every file.
+    /// Reads, decodes and stages every file, one file at a time.
     /// - Throws: `ImportError` naming the file, the line or item, and the fix, at the first problem.
     public static func load(kind: ImportKind, paths: [String], limits: InputLimits = .default) throws -> ImportBatch {
         precondition(!paths.isEmpty, "an import needs at least one file")
+        let staging = try BatchStaging()
         var files: [File] = []
-        var machines: [Machine] = []
-        var actions: [MachineAction] = []
+        var staged = 0
         var latest: (time: String, location: String)?
-        var duplicates = DuplicateCheck()
         func note(_ times: [String?], _ item: ImportItem) throws {
             for case let time? in times {
                 guard PortalDate.isPlausibleDeviceTime(time) else {
@@ -40,35 +42,51 @@ public struct ImportBatch: Sendable {
             }
         }
         for path in paths {
+            // Only this file's text and objects are in memory; they are released before the next file is read.
             let file = try ImportFile.read(path, limits: limits)
             let items = try items(of: file, kind: kind)
-            for item in items {
-                do {
-                    switch kind {
-                    case .machines:
-                        let machine = try Machine(json: item.json)
-                        guard try duplicates.isNew(machine.id, item, kind: kind) else { continue }
-                        try note([machine.lastSeen, machine.firstSeen], item)
-                        machines.append(machine)
-                    case .actions:
-                        let action = try MachineAction(json: item.json)
-                        guard try duplicates.isNew(action.id, item, kind: kind) else { continue }
-                        try note(
-                            [action.creationDateTimeUtc, action.lastUpdateDateTimeUtc, action.cancellationDateTimeUtc],
-                            item)
-                        actions.append(action)
-                    }
-                } catch let error as MDEDecodingError {
-                    let fix =
-                        error.problem == "missing 'id'"
-                        ? "every \(kind.singular) needs its 'id'; check that this is a \(kind.rawValue) file"
-                        : "fix the value or export the file again"
-                    throw ImportError("\(item.location): \(ErrorText.escaped(error.description)); \(fix)")
+            staged += try staging.write { writer in
+                var count = 0
+                for item in items {
+                    if try stage(item, kind: kind, into: writer, note: note) { count += 1 }
                 }
+                return count
             }
             files.append(File(path: path, format: file.format.rawValue, sha256: file.sha256, items: items.count))
         }
-        return ImportBatch(kind: kind, files: files, machines: machines, actions: actions, latestDataTime: latest)
+        return ImportBatch(
+            kind: kind, files: files, machineCount: kind == .machines ? staged : 0,
+            actionCount: kind == .actions ? staged : 0, staging: staging, latestDataTime: latest)
+    }
+
+    /// Decodes one item and stages it; `false` for an identical repeat of an id already staged.
+    private static func stage(
+        _ item: ImportItem, kind: ImportKind, into writer: BatchStaging.Writer,
+        note: ([String?], ImportItem) throws -> Void
+    ) throws -> Bool {
+        do {
+            let canonical = item.json.canonicalText()
+            switch kind {
+            case .machines:
+                let machine = try Machine(json: item.json)
+                guard try writer.isNew(machine.id, item, kind: kind, canonical: canonical) else { return false }
+                try note([machine.lastSeen, machine.firstSeen], item)
+                try writer.stage(machine, raw: canonical)
+            case .actions:
+                let action = try MachineAction(json: item.json)
+                guard try writer.isNew(action.id, item, kind: kind, canonical: canonical) else { return false }
+                try note(
+                    [action.creationDateTimeUtc, action.lastUpdateDateTimeUtc, action.cancellationDateTimeUtc], item)
+                try writer.stage(action, raw: canonical)
+            }
+            return true
+        } catch let error as MDEDecodingError {
+            let fix =
+                error.problem == "missing 'id'"
+                ? "every \(kind.singular) needs its 'id'; check that this is a \(kind.rawValue) file"
+                : "fix the value or export the file again"
+            throw ImportError("\(item.location): \(ErrorText.escaped(error.description)); \(fix)")
+        }
     }
 
     private static func items(of file: ImportFile, kind: ImportKind) throws -> [ImportItem] {
@@ -88,23 +106,5 @@ public struct ImportBatch: Sendable {
     }
 
     /// Machines or actions read.
-    public var itemCount: Int { machines.count + actions.count }
-}
-
-/// Refuses an id that appears twice in one import with different content; identical copies are merged.
-struct DuplicateCheck {
-    private var seen: [String: (location: String, json: JSONValue)] = [:]
-
-    /// `true` the first time `id` is seen, `false` for an identical copy.
-    /// - Throws: `ImportError` naming both places when the copies differ.
-    mutating func isNew(_ id: String, _ item: ImportItem, kind: ImportKind) throws -> Bool {
-        guard let earlier = seen[id] else {
-            seen[id] = (item.location, item.json)
-            return true
-        }
-        if earlier.json == item.json { return false }
-        throw ImportError(
-            "\(item.location): \(kind.singular) \(ErrorText.quoted(id)) appears again with different values (first at "
-                + "\(earlier.location)); keep one of the two and import again")
-    }
+    public var itemCount: Int { machineCount + actionCount }
 }

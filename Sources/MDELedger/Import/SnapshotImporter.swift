@@ -13,7 +13,7 @@ public struct ImportOutcome: Sendable {
 ///
 /// ```swift
 /// let importer = SnapshotImporter(kind: .machines, paths: ["devices.csv"], observedAt: "2026-05-02T08:00:00Z")
-/// let batch = try importer.load()                       // every file checked; the ledger not touched yet
+/// let batch = try importer.load()                       // every file checked and staged; the ledger not touched yet
 /// let outcome = try await importer.commit(batch, to: try Ledger.open(path: "l.sqlite", create: true))
 /// ```
 ///
@@ -59,16 +59,15 @@ public struct SnapshotImporter: Sendable {
         try check(time, against: batch, in: ledger)
         var info = RunInfo(
             tenant: tenant, kind: "import", complete: complete, startedAt: ledger.clock.nowText(), observedAt: time,
-            source: batch.source, machinesSeen: batch.machines.count, actionsSeen: batch.actions.count)
+            source: batch.source, machinesSeen: batch.machineCount, actionsSeen: batch.actionCount)
         info.allowMassRemoval = allowMassRemoval
         info.timeIsClock = source == .clock
         info.timeSource = "this computer's clock"
         let staging = Staging(dbQueue: ledger.dbQueue)
         do {
             try await staging.reset()
-            // The batch holds each id once already (`DuplicateCheck` refused differing copies with both places).
-            try await staging.add(machines: batch.machines)
-            try await staging.add(actions: batch.actions)
+            // The batch holds each id once already (it refused differing copies, naming both places).
+            try await staging.copy(from: batch.staging)
             let summary = try await ledger.commitStaged(info)
             await staging.drop()
             return ImportOutcome(summary: summary, observedAtSource: source, files: batch.files)
@@ -122,8 +121,8 @@ public struct SnapshotImporter: Sendable {
                 let floor = try RunTimeOrder.floor(
                     db, tenant: record.id,
                     streams: RunTimeOrder.streams(
-                        kind: "import", complete: complete, machinesSeen: batch.machines.count,
-                        actionsSeen: batch.actions.count)),
+                        kind: "import", complete: complete, machinesSeen: batch.machineCount,
+                        actionsSeen: batch.actionCount)),
                 time < floor.time
             else { return }
             throw ImportError(

@@ -49,19 +49,30 @@ enum MachineColumns {
 
     /// The statements a run executes once per machine, built once: GRDB's statement cache is keyed by SQL
     /// text, and rebuilding the text per row was a measurable share of a large sync.
-    static let stageSQL = insertSQL("temp.staged_machines", ["id"] + tracked + document, orReplace: true)
+    static let stageSQL = insertSQL("temp.staged_machines", staged, orReplace: true)
     static let observationSQL = insertSQL(
         "machine_observations",
         ["tenant", "machine_id", "run", "observed_at", "present"] + tracked
             + ["document", "last_seen_offset", "last_seen_fraction"])
     // STRICT, so ANY keeps each value exactly as bound: in an ordinary table "ANY" means NUMERIC affinity and
     // would turn the text "140" into the integer 140, which then differs from the ledger's text column.
-    static let stagingDDL = """
-        CREATE TEMP TABLE staged_machines (
+    /// The staging table in `schema`: `temp` for a run's own staging, `main` in an import's scratch file.
+    static func stagingDDL(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).staged_machines (
             id TEXT PRIMARY KEY, \(tracked.map { "\($0) ANY" }.joined(separator: ", ")),
             body TEXT NOT NULL, ls_offset INTEGER, ls_fraction TEXT
         ) STRICT
         """
+    }
+
+    /// The staging table's columns, in the order `stageSQL` binds them.
+    static let staged = ["id"] + tracked + document
+
+    /// A staging row, in `staged` order; `raw` is the machine's JSON as it is kept.
+    static func stagedRow(_ m: Machine, raw: String) -> [DatabaseValue] {
+        [m.id.databaseValue] + values(m) + documentValues(m, raw: raw)
+    }
 }
 
 /// The explicit field → column map for machine actions (`GET /api/machineactions`).
@@ -91,7 +102,7 @@ enum ActionColumns {
         ].map(\.databaseValue)
     }
 
-    static let stageSQL = insertSQL("temp.staged_actions", ["id"] + all + ["raw_json"], orReplace: true)
+    static let stageSQL = insertSQL("temp.staged_actions", staged, orReplace: true)
     static let observationSQL = insertSQL(
         "machine_action_observations", ["tenant", "action_id", "run", "observed_at"] + observed + ["raw_json"])
     static let upsertCurrentSQL =
@@ -100,11 +111,22 @@ enum ActionColumns {
         + all.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         + ", observation = COALESCE(excluded.observation, machine_actions.observation)"
 
-    static let stagingDDL = """
-        CREATE TEMP TABLE staged_actions (
+    /// The staging table in `schema` (see `MachineColumns.stagingDDL`).
+    static func stagingDDL(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).staged_actions (
             id TEXT PRIMARY KEY, \(all.map { "\($0) ANY" }.joined(separator: ", ")), raw_json TEXT NOT NULL
         ) STRICT
         """
+    }
+
+    /// The staging table's columns, in the order `stageSQL` binds them.
+    static let staged = ["id"] + all + ["raw_json"]
+
+    /// A staging row, in `staged` order; `raw` is the action's JSON as it is kept.
+    static func stagedRow(_ a: MachineAction, raw: String) -> [DatabaseValue] {
+        [a.id.databaseValue] + values(a) + [raw.databaseValue]
+    }
 }
 
 /// `INSERT [OR REPLACE] INTO table (columns…) VALUES (?, …)`; names are constants of this module, never input.

@@ -13,8 +13,8 @@ struct Staging {
     func reset() async throws {
         try await dbQueue.writeWithoutTransaction { db in
             try db.execute(sql: "DROP TABLE IF EXISTS temp.staged_machines; DROP TABLE IF EXISTS temp.staged_actions")
-            try db.execute(sql: MachineColumns.stagingDDL)
-            try db.execute(sql: ActionColumns.stagingDDL)
+            try db.execute(sql: MachineColumns.stagingDDL(schema: "temp"))
+            try db.execute(sql: ActionColumns.stagingDDL(schema: "temp"))
         }
     }
 
@@ -26,8 +26,7 @@ struct Staging {
     func add(machines: [Machine], rawTexts: [String] = []) async throws -> StagingDuplicates {
         let rows = machines.enumerated().map { offset, machine in
             let raw = offset < rawTexts.count ? rawTexts[offset] : machine.raw.canonicalText()
-            return [machine.id.databaseValue] + MachineColumns.values(machine)
-                + MachineColumns.documentValues(machine, raw: raw)
+            return MachineColumns.stagedRow(machine, raw: raw)
         }
         // Two copies are the same document when body, lastSeen and its fraction agree.
         let compared = ["last_seen"] + MachineColumns.document
@@ -41,7 +40,7 @@ struct Staging {
     func add(actions: [MachineAction], rawTexts: [String] = []) async throws -> StagingDuplicates {
         let rows = actions.enumerated().map { offset, action in
             let raw = offset < rawTexts.count ? rawTexts[offset] : action.raw.canonicalText()
-            return [action.id.databaseValue] + ActionColumns.values(action) + [raw.databaseValue]
+            return ActionColumns.stagedRow(action, raw: raw)
         }
         return try await insert(
             rows, sql: ActionColumns.stageSQL, table: "temp.staged_actions", compared: ["raw_json"]
@@ -73,6 +72,25 @@ struct Staging {
                 }
             }
             return found
+        }
+    }
+
+    /// Fills the staging tables from an import's scratch file (`BatchStaging`), in SQLite without a row
+    /// passing through Swift. The batch holds each id once already.
+    func copy(from batch: BatchStaging) async throws {
+        try await dbQueue.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS import_batch", arguments: [batch.path])
+            defer { try? db.execute(sql: "DETACH DATABASE import_batch") }
+            try db.inTransaction {
+                for (table, columns) in [
+                    ("staged_machines", MachineColumns.staged), ("staged_actions", ActionColumns.staged),
+                ] {
+                    let list = columns.joined(separator: ", ")
+                    try db.execute(
+                        sql: "INSERT INTO temp.\(table) (\(list)) SELECT \(list) FROM import_batch.\(table)")
+                }
+                return .commit
+            }
         }
     }
 
