@@ -133,6 +133,8 @@ let package = Package(
             dependencies: [
                 "MDEAPI", "MDELedger", "MDESimulator", "MDETestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_stmt_status: how many rows a query reads, counted by SQLite rather than timed.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

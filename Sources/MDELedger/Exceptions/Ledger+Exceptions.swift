@@ -138,8 +138,9 @@ extension Ledger {
             return (run, seq, tenant.id, device.id)
         }
         let current = try withAsOf(nil) { db in
-            try String.fetchOne(
-                db, sql: "SELECT state FROM device_state_of_one WHERE tenant = ? AND machine_id = ?",
+            try LifecycleViews.setDevices(db, [machineId])
+            return try String.fetchOne(
+                db, sql: "SELECT state FROM device_states WHERE tenant = ? AND machine_id = ?",
                 arguments: [tenantId, machineId])
         }
         let added = try exceptions().first { $0.id == seq }!

@@ -46,7 +46,6 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
         """
 
     /// The same row for one device (add `WHERE tenant = ? AND machine_id = ?`), reading only that device.
-    static let selectOneSQL = selectSQL.replacingOccurrences(of: "FROM device_states", with: "FROM device_state_of_one")
 
     init(row: Row) {
         tenant = row[0]

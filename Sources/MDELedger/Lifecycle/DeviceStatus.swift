@@ -49,9 +49,10 @@ extension Ledger {
         return try corrections(
             tenants: [tenant], time: row.asOf, knownSeq: knownSeq ?? latestEventSeq(), machine: row.id
         ) { base in
-            try withAsOf(points: [row.asOf], knownSeq: base.seq) { db in
-                try Row.fetchOne(
-                    db, sql: DeviceStateRow.selectOneSQL + " WHERE tenant = ? AND machine_id = ?",
+            try withAsOf(points: [row.asOf], knownSeq: base.seq) { db -> DeviceStateRow? in
+                try LifecycleViews.setDevices(db, [row.id])
+                return try Row.fetchOne(
+                    db, sql: DeviceStateRow.selectSQL + " WHERE tenant = ? AND machine_id = ?",
                     arguments: [tenant, row.id]
                 ).map(DeviceStateRow.init(row:))
             } != row
@@ -63,9 +64,10 @@ extension Ledger {
     ) throws -> DeviceStatus {
         try withAsOf(points: asOf.map { [$0] } ?? [], knownSeq: knownAt?.seq) { db in
             let match = try DeviceLookup.one(db, query: query, tenant: tenant?.id)
+            try LifecycleViews.setDevices(db, [match.id])
             guard
                 let row = try Row.fetchOne(
-                    db, sql: DeviceStateRow.selectOneSQL + " WHERE tenant = ? AND machine_id = ?",
+                    db, sql: DeviceStateRow.selectSQL + " WHERE tenant = ? AND machine_id = ?",
                     arguments: [match.tenant, match.id])
             else {
                 throw DeviceLookupError(

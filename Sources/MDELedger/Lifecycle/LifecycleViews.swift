@@ -3,8 +3,8 @@ import GRDB
 
 /// Brings the as-of time to the lifecycle views without writing to the ledger file.
 ///
-/// SQLite views in the main schema cannot read TEMP tables, so each connection gets a TEMP table
-/// `lifecycle_as_of` and TEMP copies of the lifecycle views; unqualified names in TEMP views (and in every
+/// SQLite views in the main schema cannot read TEMP tables, so each connection gets TEMP tables
+/// `lifecycle_as_of`, `lifecycle_known_at` and `lifecycle_devices` and TEMP copies of the lifecycle views; unqualified names in TEMP views (and in every
 /// query mde-ledger runs) resolve to the TEMP objects first. The copies come from the migrations bundled in
 /// this binary, not from the file, so a view edited in the file cannot change the tool's answers (and
 /// `verify` reports the edit). A row a sqlite3 session left in the file's own `lifecycle_as_of` is shadowed.
@@ -35,36 +35,18 @@ enum LifecycleViews {
             sql:
                 "CREATE TEMP TABLE lifecycle_known_at (one INTEGER PRIMARY KEY CHECK (one = 1), known_seq INTEGER NOT NULL)"
         )
+        try db.execute(sql: "CREATE TEMP TABLE lifecycle_devices (machine_id TEXT PRIMARY KEY)")
         for view in bundled {
             guard view.sql.hasPrefix("CREATE VIEW ") else { continue }
             try db.execute(sql: "CREATE TEMP VIEW " + view.sql.dropFirst("CREATE VIEW ".count))
         }
-        // device_states materializes its facts once, which a list of every device needs. A question about one
-        // device (`status`) filters by id instead, and that filter only reaches history through a view that
-        // is not materialized: same rules, same text, one keyword apart.
-        if let states = bundled.first(where: { $0.name == "device_states" }) {
-            let one = states.sql
-                .replacingOccurrences(
-                    of: "CREATE VIEW device_states AS", with: "CREATE TEMP VIEW device_state_of_one AS"
-                )
-                .replacingOccurrences(of: "WITH f AS MATERIALIZED (", with: "WITH f AS NOT MATERIALIZED (")
-            try db.execute(sql: one)
-        }
-        // The physical device of one device, over the same one-device states.
-        if let physical = bundled.first(where: { $0.name == "physical_devices" }) {
-            let one = physical.sql
-                .replacingOccurrences(
-                    of: "CREATE VIEW physical_devices AS", with: "CREATE TEMP VIEW physical_device_of_one AS"
-                )
-                .replacingOccurrences(of: "FROM device_states s", with: "FROM device_state_of_one s")
-            try db.execute(sql: one)
-        }
     }
 
     /// Sets the times the views answer for (empty: each tenant's latest committed run), and what they may know:
-    /// facts recorded at or before event `knownSeq` (nil: the latest head).
+    /// facts recorded at or before event `knownSeq` (nil: the latest head). The views answer for every device.
     static func setPoints(_ db: Database, _ points: [String], knownSeq: Int64? = nil) throws {
         try install(db)
+        try setDevices(db, [])
         try db.execute(sql: "DELETE FROM temp.lifecycle_known_at")
         if let knownSeq {
             try db.execute(
@@ -73,5 +55,13 @@ enum LifecycleViews {
         try db.execute(sql: "DELETE FROM temp.lifecycle_as_of")
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.lifecycle_as_of (as_of) VALUES (?)")
         for point in points { try insert.execute(arguments: [point]) }
+    }
+
+    /// Limits the views to the devices with these machine ids (empty: every device), so that a question about one
+    /// device reads that device's rows only (migration 0015).
+    static func setDevices(_ db: Database, _ machineIds: [String]) throws {
+        try db.execute(sql: "DELETE FROM temp.lifecycle_devices")
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.lifecycle_devices (machine_id) VALUES (?)")
+        for id in machineIds { try insert.execute(arguments: [id]) }
     }
 }

@@ -32,15 +32,21 @@ public struct PhysicalDevice: Sendable, Hashable, Codable {
 
 extension PhysicalDevice {
     /// The physical device of `device` inside `withAsOf`, or nil when the device is its only id.
+    ///
+    /// Reads the views for this device and then for its other ids only (`LifecycleViews.setDevices`), and leaves
+    /// them limited to `device`.
     static func of(_ db: Database, tenant: Int64, device: DeviceStateRow) throws -> PhysicalDevice? {
+        try LifecycleViews.setDevices(db, [device.id])
         guard
             let row = try Row.fetchOne(
                 db,
-                sql: "SELECT physical_id, ids, members FROM physical_device_of_one WHERE tenant = ? AND machine_id = ?",
+                sql: "SELECT physical_id, ids, members FROM physical_devices WHERE tenant = ? AND machine_id = ?",
                 arguments: [tenant, device.id]),
             (row[1] as Int) > 1
         else { return nil }
         let ids = try JSONDecoder().decode([String].self, from: Data((row[2] as String).utf8))
+        try LifecycleViews.setDevices(db, ids)
+        defer { try? LifecycleViews.setDevices(db, [device.id]) }
         var others: [Member] = []
         for id in ids where id != device.id {
             guard
@@ -49,7 +55,7 @@ extension PhysicalDevice {
                     sql: """
                         SELECT machine_id, computer_dns_name, state, finding, first_seen, last_seen, aad_device_id,
                                merged_into_machine_id
-                        FROM device_state_of_one WHERE tenant = ? AND machine_id = ?
+                        FROM device_states WHERE tenant = ? AND machine_id = ?
                         """, arguments: [tenant, id])
             else { continue }
             let stateText: String = other[2]

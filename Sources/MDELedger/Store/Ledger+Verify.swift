@@ -109,6 +109,13 @@ extension Ledger {
                     "lifecycle_as_of holds \(leftover) row(s) left by a sqlite3 session; sqlite3 answers read them as "
                         + "the as-of time (mde-ledger's do not): run DELETE FROM lifecycle_as_of")
             }
+            if try db.tableExists("lifecycle_devices", in: "main"),
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM main.lifecycle_devices") ?? 0) > 0
+            {
+                report.problems.append(
+                    "lifecycle_devices holds rows left by a sqlite3 session; sqlite3 answers list only those devices "
+                        + "(mde-ledger's do not): run DELETE FROM lifecycle_devices")
+            }
             return report
         }
     }
