@@ -17,15 +17,16 @@ enum ExceptionEvidence {
         {
             out.append(
                 .init(
-                    time: row[0], kind: "offboarded by hand",
-                    detail: "offboarded without the API (manual-\(row[1] as Int64), recorded by \(row[3] as String) at "
-                        + "\(row[4] as String)): \(row[2] as String)"))
+                    time: row["offboarded_at"], kind: "offboarded by hand",
+                    detail: "offboarded without the API (manual-\(row["seq"] as Int64), recorded by "
+                        + "\(row["recorded_by"] as String) at \(row["recorded_at"] as String)): "
+                        + "\(row["evidence"] as String)"))
         }
         for row in try Row.fetchAll(
             db,
             sql: """
                 SELECT x.valid_from, x.seq, x.state, x.until_date, x.approved_by, x.reason, x.recorded_by,
-                       v.revoked_at, v.revoked_by, v.reason
+                       v.revoked_at, v.revoked_by, v.reason AS revocation_reason
                 FROM finding_exceptions x
                 LEFT JOIN exception_revocations v ON v.exception = x.seq AND v.revoked_at <= ?3
                     AND v.run <= (SELECT known_run FROM lifecycle_knowledge)
@@ -33,18 +34,19 @@ enum ExceptionEvidence {
                   AND x.run <= (SELECT known_run FROM lifecycle_knowledge) ORDER BY x.seq
                 """, arguments: [tenant, machine, asOf])
         {
-            let id: Int64 = row[1]
-            let approver = (row[4] as String?).map { ", approved by \($0)" } ?? ""
+            let id: Int64 = row["seq"]
+            let approver = (row["approved_by"] as String?).map { ", approved by \($0)" } ?? ""
             out.append(
                 .init(
-                    time: row[0], kind: "exception",
-                    detail: "exception \(id) for state \(row[2] as String) until \(row[3] as String)\(approver), "
-                        + "recorded by \(row[6] as String): \(row[5] as String)"))
-            if let revokedAt: String = row[7] {
+                    time: row["valid_from"], kind: "exception",
+                    detail: "exception \(id) for state \(row["state"] as String) until \(row["until_date"] as String)"
+                        + "\(approver), recorded by \(row["recorded_by"] as String): \(row["reason"] as String)"))
+            if let revokedAt: String = row["revoked_at"] {
                 out.append(
                     .init(
                         time: revokedAt, kind: "exception revoked",
-                        detail: "exception \(id) revoked by \(row[8] as String): \(row[9] as String) [local clock]"))
+                        detail: "exception \(id) revoked by \(row["revoked_by"] as String): "
+                            + "\(row["revocation_reason"] as String) [local clock]"))
             }
         }
     }

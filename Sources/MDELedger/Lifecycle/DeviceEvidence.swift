@@ -23,11 +23,12 @@ enum DeviceEvidence {
             ORDER BY seq
             """
         func retired(_ row: Row, as prefix: String, _ suffix: String = "") -> DeviceStatus.Evidence {
-            let note: String? = row[1]
+            let note: String? = row["note"]
             return .init(
-                time: row[0], kind: "retired",
-                detail: "\(prefix) per \(row[2] as String) (imported \(row[3] as String), matched by "
-                    + "\(row[4] as String))\(suffix)" + (note.map { ": \($0)" } ?? ""))
+                time: row["retired_at"], kind: "retired",
+                detail:
+                    "\(prefix) per \(row["source"] as String) (imported \(row["imported_at"] as String), matched by "
+                    + "\(row["matched_by"] as String))\(suffix)" + (note.map { ": \($0)" } ?? ""))
         }
         for row in try Row.fetchAll(db, sql: retirements, arguments: [tenant, machine]) {
             out.append(retired(row, as: "retired"))
@@ -49,8 +50,9 @@ enum DeviceEvidence {
             // The local clock: shown whatever the snapshot's time, like the outbox's own steps.
             out.append(
                 .init(
-                    time: row[0], kind: "retirement withdrawn",
-                    detail: "retirement withdrawn by \(row[1] as String): \(row[2] as String) [local clock]"))
+                    time: row["withdrawn_at"], kind: "retirement withdrawn",
+                    detail: "retirement withdrawn by \(row["withdrawn_by"] as String): \(row["reason"] as String) "
+                        + "[local clock]"))
         }
         // Stable order: by time, then the order the facts were gathered in.
         return out.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)

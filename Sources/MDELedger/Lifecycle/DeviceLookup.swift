@@ -35,8 +35,9 @@ enum DeviceLookup {
             return try Row.fetchAll(db, sql: scoped, arguments: [tenant] + args)
                 .map {
                     DeviceCandidate(
-                        tenant: $0[0], tenantName: $0[1], id: $0[2], computerDnsName: $0[3], lastSeen: $0[4],
-                        matchedBy: how, firstSeen: $0[5])
+                        tenant: $0["tenant"], tenantName: $0["name"], id: $0["id"],
+                        computerDnsName: $0["computer_dns_name"], lastSeen: $0["last_seen"], matchedBy: how,
+                        firstSeen: $0["first_seen"])
                 }
         }
         let byId = try fetch(" lower(m.id) = lower(?2)", [text], "id")

@@ -36,47 +36,69 @@ public struct DeviceStateRow: Sendable, Hashable, Codable {
     /// The thresholds in force at `asOf` that the state was judged by.
     public var policy: LifecyclePolicy
 
-    static let selectSQL = """
-        SELECT tenant_name, machine_id, computer_dns_name, aad_device_id, os_platform, onboarding_status,
-               health_status, state, finding, last_seen, as_of, offboard_action, offboard_requested_at,
-               offboard_requestor, offboard_status, retired_at,
-               offboard_grace_hours, stale_hours, inactive_days, retention_days, removal_days, retired_via,
-               merged_into_machine_id, offboard_route, next_step, exception_note
-        FROM device_states
-        """
+    /// The `device_states` columns this record reads: one list for its SELECT and its decoder.
+    enum Columns {
+        static let tenant = Column("tenant_name")
+        static let id = Column("machine_id")
+        static let computerDnsName = Column("computer_dns_name")
+        static let aadDeviceId = Column("aad_device_id")
+        static let osPlatform = Column("os_platform")
+        static let onboardingStatus = Column("onboarding_status")
+        static let healthStatus = Column("health_status")
+        static let state = Column("state")
+        static let finding = Column("finding")
+        static let lastSeen = Column("last_seen")
+        static let asOf = Column("as_of")
+        static let offboardActionId = Column("offboard_action")
+        static let offboardRequestedAt = Column("offboard_requested_at")
+        static let offboardRequestor = Column("offboard_requestor")
+        static let offboardStatus = Column("offboard_status")
+        static let retiredAt = Column("retired_at")
+        /// The thresholds, read by `LifecyclePolicy(row:)`.
+        static let policy = [
+            "offboard_grace_hours", "stale_hours", "inactive_days", "retention_days", "removal_days",
+        ].map { Column($0) }
+        static let retiredVia = Column("retired_via")
+        static let mergedIntoMachineId = Column("merged_into_machine_id")
+        static let offboardRoute = Column("offboard_route")
+        static let nextStep = Column("next_step")
+        static let exceptionNote = Column("exception_note")
 
-    /// The same row for one device (add `WHERE tenant = ? AND machine_id = ?`), reading only that device.
+        static let all =
+            [
+                tenant, id, computerDnsName, aadDeviceId, osPlatform, onboardingStatus, healthStatus, state, finding,
+                lastSeen, asOf, offboardActionId, offboardRequestedAt, offboardRequestor, offboardStatus, retiredAt,
+            ] + policy + [retiredVia, mergedIntoMachineId, offboardRoute, nextStep, exceptionNote]
+    }
+
+    /// Every device's row; add a `WHERE` (and set `LifecycleViews.setDevices` for one device's row).
+    static let selectSQL = "SELECT " + Columns.all.map(\.name).joined(separator: ", ") + " FROM device_states"
 
     init(row: Row) {
-        tenant = row[0]
-        id = row[1]
-        computerDnsName = row[2]
-        aadDeviceId = row[3]
-        osPlatform = row[4]
-        onboardingStatus = row[5]
-        healthStatus = row[6]
-        let stateText: String = row[7]
+        tenant = row[Columns.tenant]
+        id = row[Columns.id]
+        computerDnsName = row[Columns.computerDnsName]
+        aadDeviceId = row[Columns.aadDeviceId]
+        osPlatform = row[Columns.osPlatform]
+        onboardingStatus = row[Columns.onboardingStatus]
+        healthStatus = row[Columns.healthStatus]
+        let stateText: String = row[Columns.state]
         // The view and DeviceState list the same names; a mismatch is a programming error caught by tests.
         guard let parsed = DeviceState(rawValue: stateText) else { preconditionFailure("unknown state \(stateText)") }
         state = parsed
-        finding = row[8]
-        lastSeen = row[9]
-        asOf = row[10]
-        offboardActionId = row[11]
-        offboardRequestedAt = row[12]
-        offboardRequestor = row[13]
-        offboardStatus = row[14]
-        retiredAt = row[15]
-        policy = LifecyclePolicy()
-        policy.offboardGraceHours = row[16]
-        policy.staleHours = row[17]
-        policy.inactiveDays = row[18]
-        policy.retentionDays = row[19]
-        policy.removalDays = row[20]
-        retiredVia = row[21]
-        mergedIntoMachineId = row[22]
-        offboardRoute = row[23]
-        nextStep = row[24]
-        exceptionNote = row[25]
+        finding = row[Columns.finding]
+        lastSeen = row[Columns.lastSeen]
+        asOf = row[Columns.asOf]
+        offboardActionId = row[Columns.offboardActionId]
+        offboardRequestedAt = row[Columns.offboardRequestedAt]
+        offboardRequestor = row[Columns.offboardRequestor]
+        offboardStatus = row[Columns.offboardStatus]
+        retiredAt = row[Columns.retiredAt]
+        policy = LifecyclePolicy(row: row)
+        retiredVia = row[Columns.retiredVia]
+        mergedIntoMachineId = row[Columns.mergedIntoMachineId]
+        offboardRoute = row[Columns.offboardRoute]
+        nextStep = row[Columns.nextStep]
+        exceptionNote = row[Columns.exceptionNote]
     }
 }

@@ -107,13 +107,17 @@ extension LifecyclePolicy {
                     FROM lifecycle_params WHERE tenant = ? ORDER BY as_of DESC LIMIT 1
                     """, arguments: [tenant])
         else { return nil }
-        var policy = LifecyclePolicy()
-        policy.offboardGraceHours = row[0]
-        policy.staleHours = row[1]
-        policy.inactiveDays = row[2]
-        policy.retentionDays = row[3]
-        policy.removalDays = row[4]
-        return policy
+        return LifecyclePolicy(row: row)
+    }
+
+    /// The thresholds of a lifecycle view's row, by the column names `lifecycle_params` gives them.
+    init(row: Row) {
+        self.init()
+        offboardGraceHours = row["offboard_grace_hours"]
+        staleHours = row["stale_hours"]
+        inactiveDays = row["inactive_days"]
+        retentionDays = row["retention_days"]
+        removalDays = row["removal_days"]
     }
 
     /// A tenant's current thresholds from `tenant_settings` (for `tenant list`), defaults for keys not set.
@@ -122,8 +126,8 @@ extension LifecyclePolicy {
         for row in try Row.fetchAll(
             db, sql: "SELECT key, value FROM tenant_settings WHERE tenant = ?", arguments: [tenant])
         {
-            let key: String = row[0]
-            if Self.keys.contains(key) { try policy.set(key, to: row[1]) }
+            let key: String = row["key"]
+            if Self.keys.contains(key) { try policy.set(key, to: row["value"]) }
         }
         return policy
     }

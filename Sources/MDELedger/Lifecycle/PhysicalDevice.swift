@@ -42,9 +42,9 @@ extension PhysicalDevice {
                 db,
                 sql: "SELECT physical_id, ids, members FROM physical_devices WHERE tenant = ? AND machine_id = ?",
                 arguments: [tenant, device.id]),
-            (row[1] as Int) > 1
+            (row["ids"] as Int) > 1
         else { return nil }
-        let ids = try JSONDecoder().decode([String].self, from: Data((row[2] as String).utf8))
+        let ids = try JSONDecoder().decode([String].self, from: Data((row["members"] as String).utf8))
         try LifecycleViews.setDevices(db, ids)
         defer { try? LifecycleViews.setDevices(db, [device.id]) }
         var others: [Member] = []
@@ -58,13 +58,14 @@ extension PhysicalDevice {
                         FROM device_states WHERE tenant = ? AND machine_id = ?
                         """, arguments: [tenant, id])
             else { continue }
-            let stateText: String = other[2]
+            let stateText: String = other["state"]
             guard let state = DeviceState(rawValue: stateText) else {
                 preconditionFailure("unknown state \(stateText)")
             }
             var member = Member(
-                id: other[0], computerDnsName: other[1], state: state, finding: other[3], firstSeen: other[4],
-                lastSeen: other[5], aadDeviceId: other[6], mergedIntoMachineId: other[7], link: "")
+                id: other["machine_id"], computerDnsName: other["computer_dns_name"], state: state,
+                finding: other["finding"], firstSeen: other["first_seen"], lastSeen: other["last_seen"],
+                aadDeviceId: other["aad_device_id"], mergedIntoMachineId: other["merged_into_machine_id"], link: "")
             member.link = link(from: device, to: member)
             others.append(member)
         }
@@ -78,7 +79,7 @@ extension PhysicalDevice {
                 return device.lastSeen.flatMap(UTCTime.parse).map { theirs > $0 } ?? true
             }
             .max { ($0.lastSeen ?? "", $0.id) < ($1.lastSeen ?? "", $1.id) }
-        return PhysicalDevice(physicalId: row[0], ids: row[1], others: others, reportingAs: reportingAs)
+        return PhysicalDevice(physicalId: row["physical_id"], ids: row["ids"], others: others, reportingAs: reportingAs)
     }
 
     /// What ties `other` to `device` directly, or that it is tied through the other ids.

@@ -53,7 +53,7 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
                   AND e.seq <= ? AND e.tenant IN (SELECT value FROM json_each(?))
                 ORDER BY e.seq LIMIT 1
                 """, arguments: [time, knownSeq, "[" + tenants.map(String.init).joined(separator: ",") + "]"])
-        return row.map { ($0[0], $0[1]) }
+        return row.map { ($0["seq"], $0["hash"]) }
     }
 
     /// The facts recorded after `base` and at or before `knownSeq` whose valid time is at or before `time`; with
@@ -66,24 +66,25 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT seq, recorded_at, occurred_at, subject, payload ->> '$.key', payload ->> '$.from',
-                       payload ->> '$.to'
+                SELECT seq, recorded_at, occurred_at, subject, payload ->> '$.key' AS key,
+                       payload ->> '$.from' AS old_value, payload ->> '$.to' AS new_value
                 FROM events WHERE kind = 'tenant_setting_changed' AND seq > ? AND seq <= ? AND occurred_at <= ?
                   AND tenant IN (SELECT value FROM json_each(?)) ORDER BY seq
                 """, arguments: [base, knownSeq, time, scope])
         {
             items.append(
                 Item(
-                    seq: row[0], recordedAt: row[1],
-                    what: "\(row[3] as String) \(row[4] as String? ?? "-") \(row[5] as String? ?? "default") → "
-                        + "\(row[6] as String? ?? "default") from \(row[2] as String)",
+                    seq: row["seq"], recordedAt: row["recorded_at"],
+                    what: "\(row["subject"] as String) \(row["key"] as String? ?? "-") "
+                        + "\(row["old_value"] as String? ?? "default") → \(row["new_value"] as String? ?? "default") "
+                        + "from \(row["occurred_at"] as String)",
                     by: "tenant set, back-dated"))
         }
         // History rows are recorded by their run's run_committed event.
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT e.seq, e.recorded_at, r.machine_id, r.retired_at, r.source, r.matched_by, x.source
+                SELECT e.seq, e.recorded_at, r.machine_id, r.retired_at, r.source, r.matched_by, x.source AS run_source
                 FROM retirements r JOIN events e ON e.run = r.run AND e.kind = 'run_committed'
                 JOIN sync_runs x ON x.id = r.run
                 WHERE e.seq > ? AND e.seq <= ? AND r.retired_at <= ? AND r.tenant IN (SELECT value FROM json_each(?))
@@ -93,10 +94,10 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
         {
             items.append(
                 Item(
-                    seq: row[0], recordedAt: row[1],
-                    what: "retirement of \(row[2] as String) from \(row[3] as String) (\(row[4] as String), matched by "
-                        + "\(row[5] as String))",
-                    by: row[6] as String? ?? "import"))
+                    seq: row["seq"], recordedAt: row["recorded_at"],
+                    what: "retirement of \(row["machine_id"] as String) from \(row["retired_at"] as String) "
+                        + "(\(row["source"] as String), matched by \(row["matched_by"] as String))",
+                    by: row["run_source"] as String? ?? "import"))
         }
         // Exceptions from an earlier day than they were recorded, and offboardings recorded by hand afterwards.
         for row in try Row.fetchAll(
@@ -104,7 +105,7 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
             sql: """
                 SELECT e.seq, e.recorded_at,
                     'exception ' || x.seq || ' of ' || x.machine_id || ' in state ' || x.state || ' from '
-                        || x.valid_from || ' until ' || x.until_date, 'exception add'
+                        || x.valid_from || ' until ' || x.until_date AS what, 'exception add' AS by
                 FROM finding_exceptions x JOIN events e ON e.run = x.run AND e.kind = 'run_committed'
                 WHERE e.seq > ?1 AND e.seq <= ?2 AND x.valid_from <= ?3 AND x.tenant IN (SELECT value FROM json_each(?4))
                   AND (?5 IS NULL OR x.machine_id = ?5)
@@ -117,12 +118,13 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
                   AND (?5 IS NULL OR m.machine_id = ?5)
                 """, arguments: [base, knownSeq, time, scope, machine])
         {
-            items.append(Item(seq: row[0], recordedAt: row[1], what: row[2], by: row[3]))
+            items.append(Item(seq: row["seq"], recordedAt: row["recorded_at"], what: row["what"], by: row["by"]))
         }
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT e.seq, e.recorded_at, e.run, e.occurred_at, e.payload ->> '$.kind', e.payload ->> '$.source'
+                SELECT e.seq, e.recorded_at, e.run, e.occurred_at, e.payload ->> '$.kind' AS run_kind,
+                       e.payload ->> '$.source' AS run_source
                 FROM events e
                 WHERE e.kind = 'run_committed' AND e.payload ->> '$.retirements' IS NULL AND e.seq > ? AND e.seq <= ?
                   AND e.occurred_at <= ? AND e.tenant IN (SELECT value FROM json_each(?))
@@ -136,9 +138,10 @@ public struct ReportCorrections: Sendable, Hashable, Codable {
         {
             items.append(
                 Item(
-                    seq: row[0], recordedAt: row[1],
-                    what: "run \(row[2] as Int64) dated \(row[3] as String), at or before this time",
-                    by: "\(row[4] as String? ?? "run") \(row[5] as String? ?? "")".trimmingCharacters(in: .whitespaces))
+                    seq: row["seq"], recordedAt: row["recorded_at"],
+                    what: "run \(row["run"] as Int64) dated \(row["occurred_at"] as String), at or before this time",
+                    by: "\(row["run_kind"] as String? ?? "run") \(row["run_source"] as String? ?? "")"
+                        .trimmingCharacters(in: .whitespaces))
             )
         }
         return items.sorted { $0.seq < $1.seq }

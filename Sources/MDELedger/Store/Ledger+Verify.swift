@@ -138,8 +138,8 @@ struct LedgerFormats {
         firstV5Run = try FormatMarker.boundary(db, format: FormatMarker.timeOrder)?.firstRun ?? .max
         problems += try FormatMarker.problems(db)
         if let row = try Row.fetchOne(db, sql: "SELECT first_event, first_run FROM ledger_formats WHERE format = 2") {
-            firstV2Event = row[0]
-            firstV2Run = row[1]
+            firstV2Event = row["first_event"]
+            firstV2Run = row["first_run"]
         }
         let table = try Int64.fetchOne(db, sql: "SELECT first_run FROM ledger_formats WHERE format = 3")
         firstV3Run = table ?? .max
@@ -159,7 +159,7 @@ struct LedgerFormats {
         guard let reshape = reshapes.first else { return }
         let seq: Int64 = reshape["seq"]
         let before = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events WHERE seq = ?", arguments: [seq - 1])
-        let expectedOldHead = before.map { "\($0[0] as Int64):\($0[1] as String)" }
+        let expectedOldHead = before.map { "\($0["seq"] as Int64):\($0["hash"] as String)" }
         if reshape["old_head"] as String? != expectedOldHead {
             problems.append(
                 "the history_reshaped event \(seq) does not follow the head it names: only migration 0006 writes one, "
@@ -209,17 +209,11 @@ enum ChainCheck {
             previous = trusted
         }
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT seq, tenant, run, occurred_at, recorded_at, kind, subject, payload, prev_hash, hash
-                FROM events WHERE seq > ? AND seq <= ? ORDER BY seq
-                """, arguments: [previous.seq, upTo])
+            db, sql: StoredEvent.selectSQL + " WHERE seq > ? AND seq <= ? ORDER BY seq",
+            arguments: [previous.seq, upTo])
         while let row = try rows.next() {
-            let fields = EventChain.Fields(
-                seq: row[0], tenant: row[1], run: row[2], occurredAt: row[3], recordedAt: row[4],
-                kind: row[5], subject: row[6], payload: row[7])
-            let prevHash: String = row[8]
-            let hash: String = row[9]
+            let event = StoredEvent(row: row)
+            let (fields, prevHash, hash) = (event.fields, event.prevHash, event.hash)
             let name = "event \(fields.seq) (\(fields.kind) \(fields.subject))"
             let format = formats.eventFormat(fields.seq)
             if fields.seq != previous.seq + 1 {
@@ -252,24 +246,17 @@ enum ChainCheck {
         _ db: Database, _ trusted: (seq: Int64, hash: String), formats: LedgerFormats, into report: inout VerifyReport
     ) throws -> Bool {
         guard
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT seq, tenant, run, occurred_at, recorded_at, kind, subject, payload, prev_hash, hash
-                    FROM events WHERE seq = ?
-                    """, arguments: [trusted.seq])
+            let event = try Row.fetchOne(db, sql: StoredEvent.selectSQL + " WHERE seq = ?", arguments: [trusted.seq])
+                .map(StoredEvent.init(row:))
         else {
             report.problems.append(
                 "head \(trusted.seq):\(trusted.hash) is gone: the ledger has no event \(trusted.seq) (its chain was cut or "
                     + "replaced); run the full verify")
             return false
         }
-        let fields = EventChain.Fields(
-            seq: row[0], tenant: row[1], run: row[2], occurredAt: row[3], recordedAt: row[4], kind: row[5],
-            subject: row[6], payload: row[7])
-        let stored: String = row[9]
-        guard stored == trusted.hash,
-            EventChain.hash(prev: row[8], fields, format: formats.eventFormat(trusted.seq)) == trusted.hash
+        guard event.hash == trusted.hash,
+            EventChain.hash(prev: event.prevHash, event.fields, format: formats.eventFormat(trusted.seq))
+                == trusted.hash
         else {
             report.problems.append(
                 "head \(trusted.seq):\(trusted.hash) is gone: event \(trusted.seq) no longer hashes to it (the history up "
