@@ -57,7 +57,7 @@ public struct MDEPages<Item: Sendable>: AsyncSequence, Sendable {
         var skip = 0
         var index = 0
         var finished = false
-        var seenIDs: Set<String> = []
+        var seenIDs = SeenIDs()
         var requestedURLs: Set<String> = []
 
         init(pages: MDEPages) {
@@ -89,7 +89,7 @@ public struct MDEPages<Item: Sendable>: AsyncSequence, Sendable {
             for (offset, value) in values.enumerated() {
                 do {
                     let item = try pages.decode(value)
-                    if seenIDs.insert(pages.id(item)).inserted {
+                    if seenIDs.insert(pages.id(item)) {
                         items.append(item)
                         if let texts { rawTexts.append(texts[offset]) }
                     }
