@@ -85,9 +85,11 @@ struct ExceptionAddCommand: ParsableCommand {
 
     func run() throws {
         let person = try Requester.resolve(requestedBy, env: ProcessInfo.processInfo.environment, required: true)
-        let added = try ledger.open().addException(
+        let opened = try ledger.open()
+        let added = try opened.addException(
             device: device, state: DeviceState(rawValue: state)!, reason: reason, until: until, from: from,
             approvedBy: approvedBy, by: person, tenant: TenantSelection(name: tenant))
+        ledger.keepAnswers(opened)
         let x = added.exception
         print(
             ErrorText.display(
@@ -192,7 +194,9 @@ struct ExceptionRevokeCommand: ParsableCommand {
 
     func run() throws {
         let person = try Requester.resolve(requestedBy, env: ProcessInfo.processInfo.environment, required: true)
-        let x = try ledger.open().revokeException(id, reason: reason, by: person)
+        let opened = try ledger.open()
+        let x = try opened.revokeException(id, reason: reason, by: person)
+        ledger.keepAnswers(opened)
         print(
             ErrorText.display(
                 "exception \(x.id) for \(x.machineId) (\(x.state)) revoked at \(x.revokedAt ?? "-") by \(person): "

@@ -23,6 +23,18 @@ struct LedgerOptions: ParsableArguments {
         warned(try Ledger.openForQuestions(path: path, allowPending: allowPending, clock: TestClock.ledger))
     }
 
+    /// Keeps the default answer current after a command recorded something (`Ledger.keepAnswers`). What was
+    /// recorded stands if this fails, so it is a warning: questions work the answer out from history meanwhile.
+    func keepAnswers(_ ledger: Ledger) {
+        do {
+            try ledger.keepAnswers()
+        } catch {
+            printError(
+                "warning: the answers for questions were not kept (\(error)); questions work them out from history "
+                    + "until the next command that records something")
+        }
+    }
+
     /// Prints the ledger's warnings (a file other users may read) on standard error.
     func warned(_ ledger: Ledger) -> Ledger {
         for warning in ledger.warnings { printError("warning: \(warning)") }

@@ -55,7 +55,9 @@ struct ImportRunOptions: ParsableArguments {
         // Read and check every file before the ledger is even opened: a bad file changes nothing, not even by
         // creating an empty ledger.
         let batch = try importer.load()
-        let outcome = try await importer.commit(batch, to: try ledger.open(create: true))
+        let opened = try ledger.open(create: true)
+        let outcome = try await importer.commit(batch, to: opened)
+        ledger.keepAnswers(opened)
         print(outcome.summary.text.split(separator: "\n").filter { !$0.hasPrefix("  api:") }.joined(separator: "\n"))
         for file in outcome.files {
             print("  file: \(file.path) (\(file.format), \(kind.count(file.items)), sha256 \(file.sha256))")

@@ -50,6 +50,7 @@ struct ImportRetiredCommand: ParsableCommand {
         let opened = try ledger.open()
         let summary = try opened.importRetirements(
             path: file, tenant: TenantSelection(name: tenant), limits: limits.inputLimits, retiredOn: retiredOn)
+        ledger.keepAnswers(opened)
         print(
             "import run \(summary.run) for tenant \(summary.tenant): \(summary.rows) retirements read, "
                 + "\(summary.recorded) recorded, \(summary.unchanged) unchanged; "

@@ -25,5 +25,7 @@ struct InitCommand: ParsableCommand {
         let count = try opened.migrationStatus().count
         print("ledger \(opened.path) at schema version \(try opened.schemaVersion()) (\(count) migrations applied)")
         if !applied.isEmpty { print("applied now: \(applied.joined(separator: ", "))") }
+        // A migration that changes the views makes the kept answer stale: keep it again, once, here.
+        ledger.keepAnswers(opened)
     }
 }

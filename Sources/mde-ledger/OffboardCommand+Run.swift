@@ -128,6 +128,7 @@ struct OutboxCLI {
         interrupt.cancel()
         progress.finish()
         try? await httpClient.shutdown()
+        ledger.keepAnswers(opened)
         guard let summary else { return }
         print(OutboxText.summary(summary), terminator: "")
         let stillOpen = summary.devices.filter(\.step.isOpen)

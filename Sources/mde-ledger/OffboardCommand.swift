@@ -226,9 +226,11 @@ struct OffboardCommand: AsyncParsableCommand {
         }
         if let recordManual {
             let person = try Requester.resolve(requestedBy, env: ProcessInfo.processInfo.environment, required: true)
-            let recorded = try ledger.open().recordManualOffboard(
+            let opened = try ledger.open()
+            let recorded = try opened.recordManualOffboard(
                 device: recordManual, evidence: evidence ?? "", offboardedAt: offboardedAt, by: person,
                 tenant: TenantSelection(name: api.tenant))
+            ledger.keepAnswers(opened)
             print(
                 ErrorText.display(
                     "run \(recorded.run) for tenant \(recorded.tenant): recorded \(recorded.actionId), the offboarding of "

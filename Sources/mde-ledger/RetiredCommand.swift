@@ -108,8 +108,10 @@ struct RetiredWithdrawCommand: ParsableCommand {
 
     func run() throws {
         let person = try Requester.resolve(requestedBy, env: ProcessInfo.processInfo.environment, required: true)
-        let summary = try ledger.open().withdrawRetirements(
+        let opened = try ledger.open()
+        let summary = try opened.withdrawRetirements(
             devices, reason: reason, by: person, tenant: TenantSelection(name: tenant))
+        ledger.keepAnswers(opened)
         print(
             "run \(summary.run) for tenant \(summary.tenant): withdrew the retirement of \(summary.withdrawn.count) "
                 + "device\(summary.withdrawn.count == 1 ? "" : "s") (\(summary.withdrawn.joined(separator: ", "))), "

@@ -128,6 +128,7 @@ struct SyncCommand: AsyncParsableCommand {
                 throw error
             }
         }
+        ledger.keepAnswers(opened)
         try? await httpClient.shutdown()
     }
 }

@@ -84,7 +84,9 @@ struct TenantAddCommand: ParsableCommand {
             api: TenantAPISettings(
                 region: region, baseURL: baseURL, tokenURL: tokenURL, cloud: cloud, scope: scope),
             settings: settings)
-        let record = try ledger.open(create: true).addTenant(new)
+        let opened = try ledger.open(create: true)
+        let record = try opened.addTenant(new)
+        ledger.keepAnswers(opened)
         let variables = TenantSecrets.variables(for: record.name)
         print("tenant \(record.name) added")
         print("  secret: \(variables.secret) or \(variables.file), else AZURE_CLIENT_SECRET")

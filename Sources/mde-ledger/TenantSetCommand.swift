@@ -52,7 +52,9 @@ struct TenantSetCommand: ParsableCommand {
 
     func run() throws {
         let when = effective.flatMap(UTCTime.parse).map(UTCTime.format)
-        let old = try ledger.open().setTenant(name, key: key, value: value, effectiveAt: when)
+        let opened = try ledger.open()
+        let old = try opened.setTenant(name, key: key, value: value, effectiveAt: when)
+        ledger.keepAnswers(opened)
         print("tenant \(name): \(key) \(old) → \(value)" + (when.map { " (in force from \($0))" } ?? ""))
     }
 }

@@ -44,8 +44,11 @@ enum LifecycleViews {
 
     /// Sets the times the views answer for (empty: each tenant's latest committed run), and what they may know:
     /// facts recorded at or before event `knownSeq` (nil: the latest head). The views answer for every device.
-    static func setPoints(_ db: Database, _ points: [String], knownSeq: Int64? = nil) throws {
+    /// - Parameter useKept: let `device_states` and `physical_devices` read the kept answers when they answer this
+    ///   question (the default one, while they are current; `KeptAnswers`); false works them out from history.
+    static func setPoints(_ db: Database, _ points: [String], knownSeq: Int64? = nil, useKept: Bool = true) throws {
         try install(db)
+        try answerFromKept(db, useKept && points.isEmpty && KeptAnswers.current(db, knownSeq: knownSeq))
         try setDevices(db, [])
         try db.execute(sql: "DELETE FROM temp.lifecycle_known_at")
         if let knownSeq {
@@ -55,6 +58,26 @@ enum LifecycleViews {
         try db.execute(sql: "DELETE FROM temp.lifecycle_as_of")
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.lifecycle_as_of (as_of) VALUES (?)")
         for point in points { try insert.execute(arguments: [point]) }
+    }
+
+    /// The views the kept answers stand in for, and the views that read them (migration 0016).
+    private static let keptStandIns = [
+        ("device_states", "kept_device_states"), ("physical_devices", "kept_physical_devices"),
+    ]
+
+    /// Points this connection's `device_states` and `physical_devices` at the kept answers, or back at the rules.
+    /// Views are looked up by name when a statement is prepared, so every view and report reading them follows.
+    private static func answerFromKept(_ db: Database, _ kept: Bool) throws {
+        let now = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_temp_master WHERE name = 'device_states'")
+        guard (now?.hasSuffix("FROM kept_device_states") == true) != kept else { return }
+        for (name, standIn) in keptStandIns {
+            try db.execute(sql: "DROP VIEW IF EXISTS temp.\(name)")
+            if kept {
+                try db.execute(sql: "CREATE TEMP VIEW \(name) AS SELECT * FROM \(standIn)")
+            } else if let view = bundled.first(where: { $0.name == name }) {
+                try db.execute(sql: "CREATE TEMP VIEW " + view.sql.dropFirst("CREATE VIEW ".count))
+            }
+        }
     }
 
     /// Limits the views to the devices with these machine ids (empty: every device), so that a question about one

@@ -38,7 +38,7 @@ extension Ledger {
         head expectedHead: (seq: Int64, hash: String)? = nil, quick: Bool = false,
         since trusted: (seq: Int64, hash: String)? = nil
     ) throws -> VerifyReport {
-        try dbQueue.read { db in
+        var report = try dbQueue.read { db in
             var report = VerifyReport()
             report.since = trusted.map { "\($0.seq):\($0.hash)" }
             guard try db.tableExists("schema_migrations") else {
@@ -118,6 +118,14 @@ extension Ledger {
             }
             return report
         }
+        // The answers questions read by default, against the rules worked out again (TEMP tables: not `read`).
+        try dbQueue.inDatabase { db in
+            try db.inTransaction(.deferred) {
+                try KeptAnswers.check(db, into: &report)
+                return .commit
+            }
+        }
+        return report
     }
 }
 
