@@ -80,12 +80,21 @@ import Testing
         try ledger.keepAnswers()
         let computed = try ledger.deviceStates(tenant: nil, asOf: nil)
         let device = try #require(computed.first { $0.state == .active })
+        let later = UTCTime.format(LifecycleAgreementTests.o2.addingTimeInterval(60))
+        let atLater = try ledger.deviceStates(tenant: nil, asOf: later)
         try edit(ledger, "UPDATE kept_answers SET state = 'inactive' WHERE machine_id = ?", [device.id])
         // Read: the edited row is what the default question answers (and `verify` catches it, below).
         #expect(try ledger.deviceStates(tenant: nil, asOf: nil).first { $0.id == device.id }?.state == .inactive)
-        // Any other question works the answer out: an explicit as-of time, even the latest run's.
+        // The latest run's time named explicitly (as the reports name it) is the same question; any other time is
+        // worked out from history.
         let latest = UTCTime.format(LifecycleAgreementTests.o2)
-        #expect(try ledger.deviceStates(tenant: nil, asOf: latest).first { $0.id == device.id }?.state == .active)
+        #expect(try ledger.deviceStates(tenant: nil, asOf: latest).first { $0.id == device.id }?.state == .inactive)
+        #expect(try ledger.deviceStates(tenant: nil, asOf: later) == atLater)
+        let head = try await ledger.dbQueue.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0 }
+        let earlier = KnownAt(seq: head - 1, hash: "")
+        #expect(
+            try ledger.deviceStates(tenant: nil, asOf: nil, knownAt: earlier).first { $0.id == device.id }?.state
+                == .active)
 
         // A kept answer of another schema is not read.
         try edit(ledger, "UPDATE kept_answers_head SET schema = schema - 1")

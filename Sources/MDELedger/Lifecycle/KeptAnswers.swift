@@ -11,19 +11,22 @@ enum KeptAnswers {
     /// The schema the kept rows must have been worked out with: this binary's latest migration.
     static var schema: Int { Migration.bundled.last?.version ?? 0 }
 
-    /// Whether the kept rows answer the default question now (`knownSeq` nil or the head itself).
-    static func current(_ db: Database, knownSeq: Int64?) throws -> Bool {
+    /// Whether the kept rows answer a question now: as of each tenant's latest run (`points` empty) or the one time
+    /// every kept row is for, knowing everything (`knownSeq` nil or the head itself).
+    static func current(_ db: Database, points: [String] = [], knownSeq: Int64?) throws -> Bool {
         guard try db.tableExists("kept_answers_head", in: "main"),
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT h.head_seq, h.schema, (SELECT COALESCE(max(seq), 0) FROM events) AS ledger_head
+                    SELECT h.head_seq, h.schema, h.as_of, (SELECT COALESCE(max(seq), 0) FROM events) AS ledger_head
                     FROM main.kept_answers_head h
                     """)
         else { return false }
         let head: Int64 = row["head_seq"]
         let ledgerHead: Int64 = row["ledger_head"]
+        let asOf: String? = row["as_of"]
         return head == ledgerHead && row["schema"] as Int == schema && (knownSeq == nil || knownSeq == head)
+            && (points.isEmpty || (points.count == 1 && points[0] == asOf))
     }
 
     /// Works the answer out again and keeps it, unless the kept one is current. Returns whether it wrote.
@@ -39,8 +42,10 @@ enum KeptAnswers {
         // The view's own query: the kept rows cannot follow rules of their own.
         try db.execute(sql: "INSERT INTO main.kept_answers SELECT * FROM physical_devices")
         try db.execute(
-            sql: "INSERT INTO main.kept_answers_head (one, head_seq, schema, kept_at) VALUES (1, ?, ?, ?)",
-            arguments: [head, schema, now])
+            sql: """
+                INSERT INTO main.kept_answers_head (one, head_seq, schema, as_of, kept_at)
+                SELECT 1, ?, ?, CASE WHEN count(DISTINCT as_of) = 1 THEN min(as_of) END, ? FROM main.kept_answers
+                """, arguments: [head, schema, now])
         return true
     }
 

@@ -45,10 +45,10 @@ enum LifecycleViews {
     /// Sets the times the views answer for (empty: each tenant's latest committed run), and what they may know:
     /// facts recorded at or before event `knownSeq` (nil: the latest head). The views answer for every device.
     /// - Parameter useKept: let `device_states` and `physical_devices` read the kept answers when they answer this
-    ///   question (the default one, while they are current; `KeptAnswers`); false works them out from history.
+    ///   question (the latest run's, while they are current; `KeptAnswers`); false works them out from history.
     static func setPoints(_ db: Database, _ points: [String], knownSeq: Int64? = nil, useKept: Bool = true) throws {
         try install(db)
-        try answerFromKept(db, useKept && points.isEmpty && KeptAnswers.current(db, knownSeq: knownSeq))
+        try answerFromKept(db, useKept && KeptAnswers.current(db, points: points, knownSeq: knownSeq))
         try setDevices(db, [])
         try db.execute(sql: "DELETE FROM temp.lifecycle_known_at")
         if let knownSeq {
