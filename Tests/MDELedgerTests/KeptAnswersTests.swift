@@ -90,7 +90,8 @@ import Testing
         let latest = UTCTime.format(LifecycleAgreementTests.o2)
         #expect(try ledger.deviceStates(tenant: nil, asOf: latest).first { $0.id == device.id }?.state == .inactive)
         #expect(try ledger.deviceStates(tenant: nil, asOf: later) == atLater)
-        let head = try await ledger.dbQueue.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0 }
+        let head = try await ledger.dbQueue.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+        }
         let earlier = KnownAt(seq: head - 1, hash: "")
         #expect(
             try ledger.deviceStates(tenant: nil, asOf: nil, knownAt: earlier).first { $0.id == device.id }?.state
