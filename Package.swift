@@ -69,6 +69,8 @@ let package = Package(
             dependencies: [
                 "MDEAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // sqlite3_txn_state: kept answers are never read inside a write transaction.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Logging", package: "swift-log"),

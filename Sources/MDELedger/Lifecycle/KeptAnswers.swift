@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The lifecycle answer at the ledger's head, kept in `kept_answers` so the default question reads it instead of
 /// evaluating every device's rules (migration 0016).
@@ -13,8 +14,11 @@ enum KeptAnswers {
 
     /// Whether the kept rows answer a question now: as of each tenant's latest run (`points` empty) or the one time
     /// every kept row is for, knowing everything (`knownSeq` nil or the head itself).
+    /// Never inside a write transaction: rows it has written are not chained yet, so the head would not show them
+    /// (a commit judges its own devices' new states from the rules, not from the answer before it).
     static func current(_ db: Database, points: [String] = [], knownSeq: Int64?) throws -> Bool {
-        guard try db.tableExists("kept_answers_head", in: "main"),
+        guard sqlite3_txn_state(db.sqliteConnection, "main") != SQLITE_TXN_WRITE,
+            try db.tableExists("kept_answers_head", in: "main"),
             let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -29,11 +33,19 @@ enum KeptAnswers {
             && (points.isEmpty || (points.count == 1 && points[0] == asOf))
     }
 
+    /// Whether the kept rows were worked out at the ledger's head by this schema (whatever the transaction).
+    private static func isCurrentHead(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT h.head_seq = (SELECT COALESCE(max(seq), 0) FROM events) AND h.schema = ?
+                FROM main.kept_answers_head h
+                """, arguments: [schema]) ?? false
+    }
+
     /// Works the answer out again and keeps it, unless the kept one is current. Returns whether it wrote.
     static func refresh(_ db: Database, now: String) throws -> Bool {
-        guard try db.tableExists("kept_answers_head", in: "main"), try !current(db, knownSeq: nil) else {
-            return false
-        }
+        guard try db.tableExists("kept_answers_head", in: "main"), try !isCurrentHead(db) else { return false }
         try LifecycleViews.setPoints(db, [], useKept: false)
         defer { try? LifecycleViews.setPoints(db, []) }
         let head = try Int64.fetchOne(db, sql: "SELECT COALESCE(max(seq), 0) FROM events") ?? 0
@@ -85,11 +97,12 @@ enum KeptAnswers {
                     LIMIT 1
                     """)
             report.problems.append(
-                "kept_answers (the answers kept at head \(head)) differ from the lifecycle views worked out again: "
-                    + "\(extra) kept row(s) the views do not give, \(missing) row(s) of the views not kept"
-                    + (example.map { " (device \($0))" } ?? "")
-                    + "; they were edited: run DELETE FROM kept_answers_head, and the next command that records "
-                    + "something writes them again")
+                "kept_answers (the answers kept at head \(head)) differ from the lifecycle views worked out again "
+                    + "from history: \(extra) kept row(s) the views do not give, \(missing) row(s) of the views not "
+                    + "kept" + (example.map { " (device \($0))" } ?? "")
+                    + "; either they or the history behind them were edited: the full verify (without --since) "
+                    + "names an edit of history; if it names none, run DELETE FROM kept_answers_head, and the next "
+                    + "command that records something writes them again")
         }
     }
 }
