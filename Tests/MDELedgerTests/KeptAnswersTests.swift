@@ -138,4 +138,21 @@ import Testing
         #expect(try ledger.keepAnswers())
         #expect(try ledger.verify(quick: true).ok)
     }
+    /// A commit judges its devices' new states from its own rows, never from the answer kept before it: a second
+    /// tenant's first run, at the time the kept rows are for, records the same transitions with and without them.
+    @Test func aCommitJudgesItsOwnRowsNotTheKeptAnswer() async throws {
+        var transitions: [Int] = []
+        for keep in [false, true] {
+            let folder = try TemporaryFolder()
+            let (ledger, _) = try await ledger(in: folder)
+            _ = try ledger.addTenant(NewTenant(name: "second"))
+            if keep { #expect(try ledger.keepAnswers()) }
+            let devices = LifecycleAgreementTests.generate(count: 40, seed: 23)
+            let summary = try await LedgerFixtures.commit(
+                ledger, machines: devices.map { try LifecycleAgreementTests.machine($0, lastSeen: $0.lastSeen2) },
+                observedAt: UTCTime.format(LifecycleAgreementTests.o2), tenant: "second")
+            transitions.append(summary.lifecycleTransitions)
+        }
+        #expect(transitions[0] > 0 && transitions[1] == transitions[0], "\(transitions)")
+    }
 }
