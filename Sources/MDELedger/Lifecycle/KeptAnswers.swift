@@ -12,40 +12,34 @@ enum KeptAnswers {
     /// The schema the kept rows must have been worked out with: this binary's latest migration.
     static var schema: Int { Migration.bundled.last?.version ?? 0 }
 
+    /// The kept head: its seq and common as-of, and whether it is the ledger's head under this binary's schema.
+    private static func head(_ db: Database) throws -> (seq: Int64, schema: Int, asOf: String?, current: Bool)? {
+        guard try db.tableExists("kept_answers_head", in: "main"),
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT head_seq, schema, as_of,
+                        head_seq = (SELECT COALESCE(max(seq), 0) FROM events) AND schema = ? AS current
+                    FROM main.kept_answers_head
+                    """, arguments: [schema])
+        else { return nil }
+        return (row["head_seq"], row["schema"], row["as_of"], row["current"])
+    }
+
     /// Whether the kept rows answer a question now: as of each tenant's latest run (`points` empty) or the one time
     /// every kept row is for, knowing everything (`knownSeq` nil or the head itself).
     /// Never inside a write transaction: rows it has written are not chained yet, so the head would not show them
     /// (a commit judges its own devices' new states from the rules, not from the answer before it).
     static func current(_ db: Database, points: [String] = [], knownSeq: Int64?) throws -> Bool {
-        guard sqlite3_txn_state(db.sqliteConnection, "main") != SQLITE_TXN_WRITE,
-            try db.tableExists("kept_answers_head", in: "main"),
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT h.head_seq, h.schema, h.as_of, (SELECT COALESCE(max(seq), 0) FROM events) AS ledger_head
-                    FROM main.kept_answers_head h
-                    """)
+        guard sqlite3_txn_state(db.sqliteConnection, "main") != SQLITE_TXN_WRITE, let head = try head(db),
+            head.current
         else { return false }
-        let head: Int64 = row["head_seq"]
-        let ledgerHead: Int64 = row["ledger_head"]
-        let asOf: String? = row["as_of"]
-        return head == ledgerHead && row["schema"] as Int == schema && (knownSeq == nil || knownSeq == head)
-            && (points.isEmpty || (points.count == 1 && points[0] == asOf))
-    }
-
-    /// Whether the kept rows were worked out at the ledger's head by this schema (whatever the transaction).
-    private static func isCurrentHead(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: """
-                SELECT h.head_seq = (SELECT COALESCE(max(seq), 0) FROM events) AND h.schema = ?
-                FROM main.kept_answers_head h
-                """, arguments: [schema]) ?? false
+        return (knownSeq == nil || knownSeq == head.seq) && (points.isEmpty || points == [head.asOf])
     }
 
     /// Works the answer out again and keeps it, unless the kept one is current. Returns whether it wrote.
     static func refresh(_ db: Database, now: String) throws -> Bool {
-        guard try db.tableExists("kept_answers_head", in: "main"), try !isCurrentHead(db) else { return false }
+        guard try db.tableExists("kept_answers_head", in: "main"), try head(db)?.current != true else { return false }
         try LifecycleViews.setPoints(db, [], useKept: false)
         defer { try? LifecycleViews.setPoints(db, []) }
         let head = try Int64.fetchOne(db, sql: "SELECT COALESCE(max(seq), 0) FROM events") ?? 0
@@ -65,8 +59,8 @@ enum KeptAnswers {
     /// A copy kept at an older head or schema is never read, so it is only noted.
     static func check(_ db: Database, into report: inout VerifyReport) throws {
         guard try db.tableExists("kept_answers_head", in: "main") else { return }
-        let kept = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.kept_answers") ?? 0
-        guard let row = try Row.fetchOne(db, sql: "SELECT head_seq, schema FROM main.kept_answers_head") else {
+        guard let head = try head(db) else {
+            let kept = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.kept_answers") ?? 0
             if kept > 0 {
                 report.notes.append(
                     "kept_answers holds \(kept) row(s) but kept_answers_head names no head: they are not read; the "
@@ -74,36 +68,37 @@ enum KeptAnswers {
             }
             return
         }
-        let head: Int64 = row["head_seq"]
-        guard try current(db, knownSeq: nil) else {
+        guard head.current else {
             report.notes.append(
-                "the kept answers (head \(head), schema \(row["schema"] as Int)) are older than the ledger and are "
-                    + "not read; the next command that records something works them out again")
+                "the kept answers (head \(head.seq), schema \(head.schema)) are older than the ledger and are not "
+                    + "read; the next command that records something works them out again")
             return
         }
+        // Worked out once (every device's rules), then compared both ways.
         try LifecycleViews.setPoints(db, [], useKept: false)
-        defer { try? LifecycleViews.setPoints(db, []) }
-        let missing = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM (SELECT * FROM physical_devices EXCEPT SELECT * FROM main.kept_answers)")
-        let extra = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM (SELECT * FROM main.kept_answers EXCEPT SELECT * FROM physical_devices)")
-        if let missing, let extra, missing + extra > 0 {
-            let example = try String.fetchOne(
-                db,
-                sql: """
-                    SELECT machine_id FROM (SELECT * FROM main.kept_answers EXCEPT SELECT * FROM physical_devices)
-                    UNION ALL
-                    SELECT machine_id FROM (SELECT * FROM physical_devices EXCEPT SELECT * FROM main.kept_answers)
-                    LIMIT 1
-                    """)
-            report.problems.append(
-                "kept_answers (the answers kept at head \(head)) differ from the lifecycle views worked out again "
-                    + "from history: \(extra) kept row(s) the views do not give, \(missing) row(s) of the views not "
-                    + "kept" + (example.map { " (device \($0))" } ?? "")
-                    + "; either they or the history behind them were edited: the full verify (without --since) "
-                    + "names an edit of history; if it names none, run DELETE FROM kept_answers_head, and the next "
-                    + "command that records something writes them again")
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.kept_answers_check")
+        try db.execute(sql: "CREATE TEMP TABLE kept_answers_check AS SELECT * FROM physical_devices")
+        defer {
+            try? db.execute(sql: "DROP TABLE IF EXISTS temp.kept_answers_check")
+            try? LifecycleViews.setPoints(db, [])
         }
+        let differences = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT 'extra' AS side, machine_id
+                FROM (SELECT * FROM main.kept_answers EXCEPT SELECT * FROM temp.kept_answers_check)
+                UNION ALL
+                SELECT 'missing', machine_id
+                FROM (SELECT * FROM temp.kept_answers_check EXCEPT SELECT * FROM main.kept_answers)
+                """)
+        guard let example: String = differences.first?["machine_id"] else { return }
+        let extra = differences.filter { $0["side"] == "extra" }.count
+        report.problems.append(
+            "kept_answers (the answers kept at head \(head.seq)) differ from the lifecycle views worked out again "
+                + "from history: \(extra) kept row(s) the views do not give, \(differences.count - extra) row(s) of "
+                + "the views not kept (device \(example)); either they or the history behind them were edited: the "
+                + "full verify (without --since) names an edit of history; if it names none, run DELETE FROM "
+                + "kept_answers_head, and the next command that records something writes them again")
     }
 }
 
