@@ -137,6 +137,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // sqlite3_stmt_status: how many rows a query reads, counted by SQLite rather than timed.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                // CSVOutputTests read what the report writer wrote with the same library's reader.
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .testTarget(
