@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "GraphAPI", targets: ["GraphAPI"]),
         .library(name: "MDELedger", targets: ["MDELedger"]),
         .library(name: "MDESimulator", targets: ["MDESimulator"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // Also AsyncHTTPClient's: its connection errors name a proxy that cannot be reached.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The PostgreSQL backend (issue 23): the wire protocol, a connection pool, prepared statements, COPY.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // What every Microsoft cloud API client shares: credentials and tokens (secret, certificate, workload and
@@ -76,6 +79,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The ledger on PostgreSQL: locations and TLS rules, the password file, the connection pool, and the
+        // migrations of migrations/postgres.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "MDELedger", "AzureAccess",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // A real HTTP server that speaks the MDE API over a simulated tenant. Deliberately does not
         // import MDEAPI: its JSON is written independently so client field-name mistakes fail tests.
         .target(
@@ -94,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "mde-ledger",
             dependencies: [
-                "MDEAPI", "GraphAPI", "MDELedger", "MDESimulator",
+                "MDEAPI", "GraphAPI", "MDELedger", "MDESimulator", "LedgerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -139,6 +153,13 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 // CSVOutputTests read what the report writer wrote with the same library's reader.
                 .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "LedgerPostgresTests",
+            dependencies: [
+                "LedgerPostgres", "MDELedger", "MDETestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

@@ -1,7 +1,8 @@
 import ArgumentParser
+import LedgerPostgres
 import MDELedger
 
-struct MigrateCommand: ParsableCommand {
+struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "List applied and pending migrations, without changing anything.",
@@ -19,10 +20,23 @@ struct MigrateCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let opened = try Ledger.open(
-            path: ledger.path, create: false, readOnly: true, allowPending: true, clock: TestClock.ledger)
-        for migration in try opened.migrationStatus() {
+    func run() async throws {
+        let status: [MigrationStatus]
+        if let location = try ledger.postgres {
+            let opened = try await PostgresLedger.open(location)
+            do {
+                status = try await opened.migrationStatus()
+            } catch {
+                await opened.close()
+                throw error
+            }
+            await opened.close()
+        } else {
+            let opened = try Ledger.open(
+                path: try ledger.path, create: false, readOnly: true, allowPending: true, clock: TestClock.ledger)
+            status = try opened.migrationStatus()
+        }
+        for migration in status {
             let when = migration.appliedAt.map { "applied \($0)" } ?? "pending"
             print("\(migration.name)  \(when)  sha256 \(migration.checksum.prefix(12))")
         }

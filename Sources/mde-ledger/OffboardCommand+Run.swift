@@ -26,7 +26,7 @@ struct OutboxCLI {
         requestedBy: String?, safety: OffboardSafety = OffboardSafety()
     ) async throws {
         // Lock before reading the selection: no other run may send or sync while this plan is made and sent.
-        let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: kind == .offboard ? "offboard" : "tag")
+        let lock = try LedgerLock.acquire(ledgerPath: try ledger.path, purpose: kind == .offboard ? "offboard" : "tag")
         let opened = try ledger.open()
         let env = ProcessInfo.processInfo.environment
         let connection = Result { try TenantConnection.resolve(ledger: opened, options: api, env: env) }

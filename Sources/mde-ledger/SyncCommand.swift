@@ -66,10 +66,10 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Lock before opening: a second sync is refused at once, even while the first one is committing.
-        let lock = try LedgerLock.acquire(ledgerPath: ledger.path, purpose: "sync")
+        let lock = try LedgerLock.acquire(ledgerPath: try ledger.path, purpose: "sync")
         // An existing ledger names the tenant's ids and endpoints; a missing one is created only once the
         // credentials are known to be there.
-        let existing = FileManager.default.fileExists(atPath: ledger.path) ? try ledger.open(create: true) : nil
+        let existing = FileManager.default.fileExists(atPath: try ledger.path) ? try ledger.open(create: true) : nil
         let connection = try TenantConnection.resolve(
             ledger: existing, options: api, env: ProcessInfo.processInfo.environment)
         let (credentials, endpoints) = (connection.credentials, connection.endpoints)

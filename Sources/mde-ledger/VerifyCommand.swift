@@ -57,7 +57,7 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let opened = ledger.warned(
-            try Ledger.open(path: ledger.path, readOnly: true, allowPending: true, clock: TestClock.ledger))
+            try Ledger.open(path: try ledger.path, readOnly: true, allowPending: true, clock: TestClock.ledger))
         let report = try opened.verify(
             head: head.flatMap(Self.parseHead), quick: quick, since: since.flatMap(Self.parseHead))
         if json {

@@ -31,12 +31,7 @@ struct Migrator {
     func status(_ db: Database) throws -> [MigrationStatus] {
         let applied = try appliedRows(db)
         try check(applied: applied)
-        return migrations.map { migration in
-            let row = applied.first { $0.version == migration.version }
-            return MigrationStatus(
-                name: migration.name, state: row == nil ? .pending : .applied,
-                appliedAt: row?.appliedAt, checksum: migration.checksum)
-        }
+        return Migration.status(applied: applied, of: migrations)
     }
 
     /// Applies every pending migration. Returns the names applied.
@@ -93,34 +88,15 @@ struct Migrator {
         try appliedRows(db).map(\.version).max() ?? 0
     }
 
-    private struct AppliedRow {
-        var version: Int
-        var name: String
-        var checksum: String
-        var appliedAt: String
-    }
-
-    private func appliedRows(_ db: Database) throws -> [AppliedRow] {
+    private func appliedRows(_ db: Database) throws -> [AppliedMigration] {
         guard try db.tableExists("schema_migrations") else { return [] }
         return try Row.fetchAll(
             db, sql: "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
         )
-        .map { AppliedRow(version: $0[0], name: $0[1], checksum: $0[2], appliedAt: $0[3]) }
+        .map { AppliedMigration(version: $0[0], name: $0[1], checksum: $0[2], appliedAt: $0[3]) }
     }
 
-    private func check(applied: [AppliedRow]) throws {
-        for row in applied {
-            guard let known = migrations.first(where: { $0.version == row.version }) else {
-                throw MigrationError(
-                    "the ledger has migration \(row.name), which this mde-ledger does not know; "
-                        + "use a newer mde-ledger with this ledger")
-            }
-            guard known.checksum == row.checksum else {
-                throw MigrationError(
-                    "migration \(row.name) was applied with checksum \(row.checksum.prefix(12))… but this "
-                        + "mde-ledger's file has \(known.checksum.prefix(12))…; released migrations must never be "
-                        + "edited — restore migrations/\(row.name).sql or use the mde-ledger that created the ledger")
-            }
-        }
+    private func check(applied: [AppliedMigration]) throws {
+        try Migration.check(applied: applied, against: migrations, folder: "migrations")
     }
 }
