@@ -160,6 +160,8 @@ let package = Package(
             dependencies: [
                 "LedgerPostgres", "MDELedger", "MDETestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // SchemaAgreementTests reads the SQLite ledger's own description of its tables.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
