@@ -86,6 +86,8 @@ let package = Package(
             dependencies: [
                 "MDELedger", "AzureAccess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // `copy` reads a SQLite ledger page by page.
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -166,7 +168,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["MDETestSupport", "GraphAPI", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "MDETestSupport", "GraphAPI", "LedgerPostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                // PostgresCopyCLITests writes the SQLite side of a copy in COPY's text form.
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
     ]
 )

@@ -10,6 +10,8 @@ public enum CopyText {
         case null
         case text(String)
         case integer(Int64)
+        /// A `bytea` value, written in PostgreSQL's hex form.
+        case bytes([UInt8])
     }
 
     /// Appends one row (its fields and the line break) to `buffer`.
@@ -20,10 +22,19 @@ public enum CopyText {
             case .null: buffer.writeStaticString("\\N")
             case .integer(let value): buffer.writeString(String(value))
             case .text(let value): appendEscaped(value, to: &buffer)
+            case .bytes(let value):
+                // `\x` starts bytea's hex form; COPY's own escaping doubles the backslash.
+                buffer.writeStaticString("\\\\x")
+                for byte in value {
+                    buffer.writeInteger(hexDigits[Int(byte >> 4)])
+                    buffer.writeInteger(hexDigits[Int(byte & 0x0F)])
+                }
             }
         }
         buffer.writeInteger(UInt8(ascii: "\n"))
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func appendEscaped(_ text: String, to buffer: inout ByteBuffer) {
         let utf8 = text.utf8

@@ -26,6 +26,7 @@ struct MDELedgerCommand: AsyncParsableCommand {
             InitCommand.self, MigrateCommand.self, SyncCommand.self, StatusCommand.self, DevicesCommand.self,
             ImportCommand.self, TenantCommand.self, VerifyCommand.self, SimulateCommand.self, ReportCommand.self,
             OffboardCommand.self, RetiredCommand.self, ExceptionCommand.self, TagCommand.self, DemoCommand.self,
+            CopyCommand.self,
         ]
     )
 }

@@ -23,7 +23,7 @@ import Testing
             Set([
                 "init", "migrate", "sync", "status", "devices", "import", "tenant", "verify", "simulate", "offboard",
                 "retired", "exception",
-                "tag", "report", "demo",
+                "tag", "report", "demo", "copy",
             ])
                 == Set(names), "\(names)")
     }

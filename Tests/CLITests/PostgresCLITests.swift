@@ -1,5 +1,8 @@
 import Foundation
+import GRDB
+import LedgerPostgres
 import MDETestSupport
+import NIOCore
 import Testing
 
 /// `--db postgresql://…` on the built binary against the test PostgreSQL server.
@@ -47,5 +50,55 @@ import Testing
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("use sslmode=require"), "\(result.stderr)")
+    }
+}
+
+/// `mde-ledger copy` from a synced SQLite ledger into PostgreSQL: every table byte for byte.
+@Suite struct PostgresCopyCLITests {
+    @Test func aSyncedLedgerArrivesRowForRowWithItsHead() async throws {
+        let folder = try TemporaryFolder()
+        let (db, trusted) = try await VerifySinceTests.ledger(folder)
+        let head = try await VerifySinceTests.head(db)
+        let database = try RunningPostgres.newDatabase()
+        let url = try PostgresCLITests.url(database)
+        let before = try await CLIRunner.run(["copy", "--from", db, "--to", url])
+        #expect(before.status == 1)
+        #expect(before.stderr.contains("pending migrations"), "\(before.stderr)")
+        #expect(try await CLIRunner.run(["init", "--db", url]).status == 0)
+        let copy = try await CLIRunner.run(["copy", "--from", db, "--to", url])
+        #expect(copy.status == 0, "\(copy.stderr)")
+        #expect(copy.stdout.contains("head: \(head)\n"))
+        #expect(head != trusted)
+        // Every table, in COPY's text form on both sides, ordered by its primary key.
+        let sqlite = try DatabaseQueue(path: db)
+        for table in SQLiteToPostgres.tables {
+            let (columns, key) = try await sqlite.read { db in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT name, pk FROM pragma_table_info(?) ORDER BY cid", arguments: [table])
+                return (
+                    rows.map { $0[0] as String },
+                    rows.filter { ($0[1] as Int) > 0 }.sorted { ($0[1] as Int) < ($1[1] as Int) }.map {
+                        $0[0] as String
+                    }
+                )
+            }
+            let select =
+                "SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(key.joined(separator: ", "))"
+            let expected = try await sqlite.read { db in
+                var buffer = ByteBuffer()
+                for row in try Row.fetchAll(db, sql: select) {
+                    CopyText.append((0..<columns.count).map { SQLiteToPostgres.field(row[$0]) }, to: &buffer)
+                }
+                return String(buffer: buffer)
+            }
+            let actual = try RunningPostgres.psql(database, "COPY (\(select)) TO STDOUT")
+            #expect(actual == expected, "\(table) differs after the copy")
+            if ["events", "machine_observations", "raw_documents", "device_sightings"].contains(table) {
+                #expect(!expected.isEmpty, "\(table) is empty in the synced ledger")
+            }
+        }
+        let again = try await CLIRunner.run(["copy", "--from", db, "--to", url])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already holds a ledger"), "\(again.stderr)")
     }
 }

@@ -21,13 +21,11 @@ import Testing
         }
         let ledger = try await PostgresLedger.open(location)
         defer { Task { await ledger.close() } }
-        let stream = AsyncStream<[CopyText.Field]> { continuation in
-            for row in rows { continuation.yield(row) }
-            continuation.finish()
-        }
+        var pages = [Array(rows.prefix(4)), Array(rows.dropFirst(4))]
         let count = try await ledger.withTenantLock(tenant: 1, purpose: "test") { connection in
-            try await PostgresLedger.copy(
-                into: "t", columns: ["id", "a", "b"], rows: stream, on: connection, logger: Self.logger)
+            try await PostgresLedger.copy(into: "t", columns: ["id", "a", "b"], on: connection, logger: Self.logger) {
+                pages.isEmpty ? nil : pages.removeFirst()
+            }
         }
         #expect(count == values.count)
         let back = try await ledger.withTenantLock(tenant: 1, purpose: "test") { connection in

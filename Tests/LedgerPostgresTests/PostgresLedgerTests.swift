@@ -152,4 +152,25 @@ import Testing
                 == "2,3\n")
         #expect(try RunningPostgres.psql(database, "SELECT string_agg(name, ',') FROM tenants", role: role) == "two\n")
     }
+
+    @Test func aStoredDocumentIsVisibleOnlyThroughARowTheAuditorMaySee() async throws {
+        let (database, suffix) = try await Self.ledgerWithRoles()
+        try RunningPostgres.psql(
+            database,
+            """
+            INSERT INTO sync_runs (id, tenant, kind, status, complete, started_at, finished_at, source)
+                VALUES (1, 1, 'import', 'committed', 1, 't', 't', 'x'), (2, 2, 'import', 'committed', 1, 't', 't', 'x');
+            INSERT INTO raw_documents VALUES (1, '\\x01', '{"id":"a"}'), (2, '\\x02', '{"id":"b"}');
+            INSERT INTO machine_observations (seq, tenant, machine_id, run, observed_at, present, machine_tags, document)
+                VALUES (1, 1, 'a', 1, 't', 1, '[]', 1), (2, 2, 'b', 2, 't', 1, '[]', 2);
+            """, role: "w_\(suffix)")
+        let seen = try RunningPostgres.psql(
+            database, "SELECT string_agg(body, ',') FROM raw_documents", role: "t_\(suffix)")
+        #expect(seen == "{\"id\":\"b\"}\n")
+        #expect(try RunningPostgres.psql(database, "SELECT count(*) FROM raw_documents", role: "a_\(suffix)") == "2\n")
+        let error = #expect(throws: PostgresUnavailable.self) {
+            try RunningPostgres.psql(database, "DELETE FROM raw_documents WHERE id = 1")
+        }
+        #expect(error?.description.contains("raw_documents are append-only") == true)
+    }
 }

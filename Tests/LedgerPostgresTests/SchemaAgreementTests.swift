@@ -37,13 +37,15 @@ import Testing
         #expect(tables.contains("events") && tables.contains("schema_migrations"))
         for table in tables {
             let expected = try await sqlite.read { db in
-                try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)", arguments: [table])
-                    .map { row in
-                        // INTEGER PRIMARY KEY is the rowid: never NULL although SQLite reports notnull = 0.
-                        Column(
-                            name: row[0], kind: Self.kind(sqlite: row[1]),
-                            notNull: (row[2] as Int) == 1 || (row[3] as Int) > 0, primaryKey: (row[3] as Int) > 0)
-                    }
+                try Row.fetchAll(
+                    db, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)", arguments: [table]
+                )
+                .map { row in
+                    // INTEGER PRIMARY KEY is the rowid: never NULL although SQLite reports notnull = 0.
+                    Column(
+                        name: row[0], kind: Self.kind(sqlite: row[1]),
+                        notNull: (row[2] as Int) == 1 || (row[3] as Int) > 0, primaryKey: (row[3] as Int) > 0)
+                }
             }
             #expect(!expected.isEmpty, "\(table) is in the PostgreSQL schema but not in SQLite's")
             let actual = try RunningPostgres.psql(
