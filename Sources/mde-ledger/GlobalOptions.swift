@@ -26,7 +26,7 @@ struct LedgerOptions: ParsableArguments {
             guard PostgresLocation.isPostgres(target) else { return target }
             throw CLIFailure(
                 message: "this command needs a SQLite ledger file, and the ledger given is a postgresql:// URL; "
-                    + "so far only 'mde-ledger init', 'mde-ledger migrate --list' and 'mde-ledger copy' work on PostgreSQL "
+                    + "so far only 'mde-ledger init', 'migrate --list', 'copy' and 'verify' work on PostgreSQL "
                     + "(docs/postgres.md)",
                 code: 64)
         }

@@ -97,6 +97,27 @@ import Testing
                 #expect(!expected.isEmpty, "\(table) is empty in the synced ledger")
             }
         }
+        // The heads an auditor holds from the SQLite ledger hold on the copy; the chain is walked with SQLite's rules.
+        for held in [head, trusted] {
+            let verify = try await CLIRunner.run(["verify", "--db", url, "--head", held])
+            #expect(verify.status == 0, "\(verify.stderr)")
+            #expect(verify.stdout.contains("head: \(head)\n"), "\(verify.stdout)")
+            #expect(verify.stdout.contains("ok: the event chain verifies and still holds head \(held)"))
+            #expect(
+                verify.stdout.contains("note: on PostgreSQL, verify checks the migrations and the event chain only"))
+        }
+        // A superuser can switch the triggers off and edit a row; the chain names the event.
+        let edited = try RunningPostgres.psql(
+            database,
+            "ALTER TABLE events DISABLE TRIGGER USER; "
+                + "UPDATE events SET occurred_at = '2020-01-01T00:00:00Z' WHERE seq = 3 RETURNING seq")
+        #expect(edited.hasPrefix("3"))
+        let tampered = try await CLIRunner.run(["verify", "--db", url])
+        #expect(tampered.status == 1)
+        #expect(tampered.stderr.contains("first broken link: event 3 "), "\(tampered.stderr)")
+        #expect(tampered.stderr.contains("was altered"), "\(tampered.stderr)")
+        let since = try await CLIRunner.run(["verify", "--db", url, "--since", trusted])
+        #expect(since.status == 64, "\(since.stderr)")
         let again = try await CLIRunner.run(["copy", "--from", db, "--to", url])
         #expect(again.status == 1)
         #expect(again.stderr.contains("already holds a ledger"), "\(again.stderr)")

@@ -27,6 +27,16 @@ public enum EventChain {
         public var kind: String
         public var subject: String
         public var payload: String
+
+        public init(
+            seq: Int64, tenant: Int64?, run: Int64?, occurredAt: String, recordedAt: String, kind: String,
+            subject: String, payload: String
+        ) {
+            (self.seq, self.tenant, self.run, self.occurredAt, self.recordedAt) = (
+                seq, tenant, run, occurredAt, recordedAt
+            )
+            (self.kind, self.subject, self.payload) = (kind, subject, payload)
+        }
     }
 
     /// The canonical envelope text of one event in the given format.

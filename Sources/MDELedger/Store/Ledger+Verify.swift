@@ -21,6 +21,8 @@ public struct VerifyReport: Sendable, Codable {
     public var notes: [String] = []
     public var ok: Bool { problems.isEmpty }
 
+    public init() {}
+
     /// `seq:hash` as `verify --head` takes it.
     public var head: String { "\(headSeq):\(headHash)" }
 }
@@ -219,33 +221,17 @@ enum ChainCheck {
         let rows = try Row.fetchCursor(
             db, sql: StoredEvent.selectSQL + " WHERE seq > ? AND seq <= ? ORDER BY seq",
             arguments: [previous.seq, upTo])
+        var walk = ChainWalk(firstV2Event: formats.firstV2Event, from: previous)
         while let row = try rows.next() {
             let event = StoredEvent(row: row)
-            let (fields, prevHash, hash) = (event.fields, event.prevHash, event.hash)
-            let name = "event \(fields.seq) (\(fields.kind) \(fields.subject))"
-            let format = formats.eventFormat(fields.seq)
-            if fields.seq != previous.seq + 1 {
-                report.problems.append(
-                    "first broken link: events \(previous.seq + 1)…\(fields.seq - 1) are missing before \(name)")
+            if let problem = walk.next(event.fields, prevHash: event.prevHash, hash: event.hash) {
+                report.problems.append(problem)
                 return
             }
-            if prevHash != previous.hash {
-                report.problems.append("first broken link: \(name) does not chain to event \(previous.seq)")
-                return
-            }
-            if EventChain.hash(prev: prevHash, fields, format: format) != hash {
-                report.problems.append("first broken link: \(name) was altered; its hash does not match its contents")
-                return
-            }
-            if format >= 2, (try? JSONValue.parse(fields.payload).canonicalText()) != fields.payload {
-                report.problems.append("\(name): its payload is not RFC 8785 canonical JSON")
-                return
-            }
-            previous = (fields.seq, hash)
-            report.eventsChecked += 1
         }
-        report.headSeq = previous.seq
-        report.headHash = previous.hash
+        report.eventsChecked += walk.checked
+        report.headSeq = walk.head.seq
+        report.headHash = walk.head.hash
     }
 
     /// The trusted head's event is still in the ledger and still hashes, from its own fields and link, to the hash
