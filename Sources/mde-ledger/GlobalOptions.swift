@@ -8,7 +8,7 @@ struct LedgerOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The ledger file, or a postgresql:// URL for 'init' and 'migrate --list' (docs/postgres.md).",
+            "The ledger file, or a postgresql:// URL for 'init', 'migrate --list' and 'verify' (docs/postgres.md).",
             valueName: "path"))
     var db: String?
 
