@@ -52,14 +52,8 @@ extension PostgresLedger {
                 let found = try await connection.query(
                     "SELECT hash FROM events WHERE seq = \(expectedHead.seq)", logger: logger
                 ).collect().first?.decode(String.self)
-                if found == nil {
-                    report.problems.append(
-                        "head \(expectedHead.seq):\(expectedHead.hash) is gone: the ledger has no event "
-                            + "\(expectedHead.seq) (its chain was cut or replaced)")
-                } else if found != expectedHead.hash {
-                    report.problems.append(
-                        "head \(expectedHead.seq):\(expectedHead.hash) is gone: event \(expectedHead.seq) now has hash "
-                            + "\(found!) (the history up to it was rewritten)")
+                if let problem = ChainWalk.headProblem(expected: expectedHead, found: found) {
+                    report.problems.append(problem)
                 }
             }
         }

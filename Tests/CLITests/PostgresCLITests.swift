@@ -106,6 +106,11 @@ import Testing
             #expect(
                 verify.stdout.contains("note: on PostgreSQL, verify checks the migrations and the event chain only"))
         }
+        let cut = try await CLIRunner.run([
+            "verify", "--db", url, "--head", "999999:" + String(repeating: "a", count: 64),
+        ])
+        #expect(cut.status == 1)
+        #expect(cut.stderr.contains("is gone: the ledger has no event 999999"), "\(cut.stderr)")
         // A superuser can switch the triggers off and edit a row; the chain names the event.
         let edited = try RunningPostgres.psql(
             database,

@@ -37,4 +37,18 @@ public struct ChainWalk: Sendable {
         checked += 1
         return nil
     }
+
+    /// What is wrong with an earlier head (`verify --head`) given the hash the ledger now holds at its seq (nil: no
+    /// such event), or nil when the ledger still holds it.
+    public static func headProblem(expected: (seq: Int64, hash: String), found: String?) -> String? {
+        guard let found else {
+            return "head \(expected.seq):\(expected.hash) is gone: the ledger has no event \(expected.seq) (its chain "
+                + "was cut or replaced)"
+        }
+        guard found == expected.hash else {
+            return "head \(expected.seq):\(expected.hash) is gone: event \(expected.seq) now has hash \(found) (the "
+                + "history up to it was rewritten)"
+        }
+        return nil
+    }
 }

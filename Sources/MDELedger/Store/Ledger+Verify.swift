@@ -77,14 +77,8 @@ extension Ledger {
             if let expectedHead {
                 let found = try String.fetchOne(
                     db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [expectedHead.seq])
-                if found == nil {
-                    report.problems.append(
-                        "head \(expectedHead.seq):\(expectedHead.hash) is gone: the ledger has no event \(expectedHead.seq)"
-                            + " (its chain was cut or replaced)")
-                } else if found != expectedHead.hash {
-                    report.problems.append(
-                        "head \(expectedHead.seq):\(expectedHead.hash) is gone: event \(expectedHead.seq) now has hash "
-                            + "\(found!) (the history up to it was rewritten)")
+                if let problem = ChainWalk.headProblem(expected: expectedHead, found: found) {
+                    report.problems.append(problem)
                 }
                 if let reshape = formats.reshapeEvent, reshape > expectedHead.seq {
                     report.notes.append(
