@@ -38,6 +38,21 @@ public final class PostgresLedger: Sendable {
         return PostgresLedger(location: location, client: PostgresClient(configuration: configuration), logger: logger)
     }
 
+    /// Opens `location`, runs `body` with the ledger and closes it again, whether `body` returns or throws.
+    public static func using<Result: Sendable>(
+        _ location: PostgresLocation, _ body: (PostgresLedger) async throws -> Result
+    ) async throws -> Result {
+        let ledger = try await open(location)
+        do {
+            let result = try await body(ledger)
+            await ledger.close()
+            return result
+        } catch {
+            await ledger.close()
+            throw error
+        }
+    }
+
     private init(location: PostgresLocation, client: PostgresClient, logger: Logger) {
         self.location = location
         self.client = client

@@ -36,19 +36,12 @@ struct CopyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try await PostgresLedger.open(try PostgresLocation.parse(to))
-        let summary: SQLiteToPostgres.Summary
-        do {
-            summary = try await SQLiteToPostgres.copy(from: from, to: target)
-        } catch {
-            await target.close()
-            throw error
-        }
-        await target.close()
+        let location = try PostgresLocation.parse(to)
+        let summary = try await PostgresLedger.using(location) { try await SQLiteToPostgres.copy(from: from, to: $0) }
         for (table, rows) in summary.counts where rows > 0 {
             print("\(table): \(rows) rows")
         }
-        print("copied \(from) to \(target.location.description)")
+        print("copied \(from) to \(location.description)")
         print("head: \(summary.head)")
     }
 }

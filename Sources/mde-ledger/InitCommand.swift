@@ -38,16 +38,9 @@ struct InitCommand: AsyncParsableCommand {
     }
 
     private func initPostgres(_ location: PostgresLocation) async throws {
-        let opened = try await PostgresLedger.open(location)
-        do {
-            let applied = try await opened.migrate(clock: TestClock.ledger)
-            let count = try await opened.migrationStatus().count
-            print("ledger \(location.description): \(count) PostgreSQL migrations applied")
-            if !applied.isEmpty { print("applied now: \(applied.joined(separator: ", "))") }
-        } catch {
-            await opened.close()
-            throw error
-        }
-        await opened.close()
+        let applied = try await PostgresLedger.using(location) { try await $0.migrate(clock: TestClock.ledger) }
+        // migrate returns only once every migration is applied.
+        print("ledger \(location.description): \(PostgresLedger.migrations.count) PostgreSQL migrations applied")
+        if !applied.isEmpty { print("applied now: \(applied.joined(separator: ", "))") }
     }
 }

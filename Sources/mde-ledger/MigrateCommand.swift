@@ -23,14 +23,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let status: [MigrationStatus]
         if let location = try ledger.postgres {
-            let opened = try await PostgresLedger.open(location)
-            do {
-                status = try await opened.migrationStatus()
-            } catch {
-                await opened.close()
-                throw error
-            }
-            await opened.close()
+            status = try await PostgresLedger.using(location) { try await $0.migrationStatus() }
         } else {
             let opened = try Ledger.open(
                 path: try ledger.path, create: false, readOnly: true, allowPending: true, clock: TestClock.ledger)

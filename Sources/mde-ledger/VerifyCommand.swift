@@ -60,27 +60,22 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let postgres = try ledger.postgres
         let report: VerifyReport
-        if let location = try ledger.postgres {
+        if let postgres {
             guard since == nil else {
                 throw CLIFailure(
                     message: "verify --since does not run on PostgreSQL yet; run the full verify", code: 64)
             }
-            let opened = try await PostgresLedger.open(location)
-            do {
-                report = try await opened.verify(head: head.flatMap(Self.parseHead))
-            } catch {
-                await opened.close()
-                throw error
-            }
-            await opened.close()
+            let head = head.flatMap(Self.parseHead)
+            report = try await PostgresLedger.using(postgres) { try await $0.verify(head: head) }
         } else {
             let opened = ledger.warned(
                 try Ledger.open(path: try ledger.path, readOnly: true, allowPending: true, clock: TestClock.ledger))
             report = try opened.verify(
                 head: head.flatMap(Self.parseHead), quick: quick, since: since.flatMap(Self.parseHead))
         }
-        try show(report, postgres: try ledger.postgres != nil)
+        try show(report, postgres: postgres != nil)
     }
 
     private func show(_ report: VerifyReport, postgres: Bool) throws {
